@@ -1,0 +1,37 @@
+namespace PriceFeed.Fyers.Data;
+
+/// <summary>The answer to one history request: the candles of one allowed chunk of a range.</summary>
+public sealed record HistoryChunk(
+    string Symbol,
+    Resolution Resolution,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    IReadOnlyList<Candle> Candles,
+    DateTimeOffset FetchedAt,
+    bool IsSynthetic)
+{
+    /// <summary>
+    /// A bar is complete once its end is at or before the moment it was fetched; the last bar of a
+    /// range that reaches "now" is still forming and will change (reference §4.3, peers §5.5 item 27).
+    /// </summary>
+    public bool IsComplete(Candle candle)
+    {
+        if (Resolution.BarLength is { } length && Resolution.IsIntraday)
+        {
+            return candle.Start + length <= FetchedAt;
+        }
+
+        // Daily/weekly/monthly bars are stamped 00:00 UTC of their IST trading date; they are final once that date is over in IST.
+        var barDate = DateOnly.FromDateTime(candle.Start.UtcDateTime);
+        var fetchedIstDate = DateOnly.FromDateTime(MarketTime.ToIst(FetchedAt).DateTime);
+        return Resolution.Kind switch
+        {
+            ResolutionKind.Weekly => barDate.AddDays(7) <= fetchedIstDate,
+            ResolutionKind.Monthly => barDate.AddMonths(1) <= fetchedIstDate,
+            _ => barDate < fetchedIstDate,
+        };
+    }
+
+    /// <summary>The candles that will not change any more.</summary>
+    public IEnumerable<Candle> CompleteCandles => Candles.Where(IsComplete);
+}

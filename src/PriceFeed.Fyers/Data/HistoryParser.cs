@@ -1,0 +1,149 @@
+using System.Text;
+using System.Text.Json;
+
+namespace PriceFeed.Fyers.Data;
+
+/// <summary>
+/// Reads a history body straight from UTF-8 bytes into candles: the hot path of every ingestion and
+/// backfill, so it avoids building a DOM or boxing each number (reference §4.3 shape:
+/// {"s":"ok","candles":[[epoch,o,h,l,c,v(,oi)],...]}).
+/// </summary>
+public static class HistoryParser
+{
+    private static ReadOnlySpan<byte> SProperty => "s"u8;
+    private static ReadOnlySpan<byte> CodeProperty => "code"u8;
+    private static ReadOnlySpan<byte> MessageProperty => "message"u8;
+    private static ReadOnlySpan<byte> CandlesProperty => "candles"u8;
+
+    /// <summary>Parses the body; candles are appended to <paramref name="candles"/>.</summary>
+    /// <exception cref="JsonException">The body is not the JSON shape FYERS sends.</exception>
+    public static HistoryBody Parse(ReadOnlySpan<byte> utf8, List<Candle> candles)
+    {
+        ArgumentNullException.ThrowIfNull(candles);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A FYERS history body must be a JSON object.");
+        }
+
+        string? status = null;
+        string? message = null;
+        int? code = null;
+        var sawCandles = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(CandlesProperty))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    ReadCandles(ref reader, candles);
+                    sawCandles = true;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals(SProperty))
+            {
+                reader.Read();
+                status = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals(CodeProperty))
+            {
+                reader.Read();
+                code = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var c) ? c : null;
+            }
+            else if (reader.ValueTextEquals(MessageProperty))
+            {
+                reader.Read();
+                message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject)
+        {
+            throw new JsonException("The FYERS history body ended early.");
+        }
+
+        return new HistoryBody(status, code, message, sawCandles);
+    }
+
+    private static void ReadCandles(ref Utf8JsonReader reader, List<Candle> candles)
+    {
+        Span<double> values = stackalloc double[7];
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                return;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw new JsonException($"A candle must be an array, found {reader.TokenType}.");
+            }
+
+            var count = 0;
+            long time = 0;
+            long volume = 0;
+            long? oi = null;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.Number)
+                {
+                    throw new JsonException($"A candle value must be a number, found {reader.TokenType}.");
+                }
+
+                switch (count)
+                {
+                    case 0:
+                        time = ReadInt64(ref reader);
+                        break;
+                    case 5:
+                        volume = ReadInt64(ref reader);
+                        break;
+                    case 6:
+                        oi = ReadInt64(ref reader);
+                        break;
+                    case < 7:
+                        values[count] = reader.GetDouble();
+                        break;
+                    default:
+                        break; // extra columns FYERS may add later are ignored
+                }
+
+                count++;
+            }
+
+            if (count < 6)
+            {
+                throw new JsonException($"A candle needs 6 values [time, open, high, low, close, volume], found {count}.");
+            }
+
+            candles.Add(new Candle(time, values[1], values[2], values[3], values[4], volume, oi));
+        }
+
+        throw new JsonException("The candles array ended early.");
+    }
+
+    private static long ReadInt64(ref Utf8JsonReader reader) =>
+        reader.TryGetInt64(out var l) ? l : checked((long)Math.Round(reader.GetDouble()));
+
+    internal static string Describe(ReadOnlySpan<byte> body) => Encoding.UTF8.GetString(body[..Math.Min(body.Length, 80)]);
+}
+
+/// <summary>The envelope fields of a history body.</summary>
+public readonly record struct HistoryBody(string? Status, int? Code, string? Message, bool HasCandles)
+{
+    public bool IsError => string.Equals(Status, "error", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>FYERS answers an empty range with "ok" and no candles, or with "no_data" (reference §4.3).</summary>
+    public bool IsNoData => string.Equals(Status, "no_data", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Options;
+using PriceFeed.Fyers.Data;
+using PriceFeed.Fyers.Errors;
+
+namespace PriceFeed.Fyers.Http;
+
+/// <summary>
+/// One request budget for the whole process, shared by every FYERS call (quotes, history, auth):
+/// FYERS counts all REST calls of a user together (reference §2.5, peers §5.3 item 18).
+/// A sliding-window log, not a token bucket: buckets overshoot FYERS' sliding windows (peers §5.3 item 16).
+/// After a 429 every caller waits out Retry-After, or a whole window when FYERS gives none, because
+/// three per-minute breaches block the account for the day.
+/// </summary>
+public sealed class FyersRateLimiter
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan WindowGuard = TimeSpan.FromMilliseconds(25);
+
+    private readonly Lock gate = new();
+    private readonly Queue<DateTimeOffset> inLastSecond = new();
+    private readonly Queue<DateTimeOffset> inLastMinute = new();
+    private readonly TimeProvider time;
+    private readonly FyersOptions options;
+    private DateTimeOffset pausedUntil = DateTimeOffset.MinValue;
+    private DateOnly budgetDay;
+    private int usedToday;
+    private long granted;
+    private long rateLimited;
+
+    public FyersRateLimiter(IOptions<FyersOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options.Value;
+        this.time = time;
+    }
+
+    /// <summary>Requests let through since start.</summary>
+    public long Granted => Interlocked.Read(ref granted);
+
+    /// <summary>429 answers seen since start.</summary>
+    public long RateLimitedResponses => Interlocked.Read(ref rateLimited);
+
+    /// <summary>Until when every caller is held back after a 429; in the past when not paused.</summary>
+    public DateTimeOffset PausedUntil
+    {
+        get
+        {
+            lock (gate)
+            {
+                return pausedUntil;
+            }
+        }
+    }
+
+    /// <summary>Waits until a request may be sent within every window, then counts it as sent.</summary>
+    public async ValueTask AcquireAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (gate)
+            {
+                var now = time.GetUtcNow();
+                wait = WaitFor(now);
+                if (wait <= TimeSpan.Zero)
+                {
+                    inLastSecond.Enqueue(now);
+                    inLastMinute.Enqueue(now);
+                    usedToday++;
+                    granted++;
+                    return;
+                }
+            }
+
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Records a 429 (or a -429 body): nobody sends again until the window has passed.</summary>
+    public void ReportRateLimited(TimeSpan? retryAfter)
+    {
+        var pause = retryAfter is { } r && r > TimeSpan.Zero ? r : options.RateLimitCooldown;
+        lock (gate)
+        {
+            var until = time.GetUtcNow() + pause;
+            if (until > pausedUntil)
+            {
+                pausedUntil = until;
+            }
+
+            rateLimited++;
+        }
+    }
+
+    private TimeSpan WaitFor(DateTimeOffset now)
+    {
+        if (pausedUntil > now)
+        {
+            return pausedUntil - now;
+        }
+
+        var today = MarketTime.IstDate(now);
+        if (today != budgetDay)
+        {
+            budgetDay = today;
+            usedToday = 0;
+        }
+
+        if (usedToday >= options.RequestsPerDay)
+        {
+            throw new FyersApiException(
+                FyersErrorKind.RateLimited,
+                $"PriceFeed's daily FYERS request budget ({options.RequestsPerDay}) is used up; it resets at midnight IST. Raise Fyers:RequestsPerDay (FYERS allows 100,000) or narrow the job.");
+        }
+
+        Prune(inLastSecond, now - Second);
+        Prune(inLastMinute, now - Minute);
+        var wait = TimeSpan.Zero;
+        if (inLastSecond.Count >= options.RequestsPerSecond)
+        {
+            wait = inLastSecond.Peek() + Second - now;
+        }
+
+        if (inLastMinute.Count >= options.RequestsPerMinute)
+        {
+            var minuteWait = inLastMinute.Peek() + Minute - now;
+            wait = minuteWait > wait ? minuteWait : wait;
+        }
+
+        // Our clock stamps the send, FYERS' stamps the arrival: requests that travel at different speeds
+        // can land closer together than they left. A small guard keeps them in separate server windows.
+        return wait > TimeSpan.Zero ? wait + WindowGuard : wait;
+    }
+
+    private static void Prune(Queue<DateTimeOffset> queue, DateTimeOffset horizon)
+    {
+        while (queue.Count > 0 && queue.Peek() <= horizon)
+        {
+            queue.Dequeue();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace PriceFeed.Fyers.Json;
+
+[JsonSourceGenerationOptions(
+    NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowTrailingCommas = true,
+    Converters = [typeof(StringOrNumberConverter)])]
+[JsonSerializable(typeof(FyersEnvelope))]
+[JsonSerializable(typeof(TokenBody))]
+[JsonSerializable(typeof(ValidateAuthCodeRequest))]
+[JsonSerializable(typeof(ProfileBody))]
+[JsonSerializable(typeof(QuotesBody))]
+[JsonSerializable(typeof(DepthBody))]
+[JsonSerializable(typeof(MarketStatusBody))]
+internal sealed partial class FyersJsonContext : JsonSerializerContext;

@@ -1,0 +1,104 @@
+namespace PriceFeed.Sandbox.Market;
+
+/// <summary>
+/// Deterministic, plausible market data: every bar is a function of (symbol, date), so two runs, two
+/// hosts and two resolutions agree. Bars exist only inside the 09:15-15:30 IST session of trading days
+/// and only up to the sandbox clock; the bar that contains "now" is still forming.
+/// </summary>
+internal sealed class SyntheticMarket(SandboxOptions options)
+{
+    public const int SessionMinutes = 375;
+    private static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
+    private static readonly TimeOnly SessionOpen = new(9, 15);
+    private readonly HashSet<DateOnly> holidays = [.. options.Holidays];
+
+    public bool IsTradingDay(DateOnly date) =>
+        date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !holidays.Contains(date);
+
+    public static DateTimeOffset SessionStart(DateOnly date) => new(date.ToDateTime(SessionOpen), Ist);
+
+    public static DateOnly IstDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Ist).DateTime);
+
+    /// <summary>The minute bars of a day that have started by <paramref name="now"/>; the last one may be partial.</summary>
+    public List<Bar> MinuteBars(string symbol, DateOnly date, DateTimeOffset now)
+    {
+        var bars = new List<Bar>(SessionMinutes);
+        if (!IsTradingDay(date))
+        {
+            return bars;
+        }
+
+        var full = FullDay(symbol, date);
+        foreach (var bar in full)
+        {
+            var barStart = DateTimeOffset.FromUnixTimeSeconds(bar.Time);
+            if (barStart > now)
+            {
+                break;
+            }
+
+            var elapsed = now - barStart;
+            bars.Add(elapsed >= TimeSpan.FromMinutes(1) ? bar : Partial(bar, elapsed.TotalSeconds / 60.0));
+        }
+
+        return bars;
+    }
+
+    /// <summary>The close of the last trading day before <paramref name="date"/>.</summary>
+    public double PreviousClose(string symbol, DateOnly date)
+    {
+        for (var d = date.AddDays(-1); d > date.AddDays(-15); d = d.AddDays(-1))
+        {
+            if (IsTradingDay(d))
+            {
+                return FullDay(symbol, d)[^1].Close;
+            }
+        }
+
+        return Anchor(symbol, date);
+    }
+
+    /// <summary>All 375 minute bars of a trading day, as they are once the day is over.</summary>
+    public static Bar[] FullDay(string symbol, DateOnly date)
+    {
+        var rng = new SplitMix(SplitMix.Hash(symbol) ^ ((ulong)date.DayNumber * 0x9E3779B97F4A7C15UL));
+        var index = SymbolUniverse.IsIndex(symbol);
+        var sigma = index ? 0.0004 : 0.0008;
+        var baseVolume = index ? 0 : 2_000 + (long)(SplitMix.Hash(symbol + "#v") % 40_000);
+        var price = Anchor(symbol, date) * (1 + (0.004 * rng.NextGaussian()));
+        var start = SessionStart(date).ToUnixTimeSeconds();
+        var bars = new Bar[SessionMinutes];
+        for (var i = 0; i < SessionMinutes; i++)
+        {
+            var open = Tick(price);
+            var close = Tick(open * Math.Exp(sigma * rng.NextGaussian()));
+            var high = Tick(Math.Max(open, close) * (1 + (Math.Abs(rng.NextGaussian()) * sigma / 2)));
+            var low = Tick(Math.Min(open, close) * (1 - (Math.Abs(rng.NextGaussian()) * sigma / 2)));
+
+            // U-shaped intraday volume: busy at the open and close, quiet at lunch.
+            var x = (i - (SessionMinutes / 2.0)) / (SessionMinutes / 2.0);
+            var volume = (long)(baseVolume * (0.6 + (1.2 * x * x)) * (0.5 + rng.NextDouble()));
+            bars[i] = new Bar(start + (i * 60L), open, Math.Max(high, Math.Max(open, close)), Math.Min(low, Math.Min(open, close)), close, volume);
+            price = close;
+        }
+
+        return bars;
+    }
+
+    private static double Anchor(string symbol, DateOnly date)
+    {
+        var phase = (SplitMix.Hash(symbol + "#p") % 1000) / 1000.0 * 2 * Math.PI;
+        var wobble = new SplitMix(SplitMix.Hash(symbol + "#a") ^ (ulong)date.DayNumber).NextDouble() - 0.5;
+        return SymbolUniverse.BasePrice(symbol) * (1 + (0.12 * Math.Sin((2 * Math.PI * date.DayNumber / 300.0) + phase))) * (1 + (0.02 * wobble));
+    }
+
+    private static Bar Partial(Bar bar, double fraction)
+    {
+        var close = Tick(bar.Open + ((bar.Close - bar.Open) * fraction));
+        var high = Math.Max(Math.Max(bar.Open, close), Tick(Math.Max(bar.Open, close) + ((bar.High - Math.Max(bar.Open, bar.Close)) * fraction)));
+        var low = Math.Min(Math.Min(bar.Open, close), Tick(Math.Min(bar.Open, close) - ((Math.Min(bar.Open, bar.Close) - bar.Low) * fraction)));
+        return new Bar(bar.Time, bar.Open, high, low, close, (long)(bar.Volume * fraction));
+    }
+
+    private static double Tick(double price) => price < 1 ? Math.Round(price, 2) : Math.Round(price * 20, MidpointRounding.AwayFromZero) / 20;
+}

@@ -1,0 +1,94 @@
+namespace PriceFeed.Sandbox;
+
+/// <summary>
+/// How the local FYERS stand-in behaves. Everything it serves is synthetic; it exists so a newcomer
+/// can try PriceFeed and every test can run without FYERS. Bound from the "Sandbox" section.
+/// </summary>
+public sealed class SandboxOptions
+{
+    public const string SectionName = "Sandbox";
+
+    /// <summary>FYERS apps the sandbox knows. The default app's redirect URI is the app's own /callback.</summary>
+    public List<SandboxApp> Apps { get; set; } = [];
+
+    /// <summary>FYERS accounts that can log in. Each has a fixed 6-digit code in place of the TOTP.</summary>
+    public List<SandboxAccount> Accounts { get; set; } = [];
+
+    /// <summary>FYERS' limits (reference §2.5): 10/s, 200/min, 100,000/day per app and user.</summary>
+    public int RequestsPerSecond { get; set; } = 10;
+
+    public int RequestsPerMinute { get; set; } = 200;
+
+    public int RequestsPerDay { get; set; } = 100_000;
+
+    /// <summary>"Blocked for the rest of the day if the per-minute limit is exceeded more than 3 times" (reference §2.5).</summary>
+    public bool BlockAfterThreeMinuteBreaches { get; set; } = true;
+
+    /// <summary>Send Retry-After and X-Retry-After-Ms with 429s; FYERS does on order endpoints, data endpoints UNCONFIRMED.</summary>
+    public bool SendRetryAfter { get; set; } = true;
+
+    /// <summary>How long an auth code can be exchanged (it also works only once).</summary>
+    public TimeSpan AuthCodeValidity { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Whether validate-authcode also returns a refresh token (optional since April 2026).</summary>
+    public bool IssueRefreshToken { get; set; } = true;
+
+    /// <summary>Answer validate-refresh-token with the pre-2026 success shape instead of -501.</summary>
+    public bool LegacyRefreshFlow { get; set; }
+
+    /// <summary>How an empty history range is answered; FYERS' real shape is UNCONFIRMED (reference §4.3).</summary>
+    public bool EmptyHistoryAsNoData { get; set; }
+
+    /// <summary>Dates on which the synthetic market is closed besides weekends.</summary>
+    public List<DateOnly> Holidays { get; set; } = [];
+
+    /// <summary>HS256 key of the tokens the sandbox issues; fixed so tokens survive a restart. Not a secret: sandbox only.</summary>
+    public string SigningKey { get; set; } = "pricefeed-sandbox-signing-key-not-a-secret";
+
+    public static SandboxOptions WithDefaults(Uri redirectUri)
+    {
+        ArgumentNullException.ThrowIfNull(redirectUri);
+        return new SandboxOptions
+        {
+            Apps = [new SandboxApp { ClientId = SandboxDefaults.ClientId, Secret = SandboxDefaults.Secret, RedirectUris = [redirectUri.AbsoluteUri] }],
+            Accounts =
+            [
+                new SandboxAccount { FyId = "XS00001", Name = "Sandbox Trader (synthetic)", Code = "123456" },
+                new SandboxAccount { FyId = "XS00002", Name = "Other Sandbox Trader (synthetic)", Code = "654321" },
+            ],
+        };
+    }
+}
+
+public sealed class SandboxApp
+{
+    public string ClientId { get; set; } = string.Empty;
+
+    public string Secret { get; set; } = string.Empty;
+
+    public List<string> RedirectUris { get; set; } = [];
+
+    /// <summary>False mimics an app FYERS has not approved or activated yet (-352).</summary>
+    public bool Active { get; set; } = true;
+
+    public string AppId => ClientId.Split('-')[0];
+
+    public int AppType => int.TryParse(ClientId.Split('-').ElementAtOrDefault(1), out var t) ? t : 100;
+}
+
+public sealed class SandboxAccount
+{
+    public string FyId { get; set; } = string.Empty;
+
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The 6-digit code this account types instead of a TOTP.</summary>
+    public string Code { get; set; } = "123456";
+}
+
+/// <summary>The credentials of the default sandbox app; printed by the app in sandbox mode, useless against FYERS.</summary>
+public static class SandboxDefaults
+{
+    public const string ClientId = "SANDBOX01-100";
+    public const string Secret = "sandbox-app-secret";
+}

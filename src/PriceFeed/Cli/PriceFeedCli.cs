@@ -1,0 +1,29 @@
+using System.CommandLine;
+using PriceFeed.Hosting;
+
+namespace PriceFeed.Cli;
+
+/// <summary>The command line: a thin shell over testable pieces. Exit codes: 0 ok, 1 error, 2 bad usage.</summary>
+internal static class PriceFeedCli
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("PriceFeed: the daily FYERS login and a market-data feed into a Parquet lake.");
+        root.Subcommands.Add(ServeCommand.Create(output));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+            {
+                await error.WriteLineAsync(e.Message);
+            }
+
+            await error.WriteLineAsync("Run 'pricefeed --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        var config = new InvocationConfiguration { Output = output, Error = error };
+        return await parse.InvokeAsync(config, cancellationToken);
+    }
+}

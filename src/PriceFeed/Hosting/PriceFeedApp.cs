@@ -1,0 +1,56 @@
+using PriceFeed.Fyers;
+using PriceFeed.Health;
+using PriceFeed.Sandbox;
+
+namespace PriceFeed.Hosting;
+
+/// <summary>The web host: a table of contents of the features, each registered next to its code.</summary>
+internal static class PriceFeedApp
+{
+    public static WebApplication Build(ServeSettings settings, string[] args, Action<IServiceCollection>? overrides = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.UseUrls(settings.Url.GetLeftPart(UriPartial.Authority));
+        builder.AddPriceFeedJson();
+        builder.AddFyers(settings);
+        overrides?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapHealth();
+        app.MapStatusPage(settings);
+        if (settings.Sandbox)
+        {
+            app.MapFyersSandbox(ServeSettings.SandboxPrefix);
+        }
+
+        return app;
+    }
+
+    public static string Banner(ServeSettings settings) => settings.Sandbox
+        ? $"""
+          PriceFeed is listening on {settings.Origin}
+          FYERS SANDBOX MODE: all accounts and market data are synthetic.
+            Sandbox app:  client id {SandboxDefaults.ClientId}, secret {SandboxDefaults.Secret}
+            Redirect URI: {new Uri(settings.Origin, "callback")}
+          Press Ctrl+C to stop.
+          """
+        : $"PriceFeed is listening on {settings.Origin} (FYERS: api-t1.fyers.in). Press Ctrl+C to stop.";
+
+    private static void AddFyers(this WebApplicationBuilder builder, ServeSettings settings)
+    {
+        builder.Services.AddFyersClient(builder.Configuration, options =>
+        {
+            if (settings.Sandbox)
+            {
+                options.UseSandbox = true;
+                options.AuthBaseUri = new Uri(settings.Origin, ServeSettings.SandboxPrefix.TrimStart('/') + "/api/v3/");
+                options.DataBaseUri = new Uri(settings.Origin, ServeSettings.SandboxPrefix.TrimStart('/') + "/data/");
+            }
+        });
+
+        if (settings.Sandbox)
+        {
+            builder.Services.AddFyersSandbox(SandboxOptions.WithDefaults(new Uri(settings.Origin, "callback")));
+        }
+    }
+}

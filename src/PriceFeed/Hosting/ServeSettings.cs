@@ -1,0 +1,12 @@
+namespace PriceFeed.Hosting;
+
+/// <summary>What <c>pricefeed serve</c> was asked for.</summary>
+internal sealed record ServeSettings(Uri Url, bool Sandbox)
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public const string SandboxPrefix = "/sandbox/fyers";
+
+    /// <summary>This app's own origin with a trailing slash, for the sandbox's addresses.</summary>
+    public Uri Origin => new(Url.GetLeftPart(UriPartial.Authority) + "/");
+}

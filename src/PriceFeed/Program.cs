@@ -1,0 +1,3 @@
+using PriceFeed.Cli;
+
+return await PriceFeedCli.RunAsync(args, Console.Out, Console.Error);
