@@ -50,6 +50,11 @@ public static class FyersServiceCollectionExtensions
         builder.AddResilienceHandler("fyers-retry", static (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<FyersOptions>>().Value;
+            if (options.MaxRetryAttempts == 0)
+            {
+                return;
+            }
+
             var retry = new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = options.MaxRetryAttempts,

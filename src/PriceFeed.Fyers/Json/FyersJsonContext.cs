@@ -5,8 +5,7 @@ namespace PriceFeed.Fyers.Json;
 [JsonSourceGenerationOptions(
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    AllowTrailingCommas = true,
-    Converters = [typeof(StringOrNumberConverter)])]
+    AllowTrailingCommas = true)]
 [JsonSerializable(typeof(FyersEnvelope))]
 [JsonSerializable(typeof(TokenBody))]
 [JsonSerializable(typeof(ValidateAuthCodeRequest))]

@@ -71,7 +71,9 @@ internal sealed record QuoteValues
     [JsonPropertyName("fyToken")] public string? FyToken { get; init; }
 
     // Documented as int, sent as a string of epoch seconds (reference §4.2): accept both.
-    [JsonPropertyName("tt")] public string? Tt { get; init; }
+    [JsonPropertyName("tt")]
+    [JsonConverter(typeof(StringOrNumberConverter))]
+    public string? Tt { get; init; }
 
     // Error items inside a batch (shape UNCONFIRMED, reference §4.2): tolerate "code" plus "errmsg" or "message".
     [JsonPropertyName("code")] public int? Code { get; init; }

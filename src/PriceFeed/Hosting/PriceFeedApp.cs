@@ -11,6 +11,7 @@ internal static class PriceFeedApp
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.UseUrls(settings.Url.GetLeftPart(UriPartial.Authority));
+        builder.AddPriceFeedLogging();
         builder.AddPriceFeedJson();
         builder.AddFyers(settings);
         overrides?.Invoke(builder.Services);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test of PriceFeed: the README's test command, and what .ci/run calls.
+# Installs what a fresh Debian machine with the .NET 10 SDK lacks, builds, tests, and prints one
+# summary line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet --info >/dev/null 2>&1 || { echo "The .NET 10 SDK is required: https://dotnet.microsoft.com/download" >&2; exit 1; }
+
+dotnet build PriceFeed.slnx -c Release -nologo -clp:ErrorsOnly
+status=0
+dotnet test PriceFeed.slnx -c Release --no-build -nologo \
+  --results-directory "$results" --logger "trx" --logger "console;verbosity=minimal" || status=$?
+
+# One closing line over every test project, from the TRX counters.
+passed=0; failed=0; skipped=0; total=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  t=$(get total); p=$(get passed); f=$(get failed); e=$(get executed)
+  total=$((total + ${t:-0})); passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$total" -eq 0 ]; then
+  echo "No test ran." >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using PriceFeed.Fyers.Errors;
+using PriceFeed.Fyers.Http;
+
+namespace PriceFeed.Fyers.Tests.Http;
+
+/// <summary>The limiter's arithmetic on a fake clock; the over-HTTP behaviour is in FyersClientSandboxTests.</summary>
+public sealed class RateLimiterTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 27, 4, 0, 0, TimeSpan.Zero);
+
+    private static FyersRateLimiter Create(FakeTimeProvider time, int perSecond = 8, int perMinute = 190, int perDay = 95_000) =>
+        new(Options.Create(new FyersOptions { RequestsPerSecond = perSecond, RequestsPerMinute = perMinute, RequestsPerDay = perDay }), time);
+
+    [Fact]
+    public async Task Acquire_PastPerSecondBudget_WaitsForTheWindowToSlide()
+    {
+        var time = new FakeTimeProvider(Start);
+        var limiter = Create(time);
+        for (var i = 0; i < 8; i++)
+        {
+            await limiter.AcquireAsync(TestContext.Current.CancellationToken);
+        }
+
+        var ninth = limiter.AcquireAsync(TestContext.Current.CancellationToken).AsTask();
+        Assert.False(ninth.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(ninth.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(30));
+        await ninth;
+        Assert.Equal(9, limiter.Granted);
+    }
+
+    [Fact]
+    public async Task Acquire_PastPerMinuteBudget_WaitsUntilTheOldestLeavesTheMinute()
+    {
+        var time = new FakeTimeProvider(Start);
+        var limiter = Create(time, perSecond: 10, perMinute: 20);
+        for (var i = 0; i < 20; i++)
+        {
+            await limiter.AcquireAsync(TestContext.Current.CancellationToken);
+            time.Advance(TimeSpan.FromMilliseconds(200));
+        }
+
+        var next = limiter.AcquireAsync(TestContext.Current.CancellationToken).AsTask();
+        time.Advance(TimeSpan.FromSeconds(55));
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(2));
+        await next;
+    }
+
+    [Fact]
+    public async Task ReportRateLimited_WithoutRetryAfter_HoldsEveryoneForAWholeMinute()
+    {
+        var time = new FakeTimeProvider(Start);
+        var limiter = Create(time);
+        limiter.ReportRateLimited(null);
+
+        var next = limiter.AcquireAsync(TestContext.Current.CancellationToken).AsTask();
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await next;
+        Assert.Equal(Start.AddMinutes(1), limiter.PausedUntil);
+        Assert.Equal(1, limiter.RateLimitedResponses);
+    }
+
+    [Fact]
+    public async Task ReportRateLimited_WithRetryAfter_HonoursIt()
+    {
+        var time = new FakeTimeProvider(Start);
+        var limiter = Create(time);
+        limiter.ReportRateLimited(TimeSpan.FromSeconds(7));
+
+        var next = limiter.AcquireAsync(TestContext.Current.CancellationToken).AsTask();
+        time.Advance(TimeSpan.FromSeconds(6));
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await next;
+    }
+
+    [Fact]
+    public async Task Acquire_DailyBudgetUsed_FailsWithAdviceInsteadOfWaitingHours()
+    {
+        var time = new FakeTimeProvider(Start);
+        var limiter = Create(time, perDay: 3);
+        for (var i = 0; i < 3; i++)
+        {
+            await limiter.AcquireAsync(TestContext.Current.CancellationToken);
+        }
+
+        var error = await Assert.ThrowsAsync<FyersApiException>(() => limiter.AcquireAsync(TestContext.Current.CancellationToken).AsTask());
+        Assert.Equal(FyersErrorKind.RateLimited, error.Kind);
+        Assert.Contains("midnight IST", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acquire_Cancelled_StopsWaiting()
+    {
+        var time = new FakeTimeProvider(Start);
+        var limiter = Create(time);
+        limiter.ReportRateLimited(null);
+        using var cts = new CancellationTokenSource();
+
+        var waiting = limiter.AcquireAsync(cts.Token).AsTask();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+}
