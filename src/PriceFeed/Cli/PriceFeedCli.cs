@@ -1,15 +1,19 @@
 using System.CommandLine;
-using PriceFeed.Hosting;
 
 namespace PriceFeed.Cli;
 
 /// <summary>The command line: a thin shell over testable pieces. Exit codes: 0 ok, 1 error, 2 bad usage.</summary>
 internal static class PriceFeedCli
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, Console.In, output, error, cancellationToken);
+
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("PriceFeed: the daily FYERS login and a market-data feed into a Parquet lake.");
         root.Subcommands.Add(ServeCommand.Create(output));
+        root.Subcommands.Add(LoginCommand.Create(input, output, error));
+        root.Subcommands.Add(TokenCommand.Create(output, error));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

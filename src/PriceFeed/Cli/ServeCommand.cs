@@ -17,10 +17,14 @@ internal static class ServeCommand
         {
             Description = "Talk to PriceFeed's built-in FYERS sandbox (synthetic data) instead of FYERS.",
         };
-        var command = new Command("serve", "Run the web UI and API.") { urls, sandbox };
+        var pathBase = new Option<string?>("--path-base")
+        {
+            Description = "Serve under a path prefix such as /prod (the API Gateway stage). Also settable as PathBase.",
+        };
+        var command = new Command("serve", "Run the web UI and API.") { urls, sandbox, pathBase };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var settings = new ServeSettings(new Uri(result.GetValue(urls)!), result.GetValue(sandbox));
+            var settings = new ServeSettings(new Uri(result.GetValue(urls)!), result.GetValue(sandbox), result.GetValue(pathBase));
             await using var app = PriceFeedApp.Build(settings, []);
             await app.StartAsync(cancellationToken);
             await output.WriteLineAsync(PriceFeedApp.Banner(settings));

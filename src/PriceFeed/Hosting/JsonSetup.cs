@@ -1,11 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PriceFeed.Health;
+using PriceFeed.Tokens;
 
 namespace PriceFeed.Hosting;
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(StatusResponse))]
+[JsonSerializable(typeof(TokenStatus))]
+[JsonSerializable(typeof(LoginResponse))]
+[JsonSerializable(typeof(CsrfResponse))]
+[JsonSerializable(typeof(CredentialsRequest))]
+[JsonSerializable(typeof(PasteRequest))]
 internal sealed partial class AppJsonContext : JsonSerializerContext;
 
 internal static class JsonSetup

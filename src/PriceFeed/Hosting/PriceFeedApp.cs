@@ -1,6 +1,8 @@
 using PriceFeed.Fyers;
 using PriceFeed.Health;
 using PriceFeed.Sandbox;
+using PriceFeed.Tokens;
+using PriceFeed.Web;
 
 namespace PriceFeed.Hosting;
 
@@ -13,12 +15,17 @@ internal static class PriceFeedApp
         builder.WebHost.UseUrls(settings.Url.GetLeftPart(UriPartial.Authority));
         builder.AddPriceFeedLogging();
         builder.AddPriceFeedJson();
+        builder.AddWebProtection();
         builder.AddFyers(settings);
+        builder.Services.AddTokenVault(builder.Configuration);
+        builder.Services.AddTokenWeb();
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseWebProtection(settings.NormalizedPathBase ?? app.Configuration["PathBase"]);
         app.MapHealth();
-        app.MapStatusPage(settings);
+        app.MapWebUi();
+        app.MapTokenApi();
         if (settings.Sandbox)
         {
             app.MapFyersSandbox(ServeSettings.SandboxPrefix);
@@ -29,13 +36,14 @@ internal static class PriceFeedApp
 
     public static string Banner(ServeSettings settings) => settings.Sandbox
         ? $"""
-          PriceFeed is listening on {settings.Origin}
+          PriceFeed is listening on {settings.PageUrl}
           FYERS SANDBOX MODE: all accounts and market data are synthetic.
             Sandbox app:  client id {SandboxDefaults.ClientId}, secret {SandboxDefaults.Secret}
-            Redirect URI: {new Uri(settings.Origin, "callback")}
+            Redirect URI: {new Uri(settings.PageUrl, "callback")}
+            Accounts:     XS00001 (2FA code 123456), XS00002 (2FA code 654321)
           Press Ctrl+C to stop.
           """
-        : $"PriceFeed is listening on {settings.Origin} (FYERS: api-t1.fyers.in). Press Ctrl+C to stop.";
+        : $"PriceFeed is listening on {settings.PageUrl} (FYERS: api-t1.fyers.in). Press Ctrl+C to stop.";
 
     private static void AddFyers(this WebApplicationBuilder builder, ServeSettings settings)
     {
@@ -51,7 +59,13 @@ internal static class PriceFeedApp
 
         if (settings.Sandbox)
         {
-            builder.Services.AddFyersSandbox(SandboxOptions.WithDefaults(new Uri(settings.Origin, "callback")));
+            builder.Services.AddFyersSandbox(SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback")));
         }
+    }
+
+    private static void AddTokenWeb(this IServiceCollection services)
+    {
+        services.AddSingleton<LoginState>();
+        services.AddSingleton<LoginResultCookie>();
     }
 }

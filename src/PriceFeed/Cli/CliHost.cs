@@ -1,0 +1,31 @@
+using PriceFeed.Fyers;
+using PriceFeed.Hosting;
+using PriceFeed.Tokens;
+
+namespace PriceFeed.Cli;
+
+/// <summary>The services a CLI command needs, without a web server: the same registrations as the app.</summary>
+internal static class CliHost
+{
+    public static IHost Build(Uri? sandboxUrl, Action<IServiceCollection>? overrides = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddFilter(static level => level >= LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Services.AddFyersClient(builder.Configuration, options =>
+        {
+            if (sandboxUrl is not null)
+            {
+                var origin = new Uri(sandboxUrl.GetLeftPart(UriPartial.Authority) + "/");
+                options.UseSandbox = true;
+                options.AuthBaseUri = new Uri(origin, ServeSettings.SandboxPrefix.TrimStart('/') + "/api/v3/");
+                options.DataBaseUri = new Uri(origin, ServeSettings.SandboxPrefix.TrimStart('/') + "/data/");
+            }
+        });
+        builder.Services.AddTokenVault(builder.Configuration);
+        overrides?.Invoke(builder.Services);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using PriceFeed.Tokens;
+
+namespace PriceFeed.Cli;
+
+/// <summary><c>pricefeed token status [--check]</c> and <c>pricefeed token reset-binding</c>.</summary>
+internal static class TokenCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var statusSandbox = SandboxOption.Create();
+        var check = new Option<bool>("--check") { Description = "Also ask FYERS whether the token works (calls /profile)." };
+        var status = new Command("status", "Show whether a usable FYERS token is stored. Exit code 0 when it is, 1 when not.") { check, statusSandbox };
+        status.SetAction(async (result, cancellationToken) =>
+        {
+            using var host = CliHost.Build(SandboxOption.Value(result, statusSandbox));
+            return await StatusAsync(host.Services, result.GetValue(check), output, error, cancellationToken);
+        });
+
+        var reset = new Command("reset-binding", "Forget which FYERS account this store serves, so the next login may bind another.");
+        reset.SetAction(async (_, cancellationToken) =>
+        {
+            using var host = CliHost.Build(null);
+            await host.Services.GetRequiredService<TokenVault>().ResetBindingAsync(cancellationToken);
+            await output.WriteLineAsync("The account binding is reset. The next successful login binds this PriceFeed to that account.");
+            return ExitCodes.Ok;
+        });
+
+        return new Command("token", "Inspect and manage the stored FYERS token.") { status, reset };
+    }
+
+    public static async Task<int> StatusAsync(IServiceProvider services, bool check, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var vault = services.GetRequiredService<TokenVault>();
+        var status = await vault.StatusAsync(cancellationToken);
+        string? problem = null;
+        if (check && status.State != TokenStatus.Missing)
+        {
+            (status, problem) = await vault.CheckAsync(cancellationToken);
+        }
+
+        await output.WriteLineAsync($"Token: {status.State}");
+        await output.WriteLineAsync(status.Message);
+        if (status.Account is not null)
+        {
+            await output.WriteLineAsync($"Account: {string.Join(" · ", new[] { status.Name, status.Account }.Where(s => s is not null))}");
+        }
+
+        if (check)
+        {
+            await output.WriteLineAsync(problem is not null
+                ? $"FYERS check: not possible now ({problem})"
+                : status.State == TokenStatus.Valid ? "FYERS check: accepted" : $"FYERS check: {status.State}");
+        }
+
+        if (problem is not null)
+        {
+            await error.WriteLineAsync(problem);
+        }
+
+        return status.IsUsable && problem is null ? ExitCodes.Ok : ExitCodes.Error;
+    }
+}

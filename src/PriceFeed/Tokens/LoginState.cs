@@ -1,0 +1,90 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace PriceFeed.Tokens;
+
+/// <summary>
+/// The OAuth "state" of a login this browser started: random, single use, 10 minutes, and bound to
+/// the browser by an HttpOnly cookie that holds it encrypted. Nothing is kept server-side, so a login
+/// can start on one Lambda instance and finish on another; single use is enforced by clearing the
+/// cookie and by remembering used states in this process.
+/// </summary>
+internal sealed class LoginState(IDataProtectionProvider dataProtection, TimeProvider time)
+{
+    public const string CookieName = "pf_login";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
+    private readonly ITimeLimitedDataProtector protector =
+        dataProtection.CreateProtector("PriceFeed.Tokens.LoginState.v1").ToTimeLimitedDataProtector();
+
+    private readonly Dictionary<string, DateTimeOffset> used = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+
+    /// <summary>Starts a login: a new state and the cookie that binds it to this browser.</summary>
+    public string Begin(HttpContext context)
+    {
+        var state = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+        var sealedState = protector.Protect(state, time.GetUtcNow() + Lifetime);
+        context.Response.Cookies.Append(CookieName, sealedState, CookieOptions(context, time.GetUtcNow() + Lifetime));
+        return state;
+    }
+
+    /// <summary>
+    /// Checks the state FYERS echoed (or the pasted URL carried) against this browser's cookie and
+    /// consumes it. An absent state is accepted only for a login this browser started in the last 10 minutes.
+    /// </summary>
+    public string? Consume(HttpContext context, string? returnedState)
+    {
+        var cookie = context.Request.Cookies[CookieName];
+        context.Response.Cookies.Delete(CookieName, CookieOptions(context, null));
+        if (string.IsNullOrEmpty(cookie))
+        {
+            return "This browser did not start a FYERS login in the last 10 minutes. Start the login again from this page.";
+        }
+
+        string expected;
+        try
+        {
+            expected = protector.Unprotect(cookie, out _);
+        }
+        catch (CryptographicException)
+        {
+            return "The login expired (logins must finish within 10 minutes). Start the login again from this page.";
+        }
+
+        if (returnedState is { Length: > 0 } && !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(returnedState)))
+        {
+            return "That login was not started by this page (the state does not match). Start the login again from this page and use the newest redirect.";
+        }
+
+        lock (gate)
+        {
+            var now = time.GetUtcNow();
+            foreach (var old in used.Where(u => u.Value < now).Select(u => u.Key).ToList())
+            {
+                used.Remove(old);
+            }
+
+            if (!used.TryAdd(expected, now + Lifetime))
+            {
+                return "That login was already used. Start the login again from this page.";
+            }
+        }
+
+        return null;
+    }
+
+    private static CookieOptions CookieOptions(HttpContext context, DateTimeOffset? expires) => new()
+    {
+        HttpOnly = true,
+        Secure = context.Request.IsHttps,
+
+        // Lax, not Strict: the cookie must come back on the top-level redirect from FYERS to /callback.
+        SameSite = SameSiteMode.Lax,
+        Path = context.Request.PathBase.HasValue ? context.Request.PathBase.Value : "/",
+        Expires = expires,
+        IsEssential = true,
+    };
+}

@@ -1,0 +1,26 @@
+namespace PriceFeed.Tokens;
+
+/// <summary>The parameter names under /{project}/fyers/ (the first four are the original pipeline's).</summary>
+public static class TokenParameters
+{
+    public const string AccessToken = "access_token";
+    public const string RefreshToken = "refresh_token";
+    public const string ClientId = "client_id";
+    public const string AppSecret = "app_secret";
+
+    /// <summary>The redirect URI registered in the FYERS app; absent means this app's own /callback.</summary>
+    public const string RedirectUri = "redirect_uri";
+
+    /// <summary>"client_id|fy_id" of the first successful login: later logins must match it.</summary>
+    public const string BoundAccount = "bound_account";
+
+    /// <summary>The last live check against FYERS: "ok|rejected|epoch seconds|token fingerprint".</summary>
+    public const string TokenCheck = "token_check";
+
+    public static readonly string[] All = [AccessToken, RefreshToken, ClientId, AppSecret, RedirectUri, BoundAccount, TokenCheck];
+
+    /// <summary>Values that must never be shown, logged or sent to a browser.</summary>
+    public static readonly string[] Secret = [AccessToken, RefreshToken, AppSecret];
+
+    public static string FullName(string project, string name) => $"/{project}/fyers/{name}";
+}

@@ -1,0 +1,58 @@
+using PriceFeed.Fyers.Auth;
+
+namespace PriceFeed.Tokens;
+
+/// <summary>Everything stored, read in one go. Never serialised: it holds secrets.</summary>
+internal sealed record TokenSnapshot(
+    string? ClientId,
+    string? AppSecret,
+    string? RedirectUri,
+    string? AccessToken,
+    string? RefreshToken,
+    AccountBinding? Binding,
+    TokenCheck? LastCheck)
+{
+    public AccessTokenInfo? AccessTokenInfo => AccessToken is null ? null : Fyers.Auth.AccessTokenInfo.TryDecode(AccessToken);
+
+    public FyersCredentials? Credentials => ClientId is not null && AccessToken is not null ? new FyersCredentials(ClientId, AccessToken) : null;
+
+    public static TokenSnapshot From(IReadOnlyDictionary<string, string> values)
+    {
+        string? Get(string name) => values.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
+        return new TokenSnapshot(
+            Get(TokenParameters.ClientId),
+            Get(TokenParameters.AppSecret),
+            Get(TokenParameters.RedirectUri),
+            Get(TokenParameters.AccessToken),
+            Get(TokenParameters.RefreshToken),
+            AccountBinding.Parse(Get(TokenParameters.BoundAccount)),
+            TokenCheck.Parse(Get(TokenParameters.TokenCheck)));
+    }
+}
+
+/// <summary>The FYERS app and account this store serves; set by the first successful login.</summary>
+internal sealed record AccountBinding(string ClientId, string FyId)
+{
+    public string Serialize() => $"{ClientId}|{FyId}";
+
+    public static AccountBinding? Parse(string? text) =>
+        text?.Split('|') is [var clientId, var fyId] && clientId.Length > 0 && fyId.Length > 0 ? new AccountBinding(clientId, fyId) : null;
+
+    public bool Matches(string clientId, string fyId) =>
+        string.Equals(ClientId, clientId, StringComparison.Ordinal) && string.Equals(FyId, fyId, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>The last live check of the access token against FYERS /profile.</summary>
+internal sealed record TokenCheck(bool Accepted, DateTimeOffset At, string TokenFingerprint)
+{
+    public string Serialize() => $"{(Accepted ? "ok" : "rejected")}|{At.ToUnixTimeSeconds()}|{TokenFingerprint}";
+
+    public static TokenCheck? Parse(string? text) =>
+        text?.Split('|') is [var result, var at, var fingerprint] && long.TryParse(at, out var seconds)
+            ? new TokenCheck(result == "ok", DateTimeOffset.FromUnixTimeSeconds(seconds), fingerprint)
+            : null;
+
+    /// <summary>A short, non-reversible name for a token, so a check can be tied to the token it checked.</summary>
+    public static string Fingerprint(string token) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))[..16];
+}

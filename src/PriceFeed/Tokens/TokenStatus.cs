@@ -1,0 +1,83 @@
+using System.Globalization;
+using PriceFeed.Fyers.Data;
+
+namespace PriceFeed.Tokens;
+
+/// <summary>What the page, the API and the CLI say about the current token. Holds no secret.</summary>
+public sealed record TokenStatus(
+    string State,
+    string Message,
+    string? Account,
+    string? Name,
+    DateTimeOffset? IssuedAt,
+    DateTimeOffset? ExpiresAt,
+    string? ExpiresAtIst,
+    DateTimeOffset? LastCheckedAt,
+    DateTimeOffset? NextUse)
+{
+    public const string Missing = "missing";
+    public const string Valid = "valid";
+    public const string Expired = "expired";
+    public const string Rejected = "rejected";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsUsable => State == Valid;
+
+    internal static TokenStatus From(TokenSnapshot snapshot, DateTimeOffset now)
+    {
+        if (snapshot.AccessToken is null)
+        {
+            return new TokenStatus(Missing, "No FYERS token is stored yet. Log in with FYERS to create one.", null, null, null, null, null, null, null);
+        }
+
+        var info = snapshot.AccessTokenInfo;
+        if (info is null)
+        {
+            return new TokenStatus(Rejected, "The stored token is damaged. Log in with FYERS again.", null, null, null, null, null, null, null);
+        }
+
+        var account = MaskFyId(info.FyId ?? snapshot.Binding?.FyId);
+        var until = FormatIst(info.ExpiresAt);
+        var check = snapshot.LastCheck is { } c && c.TokenFingerprint == TokenCheck.Fingerprint(snapshot.AccessToken) ? c : null;
+        if (info.IsExpiredAt(now))
+        {
+            return new TokenStatus(Expired, $"The FYERS token expired at {until}. Log in with FYERS again (tokens die every morning at about 06:00 IST).", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check?.At, null);
+        }
+
+        if (check is { Accepted: false })
+        {
+            return new TokenStatus(Rejected, $"FYERS rejected the token at {FormatIst(check.At)} although it should last until {until}. Log in with FYERS again.", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check.At, null);
+        }
+
+        var next = NextMarketOpen(now);
+        return new TokenStatus(Valid, $"Tokens stored, valid until {until}.", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check?.At, next < info.ExpiresAt ? next : null);
+    }
+
+    /// <summary>"XS00001" → "XS***01": enough to recognise one's own account, not to read it off a screen.</summary>
+    public static string? MaskFyId(string? fyId) =>
+        fyId is null ? null : fyId.Length <= 4 ? new string('*', fyId.Length) : $"{fyId[..2]}***{fyId[^2..]}";
+
+    public static string FormatIst(DateTimeOffset instant) =>
+        MarketTime.ToIst(instant).ToString("HH:mm 'IST on' ddd d MMM yyyy", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// When the price feed next needs the token: the next 09:15 IST session start on a weekday. The
+    /// ingestion issue replaces this with the NSE calendar and the configured schedule.
+    /// </summary>
+    private static DateTimeOffset NextMarketOpen(DateTimeOffset now)
+    {
+        var ist = MarketTime.ToIst(now);
+        var date = DateOnly.FromDateTime(ist.DateTime);
+        for (var i = 0; i < 8; i++, date = date.AddDays(1))
+        {
+            var open = MarketTime.At(date, new TimeOnly(9, 15));
+            var close = MarketTime.At(date, new TimeOnly(15, 30));
+            if (date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && close > now)
+            {
+                return open > now ? open : now;
+            }
+        }
+
+        return now;
+    }
+}

@@ -1,0 +1,194 @@
+using System.Security.Cryptography;
+using System.Text;
+using PriceFeed.Fyers.Auth;
+using PriceFeed.Fyers.Errors;
+
+namespace PriceFeed.Tokens;
+
+/// <summary>
+/// The token generator's rules over the store: credentials, the login's exchange, the account
+/// binding and the live check. Shared by the web API and the CLI. Secrets go in, never out: every
+/// result carries masked ids and messages only.
+/// </summary>
+internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth, TimeProvider time, ILogger<TokenVault> logger)
+{
+    public async Task<TokenSnapshot> ReadAsync(CancellationToken cancellationToken) =>
+        TokenSnapshot.From(await store.GetAsync(TokenParameters.All, cancellationToken));
+
+    public async Task<TokenStatus> StatusAsync(CancellationToken cancellationToken) =>
+        TokenStatus.From(await ReadAsync(cancellationToken), time.GetUtcNow());
+
+    public async Task<VaultResult> SaveCredentialsAsync(string? clientIdText, string? appSecretText, string? redirectUriText, string? currentSecret, CancellationToken cancellationToken)
+    {
+        var clientId = ClientId.Normalize(clientIdText, out var clientIdError);
+        if (clientId is null)
+        {
+            return VaultResult.Fail(400, clientIdError!);
+        }
+
+        var secret = (appSecretText ?? string.Empty).Trim().Trim('\uFEFF', '"', '\'');
+        if (secret.Length is < 4 or > 200 || secret.Any(char.IsWhiteSpace))
+        {
+            return VaultResult.Fail(400, "Enter the App Secret shown next to the Client ID in the FYERS API dashboard (no spaces).");
+        }
+
+        Uri? redirectUri = null;
+        if (!string.IsNullOrWhiteSpace(redirectUriText)
+            && (!Uri.TryCreate(redirectUriText.Trim(), UriKind.Absolute, out redirectUri) || redirectUri.Scheme is not ("https" or "http")))
+        {
+            return VaultResult.Fail(400, "The redirect URI must be the full http(s) address registered in the FYERS app, or empty to use this page's own callback.");
+        }
+
+        var snapshot = await ReadAsync(cancellationToken);
+        if (snapshot.Binding is { } binding)
+        {
+            if (snapshot.AppSecret is null || currentSecret is null || !FixedTimeEquals(snapshot.AppSecret, currentSecret.Trim()))
+            {
+                return VaultResult.Fail(403, "This PriceFeed is already set up. To replace the credentials, also enter the current App Secret (or run 'pricefeed token reset-binding' where PriceFeed is installed).");
+            }
+
+            if (!string.Equals(binding.ClientId, clientId, StringComparison.Ordinal))
+            {
+                return VaultResult.Fail(409, $"This PriceFeed is bound to the FYERS app {binding.ClientId}. To move it to another app, run 'pricefeed token reset-binding' first.");
+            }
+        }
+
+        var values = new Dictionary<string, string>
+        {
+            [TokenParameters.ClientId] = clientId,
+            [TokenParameters.AppSecret] = secret,
+        };
+        if (redirectUri is not null)
+        {
+            values[TokenParameters.RedirectUri] = redirectUri.AbsoluteUri;
+        }
+        else
+        {
+            await store.DeleteAsync([TokenParameters.RedirectUri], cancellationToken);
+        }
+
+        var changed = await store.PutAsync(values, cancellationToken);
+        Log.CredentialsSaved(logger, clientId, changed.Count);
+        return VaultResult.Success;
+    }
+
+    /// <summary>Exchanges an auth code, checks the account against the binding, and stores the tokens.</summary>
+    public async Task<VaultResult> CompleteLoginAsync(string authCode, CancellationToken cancellationToken)
+    {
+        var snapshot = await ReadAsync(cancellationToken);
+        if (snapshot.ClientId is null || snapshot.AppSecret is null)
+        {
+            return VaultResult.Fail(409, "Enter the FYERS Client ID and App Secret first.");
+        }
+
+        FyersTokens tokens;
+        FyersProfile profile;
+        try
+        {
+            tokens = await auth.ExchangeAuthCodeAsync(snapshot.ClientId, snapshot.AppSecret, authCode, cancellationToken);
+            profile = await auth.GetProfileAsync(new FyersCredentials(snapshot.ClientId, tokens.AccessToken), cancellationToken);
+        }
+        catch (FyersApiException e)
+        {
+            Log.LoginFailed(logger, e.Kind, e.FyersCode);
+            return VaultResult.Fail(StatusFor(e), e.Message);
+        }
+
+        var fyId = AccessTokenInfo.TryDecode(tokens.AccessToken)?.FyId ?? profile.FyId;
+        if (snapshot.Binding is { } binding && !binding.Matches(snapshot.ClientId, fyId))
+        {
+            Log.ForeignAccountRefused(logger, TokenStatus.MaskFyId(fyId), TokenStatus.MaskFyId(binding.FyId));
+            return VaultResult.Fail(409, $"This PriceFeed is bound to FYERS account {TokenStatus.MaskFyId(binding.FyId)} (app {binding.ClientId}), but you logged in as {TokenStatus.MaskFyId(fyId)}. Nothing was changed. Log in with the bound account, or run 'pricefeed token reset-binding' to switch accounts.");
+        }
+
+        var values = new Dictionary<string, string>
+        {
+            [TokenParameters.AccessToken] = tokens.AccessToken,
+            [TokenParameters.BoundAccount] = new AccountBinding(snapshot.ClientId, fyId).Serialize(),
+            [TokenParameters.TokenCheck] = new TokenCheck(true, time.GetUtcNow(), TokenCheck.Fingerprint(tokens.AccessToken)).Serialize(),
+        };
+        if (tokens.RefreshToken is not null)
+        {
+            values[TokenParameters.RefreshToken] = tokens.RefreshToken;
+        }
+        else
+        {
+            await store.DeleteAsync([TokenParameters.RefreshToken], cancellationToken);
+        }
+
+        await store.PutAsync(values, cancellationToken);
+        var info = AccessTokenInfo.TryDecode(tokens.AccessToken);
+        Log.TokenStored(logger, TokenStatus.MaskFyId(fyId), info is null ? "unknown" : TokenStatus.FormatIst(info.ExpiresAt));
+        return VaultResult.Success;
+    }
+
+    /// <summary>Asks FYERS whether the stored token still works (/profile) and remembers the answer.</summary>
+    public async Task<(TokenStatus Status, string? Problem)> CheckAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await ReadAsync(cancellationToken);
+        if (snapshot.Credentials is not { } credentials)
+        {
+            return (TokenStatus.From(snapshot, time.GetUtcNow()), null);
+        }
+
+        string? problem = null;
+        bool accepted;
+        try
+        {
+            await auth.GetProfileAsync(credentials, cancellationToken);
+            accepted = true;
+        }
+        catch (FyersApiException e) when (e.Kind == FyersErrorKind.TokenInvalid)
+        {
+            accepted = false;
+        }
+        catch (FyersApiException e)
+        {
+            // FYERS could not answer: that says nothing about the token, so nothing is recorded.
+            return (TokenStatus.From(snapshot, time.GetUtcNow()), e.Message);
+        }
+
+        var check = new TokenCheck(accepted, time.GetUtcNow(), TokenCheck.Fingerprint(credentials.AccessToken));
+        await store.PutAsync(new Dictionary<string, string> { [TokenParameters.TokenCheck] = check.Serialize() }, cancellationToken);
+        Log.TokenChecked(logger, accepted);
+        return (TokenStatus.From(snapshot with { LastCheck = check }, time.GetUtcNow()), problem);
+    }
+
+    /// <summary>Forgets which account this store serves, so the next login may bind another.</summary>
+    public async Task ResetBindingAsync(CancellationToken cancellationToken)
+    {
+        await store.DeleteAsync([TokenParameters.BoundAccount], cancellationToken);
+        Log.BindingReset(logger);
+    }
+
+    private static int StatusFor(FyersApiException e) => e.Kind switch
+    {
+        FyersErrorKind.RateLimited => 429,
+        FyersErrorKind.ServerError or FyersErrorKind.Network or FyersErrorKind.UnexpectedResponse => 502,
+        _ => 400,
+    };
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Stored FYERS credentials for app {ClientId} ({Changed} values changed)")]
+        public static partial void CredentialsSaved(ILogger logger, string clientId, int changed);
+
+        [LoggerMessage(2, LogLevel.Warning, "FYERS login failed: {Kind} (code {Code})")]
+        public static partial void LoginFailed(ILogger logger, FyersErrorKind kind, int? code);
+
+        [LoggerMessage(3, LogLevel.Warning, "Refused a login for account {Account}: this store is bound to {Bound}")]
+        public static partial void ForeignAccountRefused(ILogger logger, string? account, string? bound);
+
+        [LoggerMessage(4, LogLevel.Information, "Stored a new FYERS token for {Account}, valid until {Until}")]
+        public static partial void TokenStored(ILogger logger, string? account, string until);
+
+        [LoggerMessage(5, LogLevel.Information, "Checked the stored token with FYERS: accepted={Accepted}")]
+        public static partial void TokenChecked(ILogger logger, bool accepted);
+
+        [LoggerMessage(6, LogLevel.Warning, "The account binding was reset; the next successful login binds this store again")]
+        public static partial void BindingReset(ILogger logger);
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace PriceFeed.Tokens;
+
+internal static class TokensServiceCollectionExtensions
+{
+    /// <summary>The token store (local encrypted file by default) and the vault over it.</summary>
+    public static IServiceCollection AddTokenVault(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TokenStoreOptions>()
+            .Bind(configuration.GetSection(TokenStoreOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TokenStoreOptions>, TokenStoreOptionsValidator>();
+
+        var options = new TokenStoreOptions();
+        configuration.GetSection(TokenStoreOptions.SectionName).Bind(options);
+        var dataDirectory = options.ResolveDataDirectory();
+        var keys = new DirectoryInfo(Path.Combine(dataDirectory, "keys"));
+        if (!OperatingSystem.IsWindows())
+        {
+            // Owner-only before the first key is written: Data Protection keys are the token file's key.
+            const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            Directory.CreateDirectory(dataDirectory, ownerOnly);
+            Directory.CreateDirectory(keys.FullName, ownerOnly);
+        }
+
+        services.AddDataProtection()
+            .SetApplicationName("PriceFeed")
+            .PersistKeysToFileSystem(keys);
+
+        services.AddSingleton<ITokenStore, LocalTokenStore>();
+        services.AddSingleton<TokenVault>();
+        return services;
+    }
+}
+
+[OptionsValidator]
+internal sealed partial class TokenStoreOptionsValidator : IValidateOptions<TokenStoreOptions>;

@@ -1,0 +1,45 @@
+using System.Reflection;
+
+namespace PriceFeed.Web;
+
+/// <summary>
+/// The token page: three files embedded in the binary (no wwwroot to lose on Lambda, no CDN, no
+/// inline script). Served at the path base root, so every link in them is relative.
+/// </summary>
+internal static class WebUi
+{
+    private static readonly (string Path, string Resource, string ContentType)[] Files =
+    [
+        ("/", "index.html", "text/html; charset=utf-8"),
+        ("/app.js", "app.js", "text/javascript; charset=utf-8"),
+        ("/app.css", "app.css", "text/css; charset=utf-8"),
+    ];
+
+    public static void MapWebUi(this IEndpointRouteBuilder routes)
+    {
+        foreach (var (path, resource, contentType) in Files)
+        {
+            var bytes = Load(resource);
+            routes.MapGet(path, (HttpContext context) =>
+            {
+                // "/prod" without the slash would resolve relative links against "/": send the browser to "/prod/".
+                if (path == "/" && context.Request.PathBase.HasValue && !context.Request.Path.HasValue)
+                {
+                    return Results.Redirect($"{context.Request.PathBase}/{context.Request.QueryString}");
+                }
+
+                context.Response.Headers.CacheControl = "no-cache";
+                return Results.Bytes(bytes, contentType);
+            });
+        }
+    }
+
+    private static byte[] Load(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"PriceFeed.Web.{name}")
+            ?? throw new InvalidOperationException($"The page file {name} is not embedded in this build.");
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return memory.ToArray();
+    }
+}
