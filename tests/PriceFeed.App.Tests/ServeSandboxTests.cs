@@ -7,6 +7,7 @@ using PriceFeed.Fyers.Auth;
 using PriceFeed.Fyers.Data;
 using PriceFeed.Hosting;
 using PriceFeed.Sandbox;
+using PriceFeed.App.Tests.Support;
 
 namespace PriceFeed.App.Tests;
 

@@ -16,8 +16,8 @@ internal sealed class LoginState(IDataProtectionProvider dataProtection, TimePro
     public const string CookieName = "pf_login";
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
-    private readonly ITimeLimitedDataProtector protector =
-        dataProtection.CreateProtector("PriceFeed.Tokens.LoginState.v1").ToTimeLimitedDataProtector();
+    // The expiry is checked against the injected clock, not inside Data Protection (which reads the wall clock).
+    private readonly IDataProtector protector = dataProtection.CreateProtector("PriceFeed.Tokens.LoginState.v1");
 
     private readonly Dictionary<string, DateTimeOffset> used = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
@@ -26,8 +26,8 @@ internal sealed class LoginState(IDataProtectionProvider dataProtection, TimePro
     public string Begin(HttpContext context)
     {
         var state = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
-        var sealedState = protector.Protect(state, time.GetUtcNow() + Lifetime);
-        context.Response.Cookies.Append(CookieName, sealedState, CookieOptions(context, time.GetUtcNow() + Lifetime));
+        var sealedState = protector.Protect($"{time.GetUtcNow().ToUnixTimeSeconds()}|{state}");
+        context.Response.Cookies.Append(CookieName, sealedState, CookieOptions(context, Lifetime));
         return state;
     }
 
@@ -47,11 +47,18 @@ internal sealed class LoginState(IDataProtectionProvider dataProtection, TimePro
         string expected;
         try
         {
-            expected = protector.Unprotect(cookie, out _);
+            var parts = protector.Unprotect(cookie).Split('|', 2);
+            var started = DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture));
+            if (time.GetUtcNow() - started > Lifetime)
+            {
+                return "The login expired (logins must finish within 10 minutes). Start the login again from this page.";
+            }
+
+            expected = parts[1];
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or FormatException or IndexOutOfRangeException)
         {
-            return "The login expired (logins must finish within 10 minutes). Start the login again from this page.";
+            return "The login cookie of this browser is not valid. Start the login again from this page.";
         }
 
         if (returnedState is { Length: > 0 } && !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(returnedState)))
@@ -76,7 +83,7 @@ internal sealed class LoginState(IDataProtectionProvider dataProtection, TimePro
         return null;
     }
 
-    private static CookieOptions CookieOptions(HttpContext context, DateTimeOffset? expires) => new()
+    private static CookieOptions CookieOptions(HttpContext context, TimeSpan? maxAge) => new()
     {
         HttpOnly = true,
         Secure = context.Request.IsHttps,
@@ -84,7 +91,7 @@ internal sealed class LoginState(IDataProtectionProvider dataProtection, TimePro
         // Lax, not Strict: the cookie must come back on the top-level redirect from FYERS to /callback.
         SameSite = SameSiteMode.Lax,
         Path = context.Request.PathBase.HasValue ? context.Request.PathBase.Value : "/",
-        Expires = expires,
+        MaxAge = maxAge,
         IsEssential = true,
     };
 }

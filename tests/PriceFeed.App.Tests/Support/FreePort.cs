@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PriceFeed.App.Tests;
+namespace PriceFeed.App.Tests.Support;
 
 internal static class FreePort
 {
