@@ -1,0 +1,116 @@
+using Microsoft.Extensions.DependencyInjection;
+using PriceFeed.App.Tests.Support;
+using PriceFeed.Cli;
+using PriceFeed.Sandbox;
+
+namespace PriceFeed.App.Tests.Tokens;
+
+/// <summary>`pricefeed login` and `pricefeed token status` over the same store as the page.</summary>
+public sealed class TokenCliTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TokenStatus_AfterPageLogin_AgreesWithThePage()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var browser = app.NewBrowser();
+        await browser.SaveCredentialsAsync();
+        using (await browser.LoginAsync())
+        {
+        }
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await TokenCommand.StatusAsync(app.App.Services, check: true, output, error, Ct);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("Token: valid", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Tokens stored, valid until 06:00 IST on Sat 28 Nov 2026", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("FYERS check: accepted", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("XS***01", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenStatus_AfterTheMorningReset_SaysExpiredWithExitCode1()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var browser = app.NewBrowser();
+        await browser.SaveCredentialsAsync();
+        using (await browser.LoginAsync())
+        {
+        }
+
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 28, 6, 1, 0, TimeSpan.FromMinutes(330)));
+        using var output = new StringWriter();
+        var code = await TokenCommand.StatusAsync(app.App.Services, check: true, output, TextWriter.Null, Ct);
+
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("Token: expired", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenStatus_NothingStored_SaysMissing()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var output = new StringWriter();
+
+        var code = await TokenCommand.StatusAsync(app.App.Services, check: false, output, TextWriter.Null, Ct);
+
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("Token: missing", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_PastedRedirect_StoresTokens()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var browser = app.NewBrowser();
+        using var output = new StringWriter();
+        var person = new ScriptedPerson(output, [SandboxDefaults.ClientId, SandboxDefaults.Secret], async printed =>
+        {
+            var url = printed.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("http", StringComparison.Ordinal));
+            return (await browser.FyersLoginAsync(new Uri(url))).AbsoluteUri;
+        });
+
+        var code = await LoginCommand.RunAsync(app.App.Services, TestApp.PasteRedirect, person, output, TextWriter.Null, Ct);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("Tokens stored, valid until", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal("valid", (await browser.StatusAsync()).GetProperty("token").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Login_RedirectOfAnotherLogin_IsRefused()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var browser = app.NewBrowser();
+        await browser.SaveCredentialsAsync(redirectUri: TestApp.PasteRedirect);
+        var foreign = await browser.FyersLoginAsync(await browser.BeginLoginAsync());
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var person = new ScriptedPerson(output, [], _ => Task.FromResult(foreign.AbsoluteUri));
+
+        var code = await LoginCommand.RunAsync(app.App.Services, null, person, output, error, Ct);
+
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("state does not match", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownCommand_Options_AreUsageErrors()
+    {
+        using var error = new StringWriter();
+        var code = await PriceFeedCli.RunAsync(["token", "status", "--frob"], TextReader.Null, TextWriter.Null, error, Ct);
+        Assert.Equal(ExitCodes.Usage, code);
+    }
+
+    /// <summary>A person at the terminal: answers the prompts in order, then does the browser part when asked for the URL.</summary>
+    private sealed class ScriptedPerson(StringWriter screen, string[] answers, Func<string, Task<string>> pasteRedirect) : TextReader
+    {
+        private int next;
+
+        public override async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) =>
+            next < answers.Length ? answers[next++] : await pasteRedirect(screen.ToString());
+    }
+}
