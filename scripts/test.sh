@@ -11,6 +11,18 @@ mkdir -p "$results"
 
 dotnet --info >/dev/null 2>&1 || { echo "The .NET 10 SDK is required: https://dotnet.microsoft.com/download" >&2; exit 1; }
 
+# Browser tests drive Debian's Chromium through Playwright (never 'playwright install').
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Debian's chromium for the browser tests..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Browser tests need Debian's Chromium: sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+
 dotnet build PriceFeed.slnx -c Release -nologo -clp:ErrorsOnly
 status=0
 dotnet test PriceFeed.slnx -c Release --no-build -nologo \

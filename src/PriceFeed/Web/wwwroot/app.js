@@ -63,7 +63,8 @@ function render(status) {
 
   const last = status.lastLogin;
   const lastEl = $("last-login");
-  show(lastEl, !!last);
+  // A successful login's message is the status above; only a refusal needs its own line.
+  show(lastEl, !!last && !(last.ok && last.message === token.message));
   if (last) {
     lastEl.textContent = last.message;
     lastEl.className = last.ok ? "notice" : "notice bad";

@@ -1,0 +1,215 @@
+using Microsoft.Playwright;
+using PriceFeed.App.Tests.Support;
+using PriceFeed.Browser.Tests.Support;
+using PriceFeed.Sandbox;
+using static Microsoft.Playwright.Assertions;
+
+namespace PriceFeed.Browser.Tests;
+
+/// <summary>
+/// The morning routine in a real browser: both login modes, at a desktop size and on a 360x740
+/// phone, with screenshots kept in artifacts/screenshots. Slow (a browser per test): Category=Browser.
+/// </summary>
+[Trait("Category", "Browser")]
+public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    private static readonly BrowserNewContextOptions Desktop = new() { ViewportSize = new() { Width = 1280, Height = 800 } };
+
+    private static readonly BrowserNewContextOptions Phone = new()
+    {
+        ViewportSize = new() { Width = 360, Height = 740 },
+        IsMobile = true,
+        HasTouch = true,
+        DeviceScaleFactor = 2,
+    };
+
+    [Fact]
+    public async Task CallbackMode_Desktop_PopupLoginUpdatesThePageByItself()
+    {
+        await using var app = await TestApp.StartAsync();
+        await using var context = await chromium.Browser.NewContextAsync(Desktop);
+        var page = await OpenAsync(context, app);
+        await EnterCredentialsAsync(page);
+
+        var popupTask = page.WaitForPopupAsync();
+        await page.ClickAsync("#login");
+        var popup = await popupTask;
+        await Shot(popup, "callback-desktop-1-fyers-login");
+        var closed = new TaskCompletionSource();
+        popup.Close += (_, _) => closed.TrySetResult();
+        await LogInAtFyersAsync(popup);
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+
+        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+        await Expect(page.Locator("#token-until")).ToContainTextAsync("06:00 IST on Sat 28 Nov 2026");
+        await Expect(page.Locator("#token-account")).ToContainTextAsync("XS***01");
+        await Shot(page, "callback-desktop-2-stored");
+
+        await page.ReloadAsync();
+        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+        await Expect(page.Locator("#credentials-summary")).ToContainTextAsync("secret stored");
+        await Shot(page, "callback-desktop-3-after-reload");
+    }
+
+    [Fact]
+    public async Task CallbackMode_Phone_SameTabLoginEndsOnTheStoredStatus()
+    {
+        await using var app = await TestApp.StartAsync();
+        await using var context = await chromium.Browser.NewContextAsync(Phone);
+        var page = await OpenAsync(context, app);
+        await Shot(page, "callback-phone-0-first-visit");
+        await EnterCredentialsAsync(page);
+
+        await page.ClickAsync("#login");
+        await page.WaitForURLAsync("**/generate-authcode**");
+        await Shot(page, "callback-phone-1-fyers-login");
+        await LogInAtFyersAsync(page);
+
+        await page.WaitForURLAsync(app.PageUrl.AbsoluteUri);
+        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+        await Expect(page.Locator("#token-message")).ToContainTextAsync("Tokens stored, valid until");
+        await Expect(page.Locator("#last-login")).ToBeHiddenAsync();
+        Assert.DoesNotContain("auth_code", page.Url, StringComparison.Ordinal);
+        await AssertNoHorizontalScrollAsync(page);
+        await Shot(page, "callback-phone-2-stored");
+
+        await page.ReloadAsync();
+        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+    }
+
+    [Fact]
+    public async Task PasteMode_Desktop_PastedRedirectStoresTokens()
+    {
+        await PasteModeAsync(Desktop, "desktop");
+    }
+
+    [Fact]
+    public async Task PasteMode_Phone_PastedRedirectStoresTokens()
+    {
+        await PasteModeAsync(Phone, "phone");
+    }
+
+    [Fact]
+    public async Task UnderProd_PhoneLogin_Works()
+    {
+        await using var app = await TestApp.StartAsync(pathBase: "/prod");
+        await using var context = await chromium.Browser.NewContextAsync(Phone);
+        var page = await OpenAsync(context, app);
+        await EnterCredentialsAsync(page);
+
+        await page.ClickAsync("#login");
+        await LogInAtFyersAsync(page);
+
+        await page.WaitForURLAsync(app.PageUrl.AbsoluteUri);
+        Assert.EndsWith("/prod/", page.Url, StringComparison.Ordinal);
+        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+        await Shot(page, "prod-phone-stored");
+    }
+
+    [Fact]
+    public async Task ExpiredToken_AfterTheMorningReset_PageSaysExpired()
+    {
+        await using var app = await TestApp.StartAsync();
+        await using var context = await chromium.Browser.NewContextAsync(Desktop);
+        var page = await OpenAsync(context, app);
+        await EnterCredentialsAsync(page);
+        await page.ClickAsync("#login");
+        var popup = await page.WaitForPopupAsync();
+        await LogInAtFyersAsync(popup);
+        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid", new() { Timeout = 15_000 });
+
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 28, 6, 2, 0, TimeSpan.FromMinutes(330)));
+        await page.ReloadAsync();
+
+        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Expired");
+        await Expect(page.Locator("#token-message")).ToContainTextAsync("Log in with FYERS again");
+        await Shot(page, "expired-desktop");
+    }
+
+    [Fact]
+    public async Task SecondAccount_PageShowsTheRefusal()
+    {
+        await using var app = await TestApp.StartAsync();
+        await using var context = await chromium.Browser.NewContextAsync(Phone);
+        var page = await OpenAsync(context, app);
+        await EnterCredentialsAsync(page);
+        await page.ClickAsync("#login");
+        await LogInAtFyersAsync(page);
+        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+
+        await page.ClickAsync("#login");
+        await LogInAtFyersAsync(page, "XS00002", "654321");
+
+        await Expect(page.Locator("#last-login")).ToContainTextAsync("bound to FYERS account XS***01");
+        await Expect(page.Locator("#token-account")).ToContainTextAsync("XS***01");
+        await Shot(page, "second-account-refused-phone");
+    }
+
+    private async Task PasteModeAsync(BrowserNewContextOptions size, string name)
+    {
+        await using var app = await TestApp.StartAsync();
+        await using var context = await chromium.Browser.NewContextAsync(size);
+
+        // FYERS' default redirect page is on the internet; the test stands in for it.
+        await context.RouteAsync("https://trade.fyers.in/**", route => route.FulfillAsync(new() { ContentType = "text/html", Body = "<p>FYERS redirect page</p>" }));
+        var page = await OpenAsync(context, app);
+        await EnterCredentialsAsync(page, TestApp.PasteRedirect);
+        await Expect(page.Locator("#paste")).ToBeVisibleAsync();
+
+        var fyersTab = context.WaitForPageAsync();
+        await page.ClickAsync("#login");
+        var tab = await fyersTab;
+        await LogInAtFyersAsync(tab);
+        await tab.WaitForURLAsync(TestApp.PasteRedirect + "**");
+        var redirect = tab.Url;
+        await tab.CloseAsync();
+
+        await page.FillAsync("#redirect-url", " " + redirect + "\n");
+        await Shot(page, $"paste-{name}-1-pasted");
+        await page.ClickAsync("#store");
+
+        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+        await AssertNoHorizontalScrollAsync(page);
+        await Shot(page, $"paste-{name}-2-stored");
+    }
+
+    private static async Task<IPage> OpenAsync(IBrowserContext context, TestApp app)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.PageUrl.AbsoluteUri);
+        await Expect(page.Locator("#token-state")).ToHaveTextAsync("No token yet");
+        return page;
+    }
+
+    private static async Task EnterCredentialsAsync(IPage page, string? redirectUri = null)
+    {
+        await page.FillAsync("#client-id", SandboxDefaults.ClientId.ToLowerInvariant());
+        await page.FillAsync("#app-secret", SandboxDefaults.Secret);
+        if (redirectUri is not null)
+        {
+            await page.FillAsync("#redirect-uri", redirectUri);
+        }
+
+        await page.ClickAsync("#save-credentials");
+        await Expect(page.Locator("#credentials-summary")).ToContainTextAsync("secret stored");
+        Assert.Equal(string.Empty, await page.InputValueAsync("#app-secret"));
+    }
+
+    private static async Task LogInAtFyersAsync(IPage page, string fyId = "XS00001", string code = "123456")
+    {
+        await page.WaitForSelectorAsync("#fy_id");
+        await page.FillAsync("#fy_id", fyId);
+        await page.FillAsync("#totp", code);
+        await page.CheckAsync("#consent");
+        await page.ClickAsync("#authorize");
+    }
+
+    private static async Task AssertNoHorizontalScrollAsync(IPage page)
+    {
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        Assert.True(widths[0] <= widths[1], $"page is {widths[0]} px wide in a {widths[1]} px viewport");
+    }
+
+    private static Task Shot(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+}
