@@ -25,7 +25,8 @@ fi
 
 dotnet build PriceFeed.slnx -c Release -nologo -clp:ErrorsOnly
 status=0
-dotnet test PriceFeed.slnx -c Release --no-build -nologo \
+# One test project at a time: the browser and the real-time rate-limit tests share 2 cores.
+dotnet test PriceFeed.slnx -c Release --no-build -nologo -m:1 \
   --results-directory "$results" --logger "trx" --logger "console;verbosity=minimal" || status=$?
 
 # One closing line over every test project, from the TRX counters.

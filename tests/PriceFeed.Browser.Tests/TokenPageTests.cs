@@ -28,27 +28,30 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
     {
         await using var app = await TestApp.StartAsync();
         await using var context = await chromium.Browser.NewContextAsync(Desktop);
-        var page = await OpenAsync(context, app);
-        await EnterCredentialsAsync(page);
+        await DiagnoseAsync(context, "CallbackMode_Desktop_PopupLoginUpdatesThePageByItself", async () =>
+        {
+            var page = await OpenAsync(context, app);
+            await EnterCredentialsAsync(page);
 
-        var popupTask = page.WaitForPopupAsync();
-        await page.ClickAsync("#login");
-        var popup = await popupTask;
-        await Shot(popup, "callback-desktop-1-fyers-login");
-        var closed = new TaskCompletionSource();
-        popup.Close += (_, _) => closed.TrySetResult();
-        await LogInAtFyersAsync(popup);
-        await closed.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+            var popupTask = page.WaitForPopupAsync();
+            await page.ClickAsync("#login");
+            var popup = await popupTask;
+            await Shot(popup, "callback-desktop-1-fyers-login");
+            var closed = new TaskCompletionSource();
+            popup.Close += (_, _) => closed.TrySetResult();
+            await LogInAtFyersAsync(popup);
+            await closed.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
 
-        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
-        await Expect(page.Locator("#token-until")).ToContainTextAsync("06:00 IST on Sat 28 Nov 2026");
-        await Expect(page.Locator("#token-account")).ToContainTextAsync("XS***01");
-        await Shot(page, "callback-desktop-2-stored");
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+            await Expect(page.Locator("#token-until")).ToContainTextAsync("06:00 IST on Sat 28 Nov 2026");
+            await Expect(page.Locator("#token-account")).ToContainTextAsync("XS***01");
+            await Shot(page, "callback-desktop-2-stored");
 
-        await page.ReloadAsync();
-        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
-        await Expect(page.Locator("#credentials-summary")).ToContainTextAsync("secret stored");
-        await Shot(page, "callback-desktop-3-after-reload");
+            await page.ReloadAsync();
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+            await Expect(page.Locator("#credentials-summary")).ToContainTextAsync("secret stored");
+            await Shot(page, "callback-desktop-3-after-reload");
+        });
     }
 
     [Fact]
@@ -56,25 +59,28 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
     {
         await using var app = await TestApp.StartAsync();
         await using var context = await chromium.Browser.NewContextAsync(Phone);
-        var page = await OpenAsync(context, app);
-        await Shot(page, "callback-phone-0-first-visit");
-        await EnterCredentialsAsync(page);
+        await DiagnoseAsync(context, "CallbackMode_Phone_SameTabLoginEndsOnTheStoredStatus", async () =>
+        {
+            var page = await OpenAsync(context, app);
+            await Shot(page, "callback-phone-0-first-visit");
+            await EnterCredentialsAsync(page);
 
-        await page.ClickAsync("#login");
-        await page.WaitForURLAsync("**/generate-authcode**");
-        await Shot(page, "callback-phone-1-fyers-login");
-        await LogInAtFyersAsync(page);
+            await page.ClickAsync("#login");
+            await page.WaitForURLAsync("**/generate-authcode**", new() { WaitUntil = WaitUntilState.Commit });
+            await Shot(page, "callback-phone-1-fyers-login");
+            await LogInAtFyersAsync(page);
 
-        await page.WaitForURLAsync(app.PageUrl.AbsoluteUri);
-        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
-        await Expect(page.Locator("#token-message")).ToContainTextAsync("Tokens stored, valid until");
-        await Expect(page.Locator("#last-login")).ToBeHiddenAsync();
-        Assert.DoesNotContain("auth_code", page.Url, StringComparison.Ordinal);
-        await AssertNoHorizontalScrollAsync(page);
-        await Shot(page, "callback-phone-2-stored");
+            await page.WaitForURLAsync(app.PageUrl.AbsoluteUri);
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+            await Expect(page.Locator("#token-message")).ToContainTextAsync("Tokens stored, valid until");
+            await Expect(page.Locator("#last-login")).ToBeHiddenAsync();
+            Assert.DoesNotContain("auth_code", page.Url, StringComparison.Ordinal);
+            await AssertNoHorizontalScrollAsync(page);
+            await Shot(page, "callback-phone-2-stored");
 
-        await page.ReloadAsync();
-        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+            await page.ReloadAsync();
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+        });
     }
 
     [Fact]
@@ -94,16 +100,19 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
     {
         await using var app = await TestApp.StartAsync(pathBase: "/prod");
         await using var context = await chromium.Browser.NewContextAsync(Phone);
-        var page = await OpenAsync(context, app);
-        await EnterCredentialsAsync(page);
+        await DiagnoseAsync(context, "UnderProd_PhoneLogin_Works", async () =>
+        {
+            var page = await OpenAsync(context, app);
+            await EnterCredentialsAsync(page);
 
-        await page.ClickAsync("#login");
-        await LogInAtFyersAsync(page);
+            await page.ClickAsync("#login");
+            await LogInAtFyersAsync(page);
 
-        await page.WaitForURLAsync(app.PageUrl.AbsoluteUri);
-        Assert.EndsWith("/prod/", page.Url, StringComparison.Ordinal);
-        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
-        await Shot(page, "prod-phone-stored");
+            await page.WaitForURLAsync(app.PageUrl.AbsoluteUri);
+            Assert.EndsWith("/prod/", page.Url, StringComparison.Ordinal);
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+            await Shot(page, "prod-phone-stored");
+        });
     }
 
     [Fact]
@@ -111,19 +120,22 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
     {
         await using var app = await TestApp.StartAsync();
         await using var context = await chromium.Browser.NewContextAsync(Desktop);
-        var page = await OpenAsync(context, app);
-        await EnterCredentialsAsync(page);
-        await page.ClickAsync("#login");
-        var popup = await page.WaitForPopupAsync();
-        await LogInAtFyersAsync(popup);
-        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid", new() { Timeout = 15_000 });
+        await DiagnoseAsync(context, "ExpiredToken_AfterTheMorningReset_PageSaysExpired", async () =>
+        {
+            var page = await OpenAsync(context, app);
+            await EnterCredentialsAsync(page);
+            await page.ClickAsync("#login");
+            var popup = await page.WaitForPopupAsync();
+            await LogInAtFyersAsync(popup);
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid", new() { Timeout = 15_000 });
 
-        app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 28, 6, 2, 0, TimeSpan.FromMinutes(330)));
-        await page.ReloadAsync();
+            app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 28, 6, 2, 0, TimeSpan.FromMinutes(330)));
+            await page.ReloadAsync();
 
-        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Expired");
-        await Expect(page.Locator("#token-message")).ToContainTextAsync("Log in with FYERS again");
-        await Shot(page, "expired-desktop");
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Expired");
+            await Expect(page.Locator("#token-message")).ToContainTextAsync("Log in with FYERS again");
+            await Shot(page, "expired-desktop");
+        });
     }
 
     [Fact]
@@ -131,46 +143,86 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
     {
         await using var app = await TestApp.StartAsync();
         await using var context = await chromium.Browser.NewContextAsync(Phone);
-        var page = await OpenAsync(context, app);
-        await EnterCredentialsAsync(page);
-        await page.ClickAsync("#login");
-        await LogInAtFyersAsync(page);
-        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+        await DiagnoseAsync(context, "SecondAccount_PageShowsTheRefusal", async () =>
+        {
+            var page = await OpenAsync(context, app);
+            await EnterCredentialsAsync(page);
+            await page.ClickAsync("#login");
+            await LogInAtFyersAsync(page);
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
 
-        await page.ClickAsync("#login");
-        await LogInAtFyersAsync(page, "XS00002", "654321");
+            await page.ClickAsync("#login");
+            await LogInAtFyersAsync(page, "XS00002", "654321");
 
-        await Expect(page.Locator("#last-login")).ToContainTextAsync("bound to FYERS account XS***01");
-        await Expect(page.Locator("#token-account")).ToContainTextAsync("XS***01");
-        await Shot(page, "second-account-refused-phone");
+            await Expect(page.Locator("#last-login")).ToContainTextAsync("bound to FYERS account XS***01");
+            await Expect(page.Locator("#token-account")).ToContainTextAsync("XS***01");
+            await Shot(page, "second-account-refused-phone");
+        });
     }
 
     private async Task PasteModeAsync(BrowserNewContextOptions size, string name)
     {
         await using var app = await TestApp.StartAsync();
         await using var context = await chromium.Browser.NewContextAsync(size);
+        await DiagnoseAsync(context, "paste-" + name, async () =>
+        {
+            // FYERS' default redirect page is on the internet; the test stands in for it.
+            await context.RouteAsync("https://trade.fyers.in/**", route => route.FulfillAsync(new() { ContentType = "text/html", Body = "<p>FYERS redirect page</p>" }));
+            var page = await OpenAsync(context, app);
+            await EnterCredentialsAsync(page, TestApp.PasteRedirect);
+            await Expect(page.Locator("#paste")).ToBeVisibleAsync();
 
-        // FYERS' default redirect page is on the internet; the test stands in for it.
-        await context.RouteAsync("https://trade.fyers.in/**", route => route.FulfillAsync(new() { ContentType = "text/html", Body = "<p>FYERS redirect page</p>" }));
-        var page = await OpenAsync(context, app);
-        await EnterCredentialsAsync(page, TestApp.PasteRedirect);
-        await Expect(page.Locator("#paste")).ToBeVisibleAsync();
+            var fyersTab = context.WaitForPageAsync();
+            await page.ClickAsync("#login");
+            var tab = await fyersTab;
+            await LogInAtFyersAsync(tab);
+            await tab.WaitForURLAsync(TestApp.PasteRedirect + "**");
+            var redirect = tab.Url;
+            await tab.CloseAsync();
 
-        var fyersTab = context.WaitForPageAsync();
-        await page.ClickAsync("#login");
-        var tab = await fyersTab;
-        await LogInAtFyersAsync(tab);
-        await tab.WaitForURLAsync(TestApp.PasteRedirect + "**");
-        var redirect = tab.Url;
-        await tab.CloseAsync();
+            await page.FillAsync("#redirect-url", " " + redirect + "\n");
+            await Shot(page, $"paste-{name}-1-pasted");
+            await page.ClickAsync("#store");
 
-        await page.FillAsync("#redirect-url", " " + redirect + "\n");
-        await Shot(page, $"paste-{name}-1-pasted");
-        await page.ClickAsync("#store");
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+            await AssertNoHorizontalScrollAsync(page);
+            await Shot(page, $"paste-{name}-2-stored");
+        });
+    }
 
-        await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
-        await AssertNoHorizontalScrollAsync(page);
-        await Shot(page, $"paste-{name}-2-stored");
+    /// <summary>On failure, every open page is photographed and the browser console is added to the error.</summary>
+    private static async Task DiagnoseAsync(IBrowserContext context, string name, Func<Task> test)
+    {
+        var console = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Watch(IPage p)
+        {
+            p.Console += (_, m) => console.Enqueue($"{m.Type}: {m.Text}");
+            p.PageError += (_, e) => console.Enqueue($"pageerror: {e}");
+            p.RequestFailed += (_, r) => console.Enqueue($"requestfailed: {r.Method} {r.Url} {r.Failure}");
+        }
+
+        context.Page += (_, p) => Watch(p);
+        try
+        {
+            await test();
+        }
+        catch (Exception e)
+        {
+            var i = 0;
+            foreach (var p in context.Pages)
+            {
+                try
+                {
+                    await Shot(p, $"FAILED-{name}-{i++}");
+                    console.Enqueue($"page {i}: {p.Url}");
+                }
+                catch (PlaywrightException)
+                {
+                }
+            }
+
+            throw new InvalidOperationException($"{e.Message}\nBrowser console:\n{string.Join("\n", console)}", e);
+        }
     }
 
     private static async Task<IPage> OpenAsync(IBrowserContext context, TestApp app)

@@ -23,6 +23,7 @@ public sealed class FyersRateLimiter
     private readonly TimeProvider time;
     private readonly FyersOptions options;
     private DateTimeOffset pausedUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset lastGrant = DateTimeOffset.MinValue;
     private DateOnly budgetDay;
     private int usedToday;
     private long granted;
@@ -65,6 +66,7 @@ public sealed class FyersRateLimiter
                 wait = WaitFor(now);
                 if (wait <= TimeSpan.Zero)
                 {
+                    lastGrant = now;
                     inLastSecond.Enqueue(now);
                     inLastMinute.Enqueue(now);
                     usedToday++;
@@ -126,6 +128,15 @@ public sealed class FyersRateLimiter
         {
             var minuteWait = inLastMinute.Peek() + Minute - now;
             wait = minuteWait > wait ? minuteWait : wait;
+        }
+
+        // Spread the per-second budget evenly instead of sending it as one burst: a burst delayed on
+        // the way can land in the same server window as the next one, evenly spaced requests cannot
+        // unless they are delayed by several spacings.
+        var spacingWait = lastGrant + (Second / options.RequestsPerSecond) - now;
+        if (spacingWait > TimeSpan.Zero)
+        {
+            return wait > spacingWait ? wait + WindowGuard : spacingWait;
         }
 
         // Our clock stamps the send, FYERS' stamps the arrival: requests that travel at different speeds

@@ -19,6 +19,7 @@ internal static class PriceFeedApp
         builder.AddFyers(settings);
         builder.Services.AddTokenVault(builder.Configuration);
         builder.Services.AddTokenWeb();
+        builder.Services.AddOpenApi();
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -26,6 +27,7 @@ internal static class PriceFeedApp
         app.MapHealth();
         app.MapWebUi();
         app.MapTokenApi();
+        app.MapOpenApi();
         if (settings.Sandbox)
         {
             app.MapFyersSandbox(ServeSettings.SandboxPrefix);

@@ -13,19 +13,27 @@ internal static class TokenEndpoints
 
     public static void MapTokenApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/callback", CallbackAsync).RequireRateLimiting(RateLimitPolicy);
+        routes.MapGet("/callback", CallbackAsync).RequireRateLimiting(RateLimitPolicy)
+            .WithName("Callback").WithSummary("Where FYERS sends the browser after the login; stores the tokens and redirects to the page.");
 
-        var api = routes.MapGroup("/api");
-        api.MapGet("/csrf", Csrf);
-        api.MapGet("/status", StatusAsync);
+        var api = routes.MapGroup("/api").WithTags("Tokens");
+        api.MapGet("/csrf", Csrf)
+            .WithName("GetCsrfToken").WithSummary("The antiforgery token every PUT/POST must send in the X-CSRF-TOKEN header.");
+        api.MapGet("/status", StatusAsync)
+            .WithName("GetStatus").WithSummary("Token state (missing, valid, expired, rejected), account, validity and setup; never a secret.");
 
         var changes = api.MapGroup(string.Empty)
             .AddEndpointFilter(CsrfFilter.ValidateAsync)
-            .RequireRateLimiting(RateLimitPolicy);
-        changes.MapPut("/credentials", SaveCredentialsAsync);
-        changes.MapPost("/login", BeginLoginAsync);
-        changes.MapPost("/tokens", PasteAsync);
-        changes.MapPost("/token/check", CheckAsync);
+            .RequireRateLimiting(RateLimitPolicy)
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(429);
+        changes.MapPut("/credentials", SaveCredentialsAsync)
+            .WithName("PutCredentials").WithSummary("Stores the FYERS Client ID and App Secret; once bound, needs the current App Secret.");
+        changes.MapPost("/login", BeginLoginAsync)
+            .WithName("BeginLogin").WithSummary("Starts a login: returns the FYERS login URL and binds its state to this browser.");
+        changes.MapPost("/tokens", PasteAsync)
+            .WithName("StoreTokens").WithSummary("Paste mode: exchanges the auth code in a pasted redirect URL and stores the tokens.");
+        changes.MapPost("/token/check", CheckAsync)
+            .WithName("CheckToken").WithSummary("Asks FYERS (/profile) whether the stored token still works.");
     }
 
     public static Ok<CsrfResponse> Csrf(HttpContext context, IAntiforgery antiforgery)

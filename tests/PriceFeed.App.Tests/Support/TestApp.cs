@@ -1,21 +1,20 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using PriceFeed.Hosting;
 using PriceFeed.Sandbox;
 
 namespace PriceFeed.App.Tests.Support;
 
 /// <summary>
-/// `pricefeed serve --sandbox` on a real port with its own data folder, a fake clock shared by the
+/// `pricefeed serve --sandbox` on a real port with its own data folder, a movable clock shared by the
 /// app and its sandbox, and every log line collected.
 /// </summary>
 internal sealed class TestApp : IAsyncDisposable
 {
     public static readonly DateTimeOffset FridayMorning = new(2026, 11, 27, 8, 30, 0, TimeSpan.FromMinutes(330));
 
-    private TestApp(WebApplication app, ServeSettings settings, string dataDirectory, FakeTimeProvider clock, CollectingLoggerProvider logs)
+    private TestApp(WebApplication app, ServeSettings settings, string dataDirectory, JumpableClock clock, CollectingLoggerProvider logs)
     {
         App = app;
         Settings = settings;
@@ -31,7 +30,7 @@ internal sealed class TestApp : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    public FakeTimeProvider Clock { get; }
+    public JumpableClock Clock { get; }
 
     public CollectingLoggerProvider Logs { get; }
 
@@ -46,7 +45,7 @@ internal sealed class TestApp : IAsyncDisposable
     {
         var settings = new ServeSettings(FreePort.Next(), Sandbox: true, pathBase);
         var data = dataDirectory ?? Directory.CreateTempSubdirectory("pricefeed-test-").FullName;
-        var clock = new FakeTimeProvider(FridayMorning);
+        var clock = new JumpableClock(FridayMorning);
         var logs = new CollectingLoggerProvider();
         var sandboxOptions = SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback"));
         sandboxOptions.Apps[0].RedirectUris.Add(PasteRedirect);

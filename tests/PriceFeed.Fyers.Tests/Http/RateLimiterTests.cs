@@ -14,22 +14,40 @@ public sealed class RateLimiterTests
         new(Options.Create(new FyersOptions { RequestsPerSecond = perSecond, RequestsPerMinute = perMinute, RequestsPerDay = perDay }), time);
 
     [Fact]
-    public async Task Acquire_PastPerSecondBudget_WaitsForTheWindowToSlide()
+    public async Task Acquire_SpreadsThePerSecondBudgetEvenly()
     {
         var time = new FakeTimeProvider(Start);
         var limiter = Create(time);
-        for (var i = 0; i < 8; i++)
+        await limiter.AcquireAsync(TestContext.Current.CancellationToken);
+
+        var second = limiter.AcquireAsync(TestContext.Current.CancellationToken).AsTask();
+        time.Advance(TimeSpan.FromMilliseconds(124));
+        Assert.False(second.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await second;
+        Assert.Equal(2, limiter.Granted);
+    }
+
+    [Fact]
+    public async Task Acquire_BackToBack_NeverMoreThanTheBudgetInAnySecond()
+    {
+        var time = new FakeTimeProvider(Start);
+        var limiter = Create(time);
+        var grants = new List<DateTimeOffset>();
+        for (var i = 0; i < 40; i++)
         {
-            await limiter.AcquireAsync(TestContext.Current.CancellationToken);
+            var acquire = limiter.AcquireAsync(TestContext.Current.CancellationToken).AsTask();
+            while (!acquire.IsCompleted)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(5));
+            }
+
+            await acquire;
+            grants.Add(time.GetUtcNow());
         }
 
-        var ninth = limiter.AcquireAsync(TestContext.Current.CancellationToken).AsTask();
-        Assert.False(ninth.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(999));
-        Assert.False(ninth.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(30));
-        await ninth;
-        Assert.Equal(9, limiter.Granted);
+        Assert.All(grants, g => Assert.True(grants.Count(o => o > g - TimeSpan.FromSeconds(1) && o <= g) <= 8));
+        Assert.True(grants[^1] - grants[0] < TimeSpan.FromSeconds(5.1), "the budget was not used");
     }
 
     [Fact]
@@ -42,6 +60,8 @@ public sealed class RateLimiterTests
             await limiter.AcquireAsync(TestContext.Current.CancellationToken);
             time.Advance(TimeSpan.FromMilliseconds(200));
         }
+
+        Assert.Equal(20, limiter.Granted);
 
         var next = limiter.AcquireAsync(TestContext.Current.CancellationToken).AsTask();
         time.Advance(TimeSpan.FromSeconds(55));
@@ -88,6 +108,7 @@ public sealed class RateLimiterTests
         for (var i = 0; i < 3; i++)
         {
             await limiter.AcquireAsync(TestContext.Current.CancellationToken);
+            time.Advance(TimeSpan.FromSeconds(1));
         }
 
         var error = await Assert.ThrowsAsync<FyersApiException>(() => limiter.AcquireAsync(TestContext.Current.CancellationToken).AsTask());

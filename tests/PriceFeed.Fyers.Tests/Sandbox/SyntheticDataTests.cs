@@ -15,9 +15,9 @@ public sealed class SyntheticDataTests
 
     private static async Task<(SandboxServer Server, FyersTestClient Client, PriceFeed.Fyers.Auth.FyersCredentials Credentials)> StartAsync(DateTimeOffset now)
     {
-        var clock = new FakeTimeProvider(now);
-        var server = await SandboxServer.StartAsync(time: clock);
-        var client = server.CreateClient(clientTime: clock);
+        // The sandbox's clock stands still (partial bars stay put); the client's flows from the same instant.
+        var server = await SandboxServer.StartAsync(time: new FakeTimeProvider(now));
+        var client = server.CreateClient(clientTime: new JumpableClock(now));
         return (server, client, await client.LogInAsync());
     }
 

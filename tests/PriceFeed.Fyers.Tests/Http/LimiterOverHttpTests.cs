@@ -1,0 +1,30 @@
+using PriceFeed.Fyers.Tests.Support;
+
+namespace PriceFeed.Fyers.Tests.Http;
+
+/// <summary>The shared limiter measured by the sandbox's own counters on real time.</summary>
+[Collection(TimingCollection.Name)]
+public sealed class LimiterOverHttpTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Limiter_20ConcurrentCallers_NeverExceedItsBudgetOnTheServer()
+    {
+        await using var server = await SandboxServer.StartAsync();
+        using var client = server.CreateClient();
+        var credentials = await client.LogInAsync();
+        server.State.ResetCounters();
+
+        var callers = Enumerable.Range(0, 20).Select(async _ =>
+        {
+            await client.Data.GetMarketStatusAsync(credentials, Ct);
+            await client.Data.GetMarketStatusAsync(credentials, Ct);
+        });
+        await Task.WhenAll(callers);
+
+        Assert.Equal(40, server.State.RateLimiter.Accepted);
+        Assert.Equal(0, server.State.RateLimiter.TooManyRequestsSent);
+        Assert.InRange(server.State.RateLimiter.MaxPerSecondSeen, 1, 8);
+    }
+}
