@@ -7,9 +7,14 @@ namespace PriceFeed.Cli;
 /// <summary>The services a CLI command needs, without a web server: the same registrations as the app.</summary>
 internal static class CliHost
 {
-    public static IHost Build(Uri? sandboxUrl, Action<IServiceCollection>? overrides = null)
+    public static IHost Build(Uri? sandboxUrl, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter(static level => level >= LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -25,7 +30,6 @@ internal static class CliHost
             }
         });
         builder.Services.AddTokenVault(builder.Configuration);
-        overrides?.Invoke(builder.Services);
         return builder.Build();
     }
 }

@@ -98,6 +98,24 @@ public sealed class TokenCliTests
     }
 
     [Fact]
+    public async Task SeparateCliProcess_SameDataFolder_ReadsTheServersTokenAndChecksItWithTheSandbox()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var browser = app.NewBrowser();
+        await browser.SaveCredentialsAsync();
+        using (await browser.LoginAsync())
+        {
+        }
+
+        using var cli = CliHost.Build(app.Settings.Origin, [new("Tokens:DataDirectory", app.DataDirectory)]);
+        using var output = new StringWriter();
+        var code = await TokenCommand.StatusAsync(cli.Services, check: true, output, TextWriter.Null, Ct);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("FYERS check: accepted", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownCommand_Options_AreUsageErrors()
     {
         using var error = new StringWriter();
