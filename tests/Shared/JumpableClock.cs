@@ -1,4 +1,4 @@
-namespace PriceFeed.Fyers.Tests.Support;
+namespace PriceFeed.Testing;
 
 /// <summary>
 /// Real time that a test can move: it flows like the wall clock (so waits and timers behave as in
