@@ -58,6 +58,11 @@ public static class SandboxEndpoints
             await Task.Delay(state.Faults.Latency, TimeProvider.System, context.RequestAborted);
         }
 
+        if (state.Faults.TakeRevokeTrigger())
+        {
+            state.RevokeAllTokens();
+        }
+
         var key = RateKey(context, state);
         if (state.Faults.TakeForced429())
         {

@@ -21,16 +21,20 @@ public sealed record HistoryChunk(
             return candle.Start + length <= FetchedAt;
         }
 
-        // Daily/weekly/monthly bars are stamped 00:00 UTC of their IST trading date; they are final once that date is over in IST.
+        // Daily/weekly/monthly bars are stamped 00:00 UTC of their IST trading date. A daily bar is
+        // final once the day's session and closing auction are over (16:00 IST); weekly and monthly
+        // bars once their period has ended.
         var barDate = DateOnly.FromDateTime(candle.Start.UtcDateTime);
         var fetchedIstDate = DateOnly.FromDateTime(MarketTime.ToIst(FetchedAt).DateTime);
         return Resolution.Kind switch
         {
             ResolutionKind.Weekly => barDate.AddDays(7) <= fetchedIstDate,
             ResolutionKind.Monthly => barDate.AddMonths(1) <= fetchedIstDate,
-            _ => barDate < fetchedIstDate,
+            _ => FetchedAt >= MarketTime.At(barDate, DailyBarFinalAt),
         };
     }
+
+    private static readonly TimeOnly DailyBarFinalAt = new(16, 0);
 
     /// <summary>The candles that will not change any more.</summary>
     public IEnumerable<Candle> CompleteCandles => Candles.Where(IsComplete);

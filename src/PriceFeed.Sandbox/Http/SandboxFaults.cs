@@ -11,6 +11,7 @@ public sealed class SandboxFaults
     private int force429;
     private int malformed;
     private int serverErrors;
+    private int revokeAfter = -1;
 
     /// <summary>Added to every answer.</summary>
     public TimeSpan Latency { get; set; }
@@ -27,6 +28,9 @@ public sealed class SandboxFaults
 
     public void ServerErrors(int count) => Interlocked.Exchange(ref serverErrors, count);
 
+    /// <summary>After this many more FYERS calls, every token issued so far is revoked: a token that dies mid-run.</summary>
+    public void RevokeTokensAfter(int requests) => Interlocked.Exchange(ref revokeAfter, requests);
+
     public void Reset()
     {
         lock (gate)
@@ -35,6 +39,7 @@ public sealed class SandboxFaults
             ServerErrorRate = 0;
             EmptyHistory = false;
             force429 = 0;
+            revokeAfter = -1;
             malformed = 0;
             serverErrors = 0;
             random = new Random(20260401);
@@ -42,6 +47,24 @@ public sealed class SandboxFaults
     }
 
     internal bool TakeForced429() => TakeOne(ref force429);
+
+    /// <summary>True exactly once, on the call after the configured count.</summary>
+    internal bool TakeRevokeTrigger()
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref revokeAfter);
+            if (current < 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref revokeAfter, current - 1, current) == current)
+            {
+                return current == 0;
+            }
+        }
+    }
 
     internal bool TakeMalformed() => TakeOne(ref malformed);
 

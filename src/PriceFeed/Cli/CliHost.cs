@@ -1,5 +1,6 @@
 using PriceFeed.Fyers;
 using PriceFeed.Hosting;
+using PriceFeed.Ingestion;
 using PriceFeed.Tokens;
 
 namespace PriceFeed.Cli;
@@ -30,6 +31,7 @@ internal static class CliHost
             }
         });
         builder.Services.AddTokenVault(builder.Configuration);
+        builder.Services.AddIngestion(builder.Configuration);
         return builder.Build();
     }
 }

@@ -14,6 +14,8 @@ internal static class PriceFeedCli
         root.Subcommands.Add(ServeCommand.Create(output));
         root.Subcommands.Add(LoginCommand.Create(input, output, error));
         root.Subcommands.Add(TokenCommand.Create(output, error));
+        root.Subcommands.Add(IngestCommand.CreateIngest(output, error));
+        root.Subcommands.Add(IngestCommand.CreateBackfill(output, error));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

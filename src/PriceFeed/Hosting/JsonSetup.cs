@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PriceFeed.Health;
+using PriceFeed.Ingestion;
 using PriceFeed.Tokens;
 
 namespace PriceFeed.Hosting;
@@ -13,6 +14,8 @@ namespace PriceFeed.Hosting;
 [JsonSerializable(typeof(CsrfResponse))]
 [JsonSerializable(typeof(CredentialsRequest))]
 [JsonSerializable(typeof(PasteRequest))]
+[JsonSerializable(typeof(EventRequest))]
+[JsonSerializable(typeof(RunReport))]
 internal sealed partial class AppJsonContext : JsonSerializerContext;
 
 internal static class JsonSetup

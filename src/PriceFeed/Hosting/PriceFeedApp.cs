@@ -1,5 +1,6 @@
 using PriceFeed.Fyers;
 using PriceFeed.Health;
+using PriceFeed.Ingestion;
 using PriceFeed.Sandbox;
 using PriceFeed.Tokens;
 using PriceFeed.Web;
@@ -19,6 +20,12 @@ internal static class PriceFeedApp
         builder.AddFyers(settings);
         builder.Services.AddTokenVault(builder.Configuration);
         builder.Services.AddTokenWeb();
+        builder.Services.AddIngestion(builder.Configuration);
+        if (RunsLocalScheduler(builder.Configuration))
+        {
+            builder.Services.AddHostedService<LocalScheduler>();
+        }
+
         builder.Services.AddOpenApi();
         overrides?.Invoke(builder.Services);
 
@@ -28,6 +35,10 @@ internal static class PriceFeedApp
         app.MapWebUi();
         app.MapTokenApi();
         app.MapOpenApi();
+        if (app.Configuration.GetValue<bool>("Events:Enabled"))
+        {
+            app.MapEvents();
+        }
         if (settings.Sandbox)
         {
             app.MapFyersSandbox(ServeSettings.SandboxPrefix);
@@ -64,6 +75,10 @@ internal static class PriceFeedApp
             builder.Services.AddFyersSandbox(SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback")));
         }
     }
+
+    /// <summary>The laptop home schedules itself; on Lambda (or when switched off) EventBridge does.</summary>
+    private static bool RunsLocalScheduler(IConfiguration configuration) =>
+        configuration.GetValue("Ingestion:LocalScheduler", true) && string.IsNullOrEmpty(configuration["AWS_LAMBDA_FUNCTION_NAME"]);
 
     private static void AddTokenWeb(this IServiceCollection services)
     {

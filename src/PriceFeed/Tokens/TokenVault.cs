@@ -154,6 +154,14 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         return (TokenStatus.From(snapshot with { LastCheck = check }, time.GetUtcNow()), problem);
     }
 
+    /// <summary>Records that FYERS refused this token during a job, so the page and the CLI say "rejected" at once.</summary>
+    public async Task RecordRejectionAsync(string accessToken, CancellationToken cancellationToken)
+    {
+        var check = new TokenCheck(false, time.GetUtcNow(), TokenCheck.Fingerprint(accessToken));
+        await store.PutAsync(new Dictionary<string, string> { [TokenParameters.TokenCheck] = check.Serialize() }, cancellationToken);
+        Log.TokenChecked(logger, false);
+    }
+
     /// <summary>Forgets which account this store serves, so the next login may bind another.</summary>
     public async Task ResetBindingAsync(CancellationToken cancellationToken)
     {

@@ -14,8 +14,9 @@ internal sealed class TestApp : IAsyncDisposable
 {
     public static readonly DateTimeOffset FridayMorning = new(2026, 11, 27, 8, 30, 0, TimeSpan.FromMinutes(330));
 
-    private TestApp(WebApplication app, ServeSettings settings, string dataDirectory, JumpableClock clock, CollectingLoggerProvider logs)
+    private TestApp(WebApplication app, ServeSettings settings, string dataDirectory, JumpableClock clock, CollectingLoggerProvider logs, StringWriter emf)
     {
+        Emf = emf;
         App = app;
         Settings = settings;
         DataDirectory = dataDirectory;
@@ -41,23 +42,43 @@ internal sealed class TestApp : IAsyncDisposable
 
     public Uri CallbackUrl => new(PageUrl, "callback");
 
-    public static async Task<TestApp> StartAsync(string? pathBase = null, Action<SandboxOptions>? sandbox = null, string? dataDirectory = null)
+    public StringWriter Emf { get; }
+
+    public string LakeDirectory => Path.Combine(DataDirectory, "lake");
+
+    /// <summary>Stores credentials and logs in as XS00001 through the token API, like the morning routine.</summary>
+    public async Task LogInAsync(string fyId = "XS00001", string code = "123456")
+    {
+        using var browser = NewBrowser();
+        if (!(await browser.StatusAsync()).GetProperty("credentials").GetProperty("secretStored").GetBoolean())
+        {
+            await browser.SaveCredentialsAsync();
+        }
+
+        using var response = await browser.LoginAsync(fyId, code);
+        var status = await browser.StatusAsync();
+        Assert.Equal("valid", status.GetProperty("token").GetProperty("state").GetString());
+    }
+
+    public static async Task<TestApp> StartAsync(string? pathBase = null, Action<SandboxOptions>? sandbox = null, string? dataDirectory = null, DateTimeOffset? now = null, string symbols = "NSE:SBIN-EQ,NSE:NIFTY50-INDEX", params string[] extraSettings)
     {
         var settings = new ServeSettings(FreePort.Next(), Sandbox: true, pathBase);
         var data = dataDirectory ?? Directory.CreateTempSubdirectory("pricefeed-test-").FullName;
-        var clock = new JumpableClock(FridayMorning);
+        var clock = new JumpableClock(now ?? FridayMorning);
         var logs = new CollectingLoggerProvider();
         var sandboxOptions = SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback"));
         sandboxOptions.Apps[0].RedirectUris.Add(PasteRedirect);
         sandbox?.Invoke(sandboxOptions);
-        var app = PriceFeedApp.Build(settings, [$"--Tokens:DataDirectory={data}"], services =>
+        var emf = new StringWriter();
+        var app = PriceFeedApp.Build(settings, [$"--Tokens:DataDirectory={data}", "--Ingestion:LocalScheduler=false", $"--Ingestion:Symbols={symbols}", .. extraSettings], services =>
         {
             services.AddSingleton<TimeProvider>(clock);
             services.AddSingleton(new SandboxState(sandboxOptions, clock));
             services.AddSingleton<ILoggerProvider>(logs);
+            services.AddSingleton(new PriceFeed.Ingestion.EmfMetrics(emf, clock));
         });
         await app.StartAsync();
-        return new TestApp(app, settings, data, clock, logs);
+        return new TestApp(app, settings, data, clock, logs, emf);
     }
 
     /// <summary>The FYERS default redirect page some users register; the paste mode's address.</summary>

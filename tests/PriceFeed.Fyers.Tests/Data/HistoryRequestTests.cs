@@ -104,12 +104,12 @@ public sealed class HistoryRequestTests
     }
 
     [Fact]
-    public void HistoryChunk_DailyBarOfToday_IsNotCompleteUntilTheIstDateEnds()
+    public void HistoryChunk_DailyBarOfToday_IsNotCompleteUntilAfterTheCloseAndAuction()
     {
-        // 2025-11-27 00:00 UTC stamp; fetched 2025-11-27 20:00 IST (still that date) and 2025-11-28 00:10 IST.
+        // 2025-11-27 00:00 UTC stamp; fetched 2025-11-27 15:20 IST (session running) and 16:05 IST (after the close).
         var bar = new Candle(1764201600, 1, 1, 1, 1, 1);
-        var sameDay = DateTimeOffset.Parse("2025-11-27T14:30:00Z", System.Globalization.CultureInfo.InvariantCulture);
-        var nextDay = DateTimeOffset.Parse("2025-11-27T18:40:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var sameDay = DateTimeOffset.Parse("2025-11-27T09:50:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var nextDay = DateTimeOffset.Parse("2025-11-27T10:35:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.False(new HistoryChunk("X", Resolution.Daily, sameDay, sameDay, [bar], sameDay, false).IsComplete(bar));
         Assert.True(new HistoryChunk("X", Resolution.Daily, nextDay, nextDay, [bar], nextDay, false).IsComplete(bar));

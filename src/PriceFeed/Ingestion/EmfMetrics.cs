@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+
+namespace PriceFeed.Ingestion;
+
+/// <summary>
+/// One CloudWatch Embedded Metric Format line per run, on stdout (AWS reference §4): Lambda ships
+/// stdout to CloudWatch Logs, which turns the line into metrics. Written directly, not through
+/// ILogger, which would prefix or split it. Written before the run's response returns.
+/// </summary>
+public sealed class EmfMetrics(TextWriter output, TimeProvider time)
+{
+    public const string Namespace = "PriceFeed";
+
+    private static readonly (string Name, string Unit)[] Definitions =
+    [
+        ("RunFailed", "Count"), ("TokenValid", "Count"), ("SymbolsOk", "Count"), ("SymbolsFailed", "Count"),
+        ("BarsWritten", "Count"), ("BarsExpected", "Count"), ("BarsRejected", "Count"), ("Requests", "Count"),
+        ("RateLimited", "Count"), ("DurationMs", "Milliseconds"), ("DataLagSeconds", "Seconds"),
+    ];
+
+    public string Write(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("_aws");
+            w.WriteNumber("Timestamp", time.GetUtcNow().ToUnixTimeMilliseconds());
+            w.WriteStartArray("CloudWatchMetrics");
+            w.WriteStartObject();
+            w.WriteString("Namespace", Namespace);
+            w.WriteStartArray("Dimensions");
+            w.WriteStartArray();
+            w.WriteStringValue("Job");
+            w.WriteEndArray();
+            w.WriteEndArray();
+            w.WriteStartArray("Metrics");
+            foreach (var (name, unit) in Definitions.Where(d => d.Name != "DataLagSeconds" || report.DataLagSeconds is not null))
+            {
+                w.WriteStartObject();
+                w.WriteString("Name", name);
+                w.WriteString("Unit", unit);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteString("Job", report.Job);
+            w.WriteString("Status", report.Status);
+            w.WriteNumber("RunFailed", report.IsFailure ? 1 : 0);
+            w.WriteNumber("TokenValid", report.TokenValid ? 1 : 0);
+            w.WriteNumber("SymbolsOk", report.Symbols.Count(s => s.Ok));
+            w.WriteNumber("SymbolsFailed", report.Symbols.Count(s => !s.Ok));
+            w.WriteNumber("BarsWritten", report.BarsWritten);
+            w.WriteNumber("BarsExpected", report.BarsExpected);
+            w.WriteNumber("BarsRejected", report.BarsRejected);
+            w.WriteNumber("Requests", report.Requests);
+            w.WriteNumber("RateLimited", report.RateLimited);
+            w.WriteNumber("DurationMs", (long)(report.FinishedAt - report.StartedAt).TotalMilliseconds);
+            if (report.DataLagSeconds is { } lag)
+            {
+                w.WriteNumber("DataLagSeconds", Math.Round(lag));
+            }
+
+            w.WriteEndObject();
+        }
+
+        var line = Encoding.UTF8.GetString(buffer.ToArray());
+        lock (output)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
+
+        return line;
+    }
+}

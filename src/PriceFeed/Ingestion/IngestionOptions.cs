@@ -1,0 +1,47 @@
+namespace PriceFeed.Ingestion;
+
+/// <summary>Bound from "Ingestion". Environment variables override (Ingestion__Symbols=NSE:SBIN-EQ,NSE:TCS-EQ).</summary>
+public sealed class IngestionOptions
+{
+    public const string SectionName = "Ingestion";
+
+    /// <summary>Liquid NSE names plus NIFTY 50 and NIFTY BANK.</summary>
+    public static readonly string[] DefaultWatchlist =
+    [
+        "NSE:NIFTY50-INDEX", "NSE:NIFTYBANK-INDEX",
+        "NSE:RELIANCE-EQ", "NSE:HDFCBANK-EQ", "NSE:ICICIBANK-EQ", "NSE:INFY-EQ", "NSE:TCS-EQ",
+        "NSE:SBIN-EQ", "NSE:ITC-EQ", "NSE:LT-EQ", "NSE:AXISBANK-EQ", "NSE:KOTAKBANK-EQ", "NSE:BHARTIARTL-EQ",
+    ];
+
+    /// <summary>Comma-separated symbols; empty means <see cref="DefaultWatchlist"/>.</summary>
+    public string? Symbols { get; set; }
+
+    /// <summary>Comma-separated intraday resolutions to keep (FYERS codes).</summary>
+    public string Resolutions { get; set; } = "1";
+
+    /// <summary>How often the local scheduler runs the intraday job during sessions.</summary>
+    public TimeSpan IntradayEvery { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often to snapshot quotes during sessions; zero switches quotes off.</summary>
+    public TimeSpan QuotesEvery { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How far back a symbol with nothing stored yet starts (trading days are found by the calendar).</summary>
+    public int FirstRunLookbackDays { get; set; } = 1;
+
+    /// <summary>The lake folder for the local sink; defaults to {Tokens:DataDirectory}/lake.</summary>
+    public string? LakeDirectory { get; set; }
+
+    /// <summary>Run the in-process scheduler with `serve` (the laptop home). Lambda uses EventBridge instead.</summary>
+    public bool LocalScheduler { get; set; } = true;
+
+    public IReadOnlyList<string> Watchlist =>
+        string.IsNullOrWhiteSpace(Symbols)
+            ? DefaultWatchlist
+            : [.. Symbols.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> ResolutionCodes =>
+        [.. Resolutions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    /// <summary>F&amp;O stocks trade continuously only until 15:15 from 3 Aug 2026; all default equities are F&amp;O stocks.</summary>
+    public static bool IsFnoStock(string symbol) => symbol.EndsWith("-EQ", StringComparison.Ordinal);
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+using PriceFeed.Calendar;
+using PriceFeed.Lake;
+using PriceFeed.Tokens;
+
+namespace PriceFeed.Ingestion;
+
+internal static class IngestionServiceCollectionExtensions
+{
+    /// <summary>The price feed: calendar, lake (local folder by default), jobs, metrics.</summary>
+    public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.SectionName));
+        services.AddOptions<CalendarOptions>().Bind(configuration.GetSection(CalendarOptions.SectionName));
+        services.AddSingleton(sp => MarketCalendar.Load(sp.GetRequiredService<IOptions<CalendarOptions>>().Value));
+        services.AddSingleton<IDataSink>(sp =>
+        {
+            var ingestion = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
+            var tokens = sp.GetRequiredService<IOptions<TokenStoreOptions>>().Value;
+            return new LocalDataSink(ingestion.LakeDirectory ?? Path.Combine(tokens.ResolveDataDirectory(), "lake"));
+        });
+        services.AddSingleton<CandleLake>();
+        services.AddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RunHistory>();
+        services.AddSingleton<IngestionRunner>();
+        return services;
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+using PriceFeed.Calendar;
+
+namespace PriceFeed.Ingestion;
+
+/// <summary>
+/// The laptop's scheduler: during IST sessions it runs the intraday job every few minutes (and
+/// quotes if configured), and the end-of-day job once after the close. On AWS, EventBridge
+/// Scheduler calls /events instead and this service is not registered.
+/// </summary>
+internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalendar calendar, IOptions<IngestionOptions> options, TimeProvider time, ILogger<LocalScheduler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var every = options.Value.IntradayEvery > TimeSpan.Zero ? options.Value.IntradayEvery : TimeSpan.FromMinutes(5);
+        DateOnly? endOfDayDone = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            try
+            {
+                if (calendar.SessionAt(now) is not null)
+                {
+                    await runner.RunIntradayAsync(stoppingToken);
+                    if (options.Value.QuotesEvery > TimeSpan.Zero)
+                    {
+                        await runner.RunQuotesAsync(stoppingToken);
+                    }
+                }
+                else if (calendar.LatestSessionStartedBy(now) is { } last && last.Close + IngestionRunner.SettleTime <= now && endOfDayDone != last.Date && now - last.Close < TimeSpan.FromHours(12))
+                {
+                    var report = await runner.RunEndOfDayAsync(last.Date, stoppingToken);
+                    if (!report.IsFailure)
+                    {
+                        endOfDayDone = last.Date;
+                    }
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A failed pass is reported and retried on the next tick; the scheduler itself keeps running.
+                Log.PassFailed(logger, e);
+            }
+
+            var next = NextTick(time.GetUtcNow(), every);
+            await Task.Delay(next, time, stoppingToken);
+        }
+    }
+
+    /// <summary>The next multiple of the interval after now, plus 20 s so the last bar has closed at FYERS.</summary>
+    private TimeSpan NextTick(DateTimeOffset now, TimeSpan every)
+    {
+        var sessionStart = calendar.NextSessionAfter(now);
+        var ticks = (now.UtcTicks / every.Ticks + 1) * every.Ticks;
+        var aligned = new DateTimeOffset(ticks, TimeSpan.Zero) + TimeSpan.FromSeconds(20);
+        if (calendar.SessionAt(now) is null && sessionStart is not null && sessionStart.Open > aligned && calendar.LatestSessionStartedBy(now) is { } last && now - last.Close > TimeSpan.FromMinutes(30))
+        {
+            // Closed and the end-of-day pass is behind us: sleep until the next session opens.
+            aligned = sessionStart.Open + every + TimeSpan.FromSeconds(20);
+        }
+
+        return aligned - now;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(30, LogLevel.Error, "A scheduled ingestion pass failed; retrying at the next tick")]
+        public static partial void PassFailed(ILogger logger, Exception exception);
+    }
+}

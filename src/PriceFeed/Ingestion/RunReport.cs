@@ -1,0 +1,32 @@
+namespace PriceFeed.Ingestion;
+
+/// <summary>What one job run did. Failed when any symbol failed after retries, or when no usable token was there.</summary>
+public sealed record RunReport(
+    string Job,
+    string Status,
+    string Message,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    bool TokenValid,
+    IReadOnlyList<SymbolReport> Symbols,
+    long Requests,
+    long RateLimited,
+    int BarsWritten,
+    int BarsExpected,
+    int BarsRejected,
+    double? DataLagSeconds,
+    IReadOnlyDictionary<string, int> RejectReasons)
+{
+    public const string Ok = "ok";
+    public const string Failed = "failed";
+    public const string Skipped = "skipped";
+
+    /// <summary>Stopped on purpose (a request budget) with work left; the same command continues it.</summary>
+    public const string Partial = "partial";
+
+    public bool IsFailure => Status == Failed;
+
+    public IEnumerable<SymbolReport> FailedSymbols => Symbols.Where(s => !s.Ok);
+}
+
+public sealed record SymbolReport(string Symbol, string Resolution, bool Ok, int BarsWritten, int BarsExpected, int BarsReceived, int BarsRejected, string? Error);

@@ -1,0 +1,119 @@
+using System.Text;
+using System.Text.Json;
+
+namespace PriceFeed.Lake;
+
+/// <summary>
+/// Merge-on-write over partition files: rows are keyed by (symbol, resolution, ts), a later fetch of
+/// the same bar replaces the earlier one, so reruns and overlapping ranges never duplicate a row.
+/// Per-symbol cursors record the last stored bar, which is where the next run starts.
+/// </summary>
+public sealed class CandleLake(IDataSink sink)
+{
+    public IDataSink Sink => sink;
+
+    public async Task<MergeResult> MergeAsync(IEnumerable<CandleRow> rows, CancellationToken cancellationToken)
+    {
+        var added = 0;
+        var replaced = 0;
+        var unchanged = 0;
+        foreach (var partition in rows.GroupBy(r => (r.Resolution, r.IstDate)))
+        {
+            var key = LakeKeys.Candles(partition.Key.Resolution, partition.Key.IstDate);
+            var existing = await ReadPartitionAsync(key, cancellationToken);
+            var merged = existing.ToDictionary(r => (r.Symbol, r.TsUtc));
+            var changed = false;
+            foreach (var row in partition)
+            {
+                if (!merged.TryGetValue((row.Symbol, row.TsUtc), out var old))
+                {
+                    added++;
+                    changed = true;
+                }
+                else if (old != row)
+                {
+                    replaced++;
+                    changed = true;
+                }
+                else
+                {
+                    unchanged++;
+                }
+
+                merged[(row.Symbol, row.TsUtc)] = row;
+            }
+
+            if (changed)
+            {
+                await sink.WriteAsync(key, await CandleParquet.WriteAsync([.. merged.Values], cancellationToken), cancellationToken);
+            }
+        }
+
+        return new MergeResult(added, replaced, unchanged);
+    }
+
+    public async Task<List<CandleRow>> ReadAsync(string resolution, DateOnly istDate, CancellationToken cancellationToken) =>
+        await ReadPartitionAsync(LakeKeys.Candles(resolution, istDate), cancellationToken);
+
+    /// <summary>Appends rejected bars with their reason to the partition's quarantine file (JSON lines).</summary>
+    public async Task QuarantineAsync(IEnumerable<QuarantinedBar> bars, CancellationToken cancellationToken)
+    {
+        foreach (var partition in bars.GroupBy(b => (b.Row.Resolution, b.Row.IstDate)))
+        {
+            var key = LakeKeys.Quarantine(partition.Key.Resolution, partition.Key.IstDate);
+            var existing = await sink.ReadAsync(key, cancellationToken) is { } bytes ? Encoding.UTF8.GetString(bytes) : string.Empty;
+            var lines = new HashSet<string>(existing.Split('\n', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+            var builder = new StringBuilder(existing);
+            foreach (var bar in partition)
+            {
+                var line = JsonSerializer.Serialize(new QuarantineLine(bar.Row.Symbol, bar.Row.Resolution, bar.Row.TsUtc, bar.Row.Open, bar.Row.High, bar.Row.Low, bar.Row.Close, bar.Row.Volume, bar.Row.Source, bar.Reason), LakeJsonContext.Default.QuarantineLine);
+                if (lines.Add(line))
+                {
+                    builder.Append(line).Append('\n');
+                }
+            }
+
+            await sink.WriteAsync(key, Encoding.UTF8.GetBytes(builder.ToString()), cancellationToken);
+        }
+    }
+
+    /// <summary>"symbol|resolution" → epoch seconds of the last stored bar's start.</summary>
+    public async Task<Dictionary<string, long>> ReadCursorsAsync(CancellationToken cancellationToken) =>
+        await sink.ReadAsync(LakeKeys.Cursors, cancellationToken) is { } bytes
+            ? JsonSerializer.Deserialize(bytes, LakeJsonContext.Default.DictionaryStringInt64) ?? []
+            : [];
+
+    /// <summary>Moves cursors forward only: an older write never rewinds a newer cursor.</summary>
+    public async Task AdvanceCursorsAsync(IReadOnlyDictionary<string, long> cursors, CancellationToken cancellationToken)
+    {
+        if (cursors.Count == 0)
+        {
+            return;
+        }
+
+        var all = await ReadCursorsAsync(cancellationToken);
+        foreach (var (key, ts) in cursors)
+        {
+            if (!all.TryGetValue(key, out var old) || ts > old)
+            {
+                all[key] = ts;
+            }
+        }
+
+        await sink.WriteAsync(LakeKeys.Cursors, JsonSerializer.SerializeToUtf8Bytes(all, LakeJsonContext.Default.DictionaryStringInt64), cancellationToken);
+    }
+
+    public static string CursorKey(string symbol, string resolution) => $"{symbol}|{resolution}";
+
+    private async Task<List<CandleRow>> ReadPartitionAsync(string key, CancellationToken cancellationToken) =>
+        await sink.ReadAsync(key, cancellationToken) is { } bytes ? await CandleParquet.ReadAsync(bytes, cancellationToken) : [];
+}
+
+public readonly record struct MergeResult(int Added, int Replaced, int Unchanged)
+{
+    public int Written => Added + Replaced;
+}
+
+public sealed record QuarantinedBar(CandleRow Row, string Reason);
+
+internal sealed record QuarantineLine(string Symbol, string Resolution, long TsUtc, double Open, double High, double Low, double Close, long Volume, string Source, string Reason);

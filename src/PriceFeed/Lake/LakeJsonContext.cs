@@ -1,0 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PriceFeed.Lake;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Dictionary<string, long>))]
+[JsonSerializable(typeof(QuarantineLine))]
+[JsonSerializable(typeof(List<string>))]
+internal sealed partial class LakeJsonContext : JsonSerializerContext;

@@ -1,0 +1,195 @@
+using Microsoft.Extensions.DependencyInjection;
+using PriceFeed.App.Tests.Support;
+using PriceFeed.Ingestion;
+using PriceFeed.Lake;
+
+namespace PriceFeed.App.Tests.Ingestion;
+
+/// <summary>The jobs against the app's own sandbox over real HTTP, with a local lake in a temp folder.</summary>
+public sealed class IngestionTests
+{
+    private static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
+    private static readonly DateTimeOffset FridayEleven = new(2026, 11, 27, 11, 0, 30, Ist);
+    private static readonly DateOnly Friday = new(2026, 11, 27);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static IngestionRunner Runner(TestApp app) => app.App.Services.GetRequiredService<IngestionRunner>();
+
+    private static CandleLake Lake(TestApp app) => app.App.Services.GetRequiredService<CandleLake>();
+
+    [Fact]
+    public async Task Intraday_MidSession_StoresEveryCompletedMinuteSinceTheOpen()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+
+        var report = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Ok, report.Status);
+        var rows = await Lake(app).ReadAsync("1", Friday, Ct);
+        Assert.Equal(2 * 105, rows.Count);
+        Assert.All(rows, r => Assert.Equal("sandbox", r.Source));
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 10, 59, 0, Ist), rows.Where(r => r.Symbol == "NSE:SBIN-EQ").Max(r => r.Start));
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 9, 15, 0, Ist), rows.Min(r => r.Start));
+    }
+
+    [Fact]
+    public async Task Intraday_RunThreeTimes_NoDuplicates_AndLaterRunsAddOnlyNewBars()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Runner(app).RunIntradayAsync(Ct);
+        }
+
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        var later = await Runner(app).RunIntradayAsync(Ct);
+
+        var rows = await Lake(app).ReadAsync("1", Friday, Ct);
+        Assert.Equal(2 * 110, rows.Count);
+        Assert.Equal(rows.Count, rows.Select(r => (r.Symbol, r.TsUtc)).Distinct().Count());
+        Assert.Equal(2 * 5, later.BarsWritten);
+    }
+
+    [Fact]
+    public async Task EndOfDay_AfterIntraday_OverlapsWithoutDuplicatesAndHasTheWholeDayAndDailyBar()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        await Runner(app).RunIntradayAsync(Ct);
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 27, 16, 5, 0, Ist));
+
+        var report = await Runner(app).RunEndOfDayAsync(null, Ct);
+
+        Assert.Equal(RunReport.Ok, report.Status);
+        var rows = await Lake(app).ReadAsync("1", Friday, Ct);
+        Assert.Equal(2 * 375, rows.Count);
+        Assert.Equal(rows.Count, rows.Select(r => (r.Symbol, r.TsUtc)).Distinct().Count());
+        Assert.Equal(2, (await Lake(app).ReadAsync("D", Friday, Ct)).Count);
+        Assert.Contains(report.Symbols, s => s is { Symbol: "NSE:NIFTY50-INDEX", Resolution: "1", BarsExpected: 375, BarsReceived: 375 });
+        Assert.Contains(report.Symbols, s => s is { Symbol: "NSE:SBIN-EQ", Resolution: "1", BarsReceived: 375 });
+    }
+
+    [Fact]
+    public async Task Intraday_WithoutToken_FailsBeforeAnyDataCallAndSaysWhatToDo()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+
+        var report = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.False(report.TokenValid);
+        Assert.Contains("open the token page", report.Message, StringComparison.Ordinal);
+        Assert.Equal(0, app.Sandbox.RequestsTo("data/history"));
+        Assert.Contains("\"TokenValid\":0", app.Emf.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenDiesMidRun_JobParks_AndTheRunAfterANewLoginFillsTheGapExactly()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, symbols: "NSE:SBIN-EQ,NSE:TCS-EQ,NSE:INFY-EQ");
+        await app.LogInAsync();
+        await Runner(app).RunIntradayAsync(Ct);
+        app.Clock.Advance(TimeSpan.FromMinutes(60));
+        app.Sandbox.Faults.RevokeTokensAfter(1);
+
+        var parked = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Failed, parked.Status);
+        Assert.False(parked.TokenValid);
+        Assert.Contains("log in again", parked.Message, StringComparison.Ordinal);
+        using (var browser = app.NewBrowser())
+        {
+            Assert.Equal("rejected", (await browser.StatusAsync()).GetProperty("token").GetProperty("state").GetString());
+        }
+
+        app.Clock.Advance(TimeSpan.FromMinutes(30));
+        await app.LogInAsync();
+        var resumed = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Ok, resumed.Status);
+        var rows = await Lake(app).ReadAsync("1", Friday, Ct);
+        foreach (var symbol in new[] { "NSE:SBIN-EQ", "NSE:TCS-EQ", "NSE:INFY-EQ" })
+        {
+            var minutes = rows.Where(r => r.Symbol == symbol).Select(r => r.TsUtc).Order().ToList();
+            Assert.Equal(195, minutes.Count); // 09:15 .. 12:29, nothing missing, nothing twice
+            Assert.All(minutes.Zip(minutes.Skip(1)), pair => Assert.Equal(60, pair.Second - pair.First));
+        }
+    }
+
+    [Theory]
+    [InlineData("2026-11-28T11:00:00+05:30", "weekend")]
+    [InlineData("2026-11-24T11:00:00+05:30", "holiday: Prakash Gurpurb")]
+    [InlineData("2026-11-27T08:00:00+05:30", "outside the session")]
+    public async Task Intraday_WhenClosed_DoesNothingAndSaysWhy(string when, string why)
+    {
+        await using var app = await TestApp.StartAsync(now: DateTimeOffset.Parse(when, System.Globalization.CultureInfo.InvariantCulture));
+        await app.LogInAsync();
+
+        var report = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Skipped, report.Status);
+        Assert.Contains(why, report.Message, StringComparison.Ordinal);
+        Assert.Equal(0, app.Sandbox.RequestsTo("data/history"));
+    }
+
+    [Fact]
+    public async Task EmptyHistory_OnATradingDay_IsAnErrorNotNoData()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        app.Sandbox.Faults.EmptyHistory = true;
+
+        var report = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Contains("NSE:SBIN-EQ", report.Message, StringComparison.Ordinal);
+        Assert.Contains(report.FailedSymbols, s => s.Error!.Contains("returned no 1 bars", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Backfill_KilledByItsBudget_ResumesWithoutRefetchingFinishedChunks()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        var request = new BackfillRequest(new DateOnly(2026, 5, 1), new DateOnly(2026, 10, 31), ["NSE:SBIN-EQ", "NSE:TCS-EQ"], ["1"], MaxRequests: 2);
+
+        var first = await Runner(app).RunBackfillAsync(request, null, Ct);
+        var afterFirst = app.Sandbox.RequestsTo("data/history");
+        var second = await Runner(app).RunBackfillAsync(request with { MaxRequests = null }, null, Ct);
+
+        Assert.Equal(RunReport.Partial, first.Status);
+        Assert.Equal(2, afterFirst);
+        Assert.Equal(RunReport.Ok, second.Status);
+        Assert.Equal(4, app.Sandbox.RequestsTo("data/history")); // 184 days = 2 chunks per symbol, 4 in all, each fetched once
+        Assert.Contains("2 already done earlier", second.Message, StringComparison.Ordinal);
+        var oneDay = await Lake(app).ReadAsync("1", new DateOnly(2026, 7, 15), Ct);
+        Assert.Equal(2 * 375, oneDay.Count);
+    }
+
+    [Fact]
+    public async Task Metrics_AreOneEmfLinePerRun()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+
+        await Runner(app).RunIntradayAsync(Ct);
+
+        var line = Assert.Single(app.Emf.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var doc = System.Text.Json.JsonDocument.Parse(line);
+        var root = doc.RootElement;
+        Assert.Equal("PriceFeed", root.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
+        Assert.Equal("intraday", root.GetProperty("Job").GetString());
+        Assert.Equal(2, root.GetProperty("SymbolsOk").GetInt32());
+        Assert.Equal(210, root.GetProperty("BarsWritten").GetInt32());
+        Assert.Equal(210, root.GetProperty("BarsExpected").GetInt32());
+        Assert.True(root.GetProperty("DataLagSeconds").GetDouble() < 120);
+        foreach (var metric in root.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Metrics").EnumerateArray())
+        {
+            Assert.True(root.TryGetProperty(metric.GetProperty("Name").GetString()!, out _));
+        }
+    }
+}
