@@ -58,6 +58,9 @@ public sealed class MarketCalendar
     /// <summary>True when the calendar file lists this year's holidays; other years only know weekends.</summary>
     public bool Covers(DateOnly date) => coveredYears.Contains(date.Year);
 
+    /// <summary>Weekdays closed all day (holidays without a special session), for the sandbox's synthetic market.</summary>
+    public IEnumerable<DateOnly> FullClosures => holidays.Keys.Where(d => !specials.ContainsKey(d)).Order();
+
     public string? HolidayName(DateOnly date) => holidays.TryGetValue(date, out var name) ? name : null;
 
     /// <summary>The session on an IST date, or null when the market is closed all day.</summary>

@@ -72,7 +72,10 @@ internal static class PriceFeedApp
 
         if (settings.Sandbox)
         {
-            builder.Services.AddFyersSandbox(SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback")));
+            // The synthetic market keeps the same holidays as the NSE calendar the jobs use.
+            var sandbox = SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback"));
+            sandbox.Holidays = [.. Calendar.MarketCalendar.Load(builder.Configuration.GetSection(Calendar.CalendarOptions.SectionName).Get<Calendar.CalendarOptions>() ?? new()).FullClosures];
+            builder.Services.AddFyersSandbox(sandbox);
         }
     }
 

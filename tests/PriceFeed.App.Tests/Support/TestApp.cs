@@ -68,6 +68,7 @@ internal sealed class TestApp : IAsyncDisposable
         var logs = new CollectingLoggerProvider();
         var sandboxOptions = SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback"));
         sandboxOptions.Apps[0].RedirectUris.Add(PasteRedirect);
+        sandboxOptions.Holidays = [.. PriceFeed.Calendar.MarketCalendar.Load(new()).FullClosures];
         sandbox?.Invoke(sandboxOptions);
         var emf = new StringWriter();
         var app = PriceFeedApp.Build(settings, [$"--Tokens:DataDirectory={data}", "--Ingestion:LocalScheduler=false", $"--Ingestion:Symbols={symbols}", .. extraSettings], services =>
