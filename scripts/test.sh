@@ -23,6 +23,12 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The S3 sink is tested against npm s3rver (the version pinned in tests/s3/package-lock.json).
+if [ ! -x tests/s3/node_modules/.bin/s3rver ]; then
+  command -v npm >/dev/null 2>&1 || { echo "Node.js and npm are needed for the S3 emulator: apt-get install -y nodejs npm" >&2; exit 1; }
+  (cd tests/s3 && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 dotnet build PriceFeed.slnx -c Release -nologo -clp:ErrorsOnly
 status=0
 # One test project at a time: the browser and the real-time rate-limit tests share 2 cores.

@@ -13,8 +13,15 @@ internal static class IngestionServiceCollectionExtensions
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.SectionName));
         services.AddOptions<CalendarOptions>().Bind(configuration.GetSection(CalendarOptions.SectionName));
         services.AddSingleton(sp => MarketCalendar.Load(sp.GetRequiredService<IOptions<CalendarOptions>>().Value));
+        services.AddOptions<LakeOptions>().Bind(configuration.GetSection(LakeOptions.SectionName));
         services.AddSingleton<IDataSink>(sp =>
         {
+            var lake = sp.GetRequiredService<IOptions<LakeOptions>>().Value;
+            if (string.Equals(lake.Sink, "s3", StringComparison.OrdinalIgnoreCase))
+            {
+                return new S3DataSink(S3DataSink.CreateClient(lake), lake);
+            }
+
             var ingestion = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
             var tokens = sp.GetRequiredService<IOptions<TokenStoreOptions>>().Value;
             return new LocalDataSink(ingestion.LakeDirectory ?? Path.Combine(tokens.ResolveDataDirectory(), "lake"));
