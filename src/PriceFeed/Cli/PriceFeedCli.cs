@@ -16,6 +16,9 @@ internal static class PriceFeedCli
         root.Subcommands.Add(TokenCommand.Create(output, error));
         root.Subcommands.Add(IngestCommand.CreateIngest(output, error));
         root.Subcommands.Add(IngestCommand.CreateBackfill(output, error));
+#if !PRICEFEED_LAMBDA
+        root.Subcommands.Add(QueryCommand.Create(output, error));
+#endif
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

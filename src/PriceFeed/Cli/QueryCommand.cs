@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Options;
+using PriceFeed.Ingestion;
+using PriceFeed.Tokens;
+
+namespace PriceFeed.Cli;
+
+/// <summary>
+/// <c>pricefeed query "SELECT ..."</c>: SQL over the local lake with DuckDB, whose Parquet reader and
+/// SQL engine we would not write ourselves. The lake appears as the views <c>candles</c> and
+/// <c>quotes</c> (Hive partitions become columns). Left out of the Lambda build.
+/// </summary>
+internal static class QueryCommand
+{
+    private const int MaxPrintedRows = 200;
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var sql = new Argument<string>("sql") { Description = "A DuckDB SQL query over the views candles and quotes." };
+        var csv = new Option<string?>("--csv") { Description = "Write every row to this CSV file instead of printing a table." };
+        var lake = new Option<string?>("--lake") { Description = "The lake folder; default: Ingestion:LakeDirectory or {data}/lake." };
+        var command = new Command("query", "Run SQL over the local Parquet lake (DuckDB) and print a table or export CSV.") { sql, csv, lake };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var folder = result.GetValue(lake);
+            if (folder is null)
+            {
+                using var host = CliHost.Build(null);
+                var ingestion = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
+                folder = ingestion.LakeDirectory ?? Path.Combine(host.Services.GetRequiredService<IOptions<TokenStoreOptions>>().Value.ResolveDataDirectory(), "lake");
+            }
+
+            return await RunAsync(folder, result.GetValue(sql)!, result.GetValue(csv), output, error, cancellationToken);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string lakeFolder, string sql, string? csvPath, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(lakeFolder);
+        await using var connection = new DuckDBConnection("DataSource=:memory:");
+        await connection.OpenAsync(cancellationToken);
+        var views = 0;
+        foreach (var (view, glob) in new[] { ("candles", "candles/*/*/*.parquet"), ("quotes", "quotes/*/*.parquet") })
+        {
+            var kind = view == "candles" ? "candles" : "quotes";
+            if (!Directory.Exists(Path.Combine(root, kind)) || !Directory.EnumerateFiles(Path.Combine(root, kind), "*.parquet", SearchOption.AllDirectories).Any())
+            {
+                continue;
+            }
+
+            await using var create = connection.CreateCommand();
+            create.CommandText = $"CREATE VIEW {view} AS SELECT * FROM read_parquet('{Path.Combine(root, glob).Replace("'", "''", StringComparison.Ordinal)}', hive_partitioning = true)";
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            views++;
+        }
+
+        if (views == 0)
+        {
+            await error.WriteLineAsync($"The lake at {root} has no Parquet files yet. Run 'pricefeed ingest intraday' or 'pricefeed backfill' first (or pass --lake).");
+            return ExitCodes.Error;
+        }
+
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (csvPath is not null)
+            {
+                var rows = await WriteCsvAsync(reader, csvPath, cancellationToken);
+                await output.WriteLineAsync($"{rows} rows written to {Path.GetFullPath(csvPath)}.");
+            }
+            else
+            {
+                await PrintTableAsync(reader, output, cancellationToken);
+            }
+
+            return ExitCodes.Ok;
+        }
+        catch (DuckDBException e)
+        {
+            await error.WriteLineAsync($"The query failed: {e.Message}");
+            return ExitCodes.Error;
+        }
+    }
+
+    private static async Task PrintTableAsync(DbDataReader reader, TextWriter output, CancellationToken cancellationToken)
+    {
+        var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+        var rows = new List<string[]>();
+        var total = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (total++ < MaxPrintedRows)
+            {
+                rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => Format(reader.GetValue(i)))]);
+            }
+        }
+
+        var widths = names.Select((n, i) => Math.Max(n.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        await output.WriteLineAsync(string.Join(" | ", names.Select((n, i) => n.PadRight(widths[i]))));
+        await output.WriteLineAsync(string.Join("-+-", widths.Select(w => new string('-', w))));
+        foreach (var row in rows)
+        {
+            await output.WriteLineAsync(string.Join(" | ", row.Select((v, i) => v.PadRight(widths[i]))));
+        }
+
+        await output.WriteLineAsync(total > MaxPrintedRows ? $"({total} rows, first {MaxPrintedRows} shown; use --csv for all)" : $"({total} rows)");
+    }
+
+    private static async Task<int> WriteCsvAsync(DbDataReader reader, string path, CancellationToken cancellationToken)
+    {
+        await using var file = new StreamWriter(path, append: false, new UTF8Encoding(false));
+        await file.WriteLineAsync(string.Join(',', Enumerable.Range(0, reader.FieldCount).Select(i => Csv(reader.GetName(i)))));
+        var rows = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            await file.WriteLineAsync(string.Join(',', Enumerable.Range(0, reader.FieldCount).Select(i => Csv(Format(reader.GetValue(i))))));
+            rows++;
+        }
+
+        return rows;
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null or DBNull => string.Empty,
+        DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        DateTimeOffset d => d.ToString("yyyy-MM-dd HH:mm:sszzz", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private static string Csv(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection;
+using PriceFeed.App.Tests.Support;
+using PriceFeed.Cli;
+using PriceFeed.Ingestion;
+
+namespace PriceFeed.App.Tests.Ingestion;
+
+/// <summary>`pricefeed query` over a lake the jobs wrote, through DuckDB.</summary>
+public sealed class QueryTests
+{
+    private static readonly DateTimeOffset FridayEleven = new(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Query_AfterIntraday_ShowsTheBarsPerSymbolWithPartitionColumns()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        using var output = new StringWriter();
+
+        var code = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT symbol, count(*) AS bars, min(minute_ist) AS first_minute, any_value(source) AS source, any_value(\"date\") AS day FROM candles WHERE resolution = '1' GROUP BY symbol ORDER BY symbol", null, output, TextWriter.Null, Ct);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var lines = output.ToString().Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("NSE:NIFTY50-INDEX | 105  | 555          | sandbox | 2026-11-27", StringComparison.Ordinal));
+        Assert.Contains("(2 rows)", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_Csv_ExportsEveryRow()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        var csv = Path.Combine(app.DataDirectory, "out.csv");
+
+        var code = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT symbol, ts_utc, close FROM candles ORDER BY symbol, ts_utc", csv, TextWriter.Null, TextWriter.Null, Ct);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        var lines = await File.ReadAllLinesAsync(csv, Ct);
+        Assert.Equal("symbol,ts_utc,close", lines[0]);
+        Assert.Equal(1 + 210, lines.Length);
+    }
+
+    [Fact]
+    public async Task Query_EmptyLake_SaysWhatToRunFirst()
+    {
+        using var error = new StringWriter();
+        var empty = Directory.CreateTempSubdirectory("lake-").FullName;
+
+        var code = await QueryCommand.RunAsync(empty, "SELECT 1", null, TextWriter.Null, error, Ct);
+
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("pricefeed backfill", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_BadSql_IsAnErrorWithDuckDbsReason()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        using var error = new StringWriter();
+
+        var code = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT nope FROM candles", null, TextWriter.Null, error, Ct);
+
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("nope", error.ToString(), StringComparison.Ordinal);
+    }
+}
