@@ -32,6 +32,9 @@ internal static class CliHost
         });
         builder.Services.AddTokenVault(builder.Configuration);
         builder.Services.AddIngestion(builder.Configuration);
+
+        // EMF lines are for CloudWatch (serve on Lambda); on a terminal the command prints its own summary.
+        builder.Services.AddSingleton(sp => new EmfMetrics(TextWriter.Null, sp.GetRequiredService<TimeProvider>()));
         return builder.Build();
     }
 }

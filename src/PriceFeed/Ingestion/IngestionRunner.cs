@@ -152,8 +152,9 @@ internal sealed partial class IngestionRunner(
             {
                 var fetched = await data.GetHistoryChunkAsync(chunk, credentials, cancellationToken);
                 var (report, rows, rejected, _) = Check(run, chunk.Symbol, chunk.Resolution, fetched, chunk.From, chunk.To);
+                var stored = rows.Count;
                 await StoreAsync(run, rows, rejected, new Dictionary<string, long>(), cancellationToken);
-                run.Symbols.Add(report with { BarsWritten = rows.Count });
+                run.Symbols.Add(report with { BarsWritten = stored });
                 if (report.Ok)
                 {
                     done.Add(LedgerEntry(chunk));
