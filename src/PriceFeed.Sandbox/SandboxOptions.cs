@@ -42,6 +42,9 @@ public sealed class SandboxOptions
     /// <summary>Dates on which the synthetic market is closed besides weekends.</summary>
     public List<DateOnly> Holidays { get; set; } = [];
 
+    /// <summary>Latency added to every FYERS call from the start (benchmarks); tests set SandboxFaults.Latency instead.</summary>
+    public TimeSpan Latency { get; set; }
+
     /// <summary>HS256 key of the tokens the sandbox issues; fixed so tokens survive a restart. Not a secret: sandbox only.</summary>
     public string SigningKey { get; set; } = "pricefeed-sandbox-signing-key-not-a-secret";
 

@@ -16,7 +16,7 @@ public sealed class SandboxState
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         Time = time;
-        Faults = new SandboxFaults();
+        Faults = new SandboxFaults { Latency = options.Latency };
         RateLimiter = new SandboxRateLimiter(options, time);
         Authority = new SandboxAuthority(options, time);
         Market = new SyntheticMarket(options);

@@ -20,6 +20,87 @@ public static class HistoryParser
     public static HistoryBody Parse(ReadOnlySpan<byte> utf8, List<Candle> candles)
     {
         ArgumentNullException.ThrowIfNull(candles);
+        return TryParseFast(utf8, candles) ?? ParseGeneral(utf8, candles);
+    }
+
+    /// <summary>
+    /// The envelope with Utf8JsonReader, the candles with <see cref="CandleScanner"/>; null when the body
+    /// is not in the plain shape (the general parser then handles it and reports any error).
+    /// </summary>
+    private static HistoryBody? TryParseFast(ReadOnlySpan<byte> utf8, List<Candle> candles)
+    {
+        var before = candles.Count;
+        var head = new HistoryBody(null, null, null, false);
+        var reader = new Utf8JsonReader(utf8);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(CandlesProperty))
+                {
+                    var arrayStart = (int)reader.BytesConsumed;
+                    if (!CandleScanner.TryParse(utf8, arrayStart, candles, out var arrayEnd))
+                    {
+                        return null;
+                    }
+
+                    // The rest of the object (usually just "}") is read as an object of its own.
+                    var tail = utf8[arrayEnd..].TrimStart(" \t\r\n"u8);
+                    if (tail.Length > 0 && tail[0] == (byte)',')
+                    {
+                        var rest = new byte[tail.Length];
+                        rest[0] = (byte)'{';
+                        tail[1..].CopyTo(rest.AsSpan(1));
+                        var envelope = ParseGeneral(rest, candles);
+                        return new HistoryBody(envelope.Status ?? head.Status, envelope.Code ?? head.Code, envelope.Message ?? head.Message, true);
+                    }
+
+                    return tail.Length > 0 && tail[0] == (byte)'}' && tail[1..].Trim(" \t\r\n"u8).Length == 0
+                        ? head with { HasCandles = true }
+                        : Reset(candles, before);
+                }
+
+                var name = reader.ValueSpan;
+                reader.Read();
+                if (name.SequenceEqual(SProperty))
+                {
+                    head = head with { Status = reader.TokenType == JsonTokenType.String ? reader.GetString() : null };
+                }
+                else if (name.SequenceEqual(CodeProperty))
+                {
+                    head = head with { Code = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var c) ? c : null };
+                }
+                else if (name.SequenceEqual(MessageProperty))
+                {
+                    head = head with { Message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null };
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            return Reset(candles, before);
+        }
+    }
+
+    private static HistoryBody? Reset(List<Candle> candles, int count)
+    {
+        candles.RemoveRange(count, candles.Count - count);
+        return null;
+    }
+
+    internal static HistoryBody ParseGeneral(ReadOnlySpan<byte> utf8, List<Candle> candles)
+    {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {

@@ -74,6 +74,7 @@ internal static class PriceFeedApp
         {
             // The synthetic market keeps the same holidays as the NSE calendar the jobs use.
             var sandbox = SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback"));
+            sandbox.Latency = builder.Configuration.GetValue<TimeSpan>("Sandbox:Latency");
             sandbox.Holidays = [.. Calendar.MarketCalendar.Load(builder.Configuration.GetSection(Calendar.CalendarOptions.SectionName).Get<Calendar.CalendarOptions>() ?? new()).FullClosures];
             builder.Services.AddFyersSandbox(sandbox);
         }

@@ -35,6 +35,9 @@ internal sealed partial class IngestionRunner(
     /// <summary>After the close, the closing auction runs to 15:35 and daily bars settle: EOD waits half an hour.</summary>
     public static readonly TimeSpan SettleTime = TimeSpan.FromMinutes(30);
 
+    /// <summary>Backfill rows held before a merge: about 20 MB, well below the 200 MB memory goal.</summary>
+    private const int BackfillFlushRows = 250_000;
+
     public Task<RunReport> RunAsync(string job, CancellationToken cancellationToken) => job switch
     {
         "intraday" => RunIntradayAsync(cancellationToken),
@@ -135,15 +138,36 @@ internal sealed partial class IngestionRunner(
                       from code in request.Resolutions
                       from chunk in HistoryRequest.ForDates(symbol, Resolution.Parse(code), request.From, request.To).Split()
                       select chunk).ToList();
-        var todo = chunks.Where(c => !done.Contains(LedgerEntry(c))).ToList();
+        // Window by window across symbols, so each day's partition is rewritten a few times, not once per symbol.
+        var todo = chunks.Where(c => !done.Contains(LedgerEntry(c)))
+            .OrderBy(c => c.FromDate).ThenBy(c => c.Symbol, StringComparer.Ordinal).ThenBy(c => c.Resolution.Code, StringComparer.Ordinal)
+            .ToList();
         var skipped = chunks.Count - todo.Count;
         var requestsAtStart = limiter.Granted;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var finished = 0;
+
+        // Rows are buffered across chunks and merged in batches: merging chunk by chunk would rewrite
+        // each day's partition once per symbol. A chunk enters the ledger only once its rows are stored.
+        var pendingRows = new List<CandleRow>();
+        var pendingRejected = new List<QuarantinedBar>();
+        var pendingLedger = new List<string>();
+        async Task FlushAsync()
+        {
+            await StoreAsync(run, pendingRows, pendingRejected, new Dictionary<string, long>(), cancellationToken);
+            if (pendingLedger.Count > 0)
+            {
+                done.UnionWith(pendingLedger);
+                pendingLedger.Clear();
+                await lake.Sink.WriteAsync(ledgerKey, JsonSerializer.SerializeToUtf8Bytes(done.Order(StringComparer.Ordinal).ToList(), LakeJsonContext.Default.ListString), cancellationToken);
+            }
+        }
+
         foreach (var chunk in todo)
         {
             if (request.MaxRequests is { } max && limiter.Granted - requestsAtStart >= max)
             {
+                await FlushAsync();
                 return Finish(run, RunReport.Partial, $"Stopped at the request budget ({max}); {todo.Count - finished} chunks left. Run the same command again to continue.", tokenValid: true);
             }
 
@@ -152,17 +176,22 @@ internal sealed partial class IngestionRunner(
             {
                 var fetched = await data.GetHistoryChunkAsync(chunk, credentials, cancellationToken);
                 var (report, rows, rejected, _) = Check(run, chunk.Symbol, chunk.Resolution, fetched, chunk.From, chunk.To);
-                var stored = rows.Count;
-                await StoreAsync(run, rows, rejected, new Dictionary<string, long>(), cancellationToken);
-                run.Symbols.Add(report with { BarsWritten = stored });
+                run.Symbols.Add(report with { BarsWritten = rows.Count });
+                pendingRows.AddRange(rows);
+                pendingRejected.AddRange(rejected);
                 if (report.Ok)
                 {
-                    done.Add(LedgerEntry(chunk));
-                    await lake.Sink.WriteAsync(ledgerKey, JsonSerializer.SerializeToUtf8Bytes(done.Order(StringComparer.Ordinal).ToList(), LakeJsonContext.Default.ListString), cancellationToken);
+                    pendingLedger.Add(LedgerEntry(chunk));
+                }
+
+                if (pendingRows.Count >= BackfillFlushRows)
+                {
+                    await FlushAsync();
                 }
             }
             catch (FyersApiException e) when (e.Kind == FyersErrorKind.TokenInvalid)
             {
+                await FlushAsync();
                 return await FailOnFyersErrorAsync(run, e, credentials, cancellationToken);
             }
             catch (FyersApiException e)
@@ -173,6 +202,7 @@ internal sealed partial class IngestionRunner(
             finished++;
         }
 
+        await FlushAsync();
         progress?.Report(new BackfillProgress(finished, todo.Count, skipped, clock.Elapsed, TimeSpan.Zero, "done"));
         var failed = run.Symbols.Count(s => !s.Ok);
         return Finish(

@@ -12,19 +12,37 @@ public sealed class CandleLake(IDataSink sink)
 {
     public IDataSink Sink => sink;
 
-    public async Task<MergeResult> MergeAsync(IEnumerable<CandleRow> rows, CancellationToken cancellationToken)
+    public async Task<MergeResult> MergeAsync(List<CandleRow> rows, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(rows);
+
+        // Sorted in place by partition, then merged one contiguous run at a time: no grouped copy of a
+        // large backfill batch is ever made.
+        rows.Sort(static (a, b) => (a.Resolution, a.IstDate).CompareTo((b.Resolution, b.IstDate)));
         var added = 0;
         var replaced = 0;
         var unchanged = 0;
-        foreach (var partition in rows.GroupBy(r => (r.Resolution, r.IstDate)))
+        for (var start = 0; start < rows.Count;)
         {
-            var key = LakeKeys.Candles(partition.Key.Resolution, partition.Key.IstDate);
-            var existing = await ReadPartitionAsync(key, cancellationToken);
-            var merged = existing.ToDictionary(r => (r.Symbol, r.TsUtc));
-            var changed = false;
-            foreach (var row in partition)
+            var end = start;
+            var partition = (rows[start].Resolution, rows[start].IstDate);
+            while (end < rows.Count && (rows[end].Resolution, rows[end].IstDate) == partition)
             {
+                end++;
+            }
+
+            var key = LakeKeys.Candles(partition.Resolution, partition.IstDate);
+            var existing = await ReadPartitionAsync(key, cancellationToken);
+            var merged = new Dictionary<(string, long), CandleRow>(existing.Count + (end - start));
+            foreach (var row in existing)
+            {
+                merged[(row.Symbol, row.TsUtc)] = row;
+            }
+
+            var changed = false;
+            for (var i = start; i < end; i++)
+            {
+                var row = rows[i];
                 if (!merged.TryGetValue((row.Symbol, row.TsUtc), out var old))
                 {
                     added++;
@@ -47,6 +65,8 @@ public sealed class CandleLake(IDataSink sink)
             {
                 await sink.WriteAsync(key, await CandleParquet.WriteAsync([.. merged.Values], cancellationToken), cancellationToken);
             }
+
+            start = end;
         }
 
         return new MergeResult(added, replaced, unchanged);

@@ -23,12 +23,23 @@ internal static class CandleParquet
 
     private static readonly ParquetSchema Schema = new(Symbol, Resolution, TsUtc, DateIst, MinuteIst, Open, High, Low, Close, Volume, Source);
 
+    /// <summary>
+    /// Parquet.Net pools its buffers without bound unless told otherwise ("indistinguishable from a
+    /// memory leak", its docs say); a long backfill would keep them all. Cap what the pool keeps free.
+    /// </summary>
+    internal static ParquetOptions Options() => new()
+    {
+        CompressionMethod = CompressionMethod.Zstd,
+        UseDateOnlyTypeForDates = true,
+        MaximumSmallPoolFreeBytes = 4 * 1024 * 1024,
+        MaximumLargePoolFreeBytes = 16 * 1024 * 1024,
+    };
+
     public static async Task<byte[]> WriteAsync(IReadOnlyList<CandleRow> unsorted, CancellationToken cancellationToken)
     {
         var rows = unsorted.OrderBy(r => r.Symbol, StringComparer.Ordinal).ThenBy(r => r.TsUtc).ToArray();
         using var buffer = new MemoryStream();
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, UseDateOnlyTypeForDates = true };
-        await using (var writer = await ParquetWriter.CreateAsync(Schema, buffer, options, cancellationToken: cancellationToken))
+        await using (var writer = await ParquetWriter.CreateAsync(Schema, buffer, Options(), cancellationToken: cancellationToken))
         {
             using var group = writer.CreateRowGroup();
             await group.WriteAsync(Symbol, rows.Select(r => r.Symbol).ToArray());
@@ -50,7 +61,7 @@ internal static class CandleParquet
     public static async Task<List<CandleRow>> ReadAsync(byte[] bytes, CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(bytes, writable: false);
-        await using var reader = await ParquetReader.CreateAsync(stream, new ParquetOptions { UseDateOnlyTypeForDates = true }, cancellationToken: cancellationToken);
+        await using var reader = await ParquetReader.CreateAsync(stream, Options(), cancellationToken: cancellationToken);
         var rows = new List<CandleRow>();
         for (var g = 0; g < reader.RowGroupCount; g++)
         {

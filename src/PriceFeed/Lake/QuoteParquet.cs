@@ -24,7 +24,7 @@ internal static class QuoteParquet
     {
         var q = result.Quotes.OrderBy(x => x.Symbol, StringComparer.Ordinal).ToArray();
         using var buffer = new MemoryStream();
-        await using (var writer = await ParquetWriter.CreateAsync(Schema, buffer, new ParquetOptions { CompressionMethod = CompressionMethod.Zstd }, cancellationToken: cancellationToken))
+        await using (var writer = await ParquetWriter.CreateAsync(Schema, buffer, CandleParquet.Options(), cancellationToken: cancellationToken))
         {
             using var group = writer.CreateRowGroup();
             await group.WriteAsync(Symbol, q.Select(x => x.Symbol).ToArray());

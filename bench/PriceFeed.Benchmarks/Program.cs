@@ -1,0 +1,17 @@
+using PriceFeed.Benchmarks;
+
+// Benchmarks with numbers for docs/benchmarks.md; run by bench/run.sh. Each prints one JSON line.
+return args.FirstOrDefault() switch
+{
+    "parse" => await ParseBenchmark.RunAsync(args[1..]),
+    "e2e" => await EndToEndBenchmark.RunAsync(args[1..]),
+    "backfill" => await BackfillBenchmark.RunAsync(args[1..]),
+    "storage" => await StorageBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: PriceFeed.Benchmarks parse|e2e|backfill|storage [options]");
+    return 2;
+}

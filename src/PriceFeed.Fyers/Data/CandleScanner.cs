@@ -1,0 +1,239 @@
+namespace PriceFeed.Fyers.Data;
+
+/// <summary>
+/// The fast path of <see cref="HistoryParser"/>: the candles array is a plain grid of numbers, so it is
+/// scanned byte by byte instead of tokenised. Numbers with at most 15 significant digits and no
+/// exponent are converted exactly (an integer mantissa divided by an exact power of ten is correctly
+/// rounded); anything else makes the scanner give up, and the general Utf8JsonReader path parses the
+/// body instead. Hand-written because no JSON library offers a typed numeric-grid reader, and this is
+/// the hot loop of every backfill.
+/// </summary>
+internal static class CandleScanner
+{
+    private static readonly double[] PowersOfTen = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+    /// <summary>Parses the array starting at <paramref name="start"/> ('['); false when the shape is not the plain one.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, int start, List<Candle> output, out int end)
+    {
+        end = start;
+        var i = SkipWhitespace(json, start);
+        if (i >= json.Length || json[i] != (byte)'[')
+        {
+            return false;
+        }
+
+        var added = 0;
+        i = SkipWhitespace(json, i + 1);
+        if (i < json.Length && json[i] == (byte)']')
+        {
+            end = i + 1;
+            return true;
+        }
+
+        Span<double> values = stackalloc double[7];
+        while (true)
+        {
+            if (i >= json.Length || json[i] != (byte)'[')
+            {
+                return Abandon(output, added);
+            }
+
+            i++;
+            var count = 0;
+            long time = 0;
+            long volume = 0;
+            long oi = 0;
+            while (true)
+            {
+                i = SkipWhitespace(json, i);
+                if (count is 0 or 5 or 6)
+                {
+                    if (!TryInteger(json, ref i, out var integer))
+                    {
+                        return Abandon(output, added);
+                    }
+
+                    if (count == 0)
+                    {
+                        time = integer;
+                    }
+                    else if (count == 5)
+                    {
+                        volume = integer;
+                    }
+                    else
+                    {
+                        oi = integer;
+                    }
+                }
+                else if (count < 7)
+                {
+                    if (!TryDecimal(json, ref i, out values[count]))
+                    {
+                        return Abandon(output, added);
+                    }
+                }
+                else
+                {
+                    return Abandon(output, added);
+                }
+
+                count++;
+                i = SkipWhitespace(json, i);
+                if (i >= json.Length)
+                {
+                    return Abandon(output, added);
+                }
+
+                if (json[i] == (byte)',')
+                {
+                    i++;
+                    continue;
+                }
+
+                if (json[i] == (byte)']')
+                {
+                    i++;
+                    break;
+                }
+
+                return Abandon(output, added);
+            }
+
+            if (count < 6)
+            {
+                return Abandon(output, added);
+            }
+
+            output.Add(new Candle(time, values[1], values[2], values[3], values[4], volume, count == 7 ? oi : null));
+            added++;
+            i = SkipWhitespace(json, i);
+            if (i >= json.Length)
+            {
+                return Abandon(output, added);
+            }
+
+            if (json[i] == (byte)',')
+            {
+                i = SkipWhitespace(json, i + 1);
+                continue;
+            }
+
+            if (json[i] == (byte)']')
+            {
+                end = i + 1;
+                return true;
+            }
+
+            return Abandon(output, added);
+        }
+    }
+
+    private static bool Abandon(List<Candle> output, int added)
+    {
+        output.RemoveRange(output.Count - added, added);
+        return false;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>An integer, or a decimal whose fraction is all zeros ("142964052" or "142964052.0").</summary>
+    private static bool TryInteger(ReadOnlySpan<byte> json, ref int i, out long value)
+    {
+        value = 0;
+        var negative = i < json.Length && json[i] == (byte)'-';
+        if (negative)
+        {
+            i++;
+        }
+
+        var digits = 0;
+        while (i < json.Length && (uint)(json[i] - '0') <= 9)
+        {
+            if (++digits > 18)
+            {
+                return false;
+            }
+
+            value = (value * 10) + (json[i] - '0');
+            i++;
+        }
+
+        if (i < json.Length && json[i] == (byte)'.')
+        {
+            i++;
+            while (i < json.Length && json[i] == (byte)'0')
+            {
+                i++;
+            }
+
+            if (i < json.Length && (uint)(json[i] - '0') <= 9)
+            {
+                return false;
+            }
+        }
+
+        if (digits == 0 || (i < json.Length && json[i] is (byte)'e' or (byte)'E'))
+        {
+            return false;
+        }
+
+        value = negative ? -value : value;
+        return true;
+    }
+
+    private static bool TryDecimal(ReadOnlySpan<byte> json, ref int i, out double value)
+    {
+        value = 0;
+        var negative = i < json.Length && json[i] == (byte)'-';
+        if (negative)
+        {
+            i++;
+        }
+
+        long mantissa = 0;
+        var digits = 0;
+        var fraction = 0;
+        var start = i;
+        while (i < json.Length && (uint)(json[i] - '0') <= 9)
+        {
+            mantissa = (mantissa * 10) + (json[i] - '0');
+            digits++;
+            i++;
+        }
+
+        if (i == start)
+        {
+            return false;
+        }
+
+        if (i < json.Length && json[i] == (byte)'.')
+        {
+            i++;
+            while (i < json.Length && (uint)(json[i] - '0') <= 9)
+            {
+                mantissa = (mantissa * 10) + (json[i] - '0');
+                digits++;
+                fraction++;
+                i++;
+            }
+        }
+
+        if (digits > 15 || fraction > 15 || (i < json.Length && json[i] is (byte)'e' or (byte)'E'))
+        {
+            return false;
+        }
+
+        value = mantissa / PowersOfTen[fraction];
+        value = negative ? -value : value;
+        return true;
+    }
+}
