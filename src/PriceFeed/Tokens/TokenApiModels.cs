@@ -9,7 +9,8 @@ public sealed record StatusResponse(
     string CallbackUrl,
     BindingView? Binding,
     TokenStatus Token,
-    LoginResultView? LastLogin);
+    LoginResultView? LastLogin,
+    IReadOnlyList<Ingestion.RunReport> Runs);
 
 public sealed record CredentialsView(string? ClientId, bool SecretStored, string? RedirectUri, string LoginMode);
 

@@ -42,7 +42,7 @@ internal static class TokenEndpoints
         return TypedResults.Ok(new CsrfResponse(tokens.RequestToken!, tokens.HeaderName!));
     }
 
-    public static async Task<Ok<StatusResponse>> StatusAsync(HttpContext context, TokenVault vault, LoginResultCookie results, IOptions<TokenStoreOptions> store, IOptions<FyersOptions> fyers, TimeProvider time)
+    public static async Task<Ok<StatusResponse>> StatusAsync(HttpContext context, TokenVault vault, LoginResultCookie results, IOptions<TokenStoreOptions> store, IOptions<FyersOptions> fyers, TimeProvider time, Ingestion.RunHistory runs)
     {
         var snapshot = await vault.ReadAsync(context.RequestAborted);
         var callback = CallbackUrl(context);
@@ -54,7 +54,8 @@ internal static class TokenEndpoints
             callback,
             snapshot.Binding is { } b ? new BindingView(b.ClientId, TokenStatus.MaskFyId(b.FyId)!) : null,
             TokenStatus.From(snapshot, time.GetUtcNow()),
-            results.Read(context)));
+            results.Read(context),
+            [.. runs.Latest]));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> SaveCredentialsAsync(CredentialsRequest request, HttpContext context, TokenVault vault)

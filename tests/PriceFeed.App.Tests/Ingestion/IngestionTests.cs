@@ -174,6 +174,21 @@ public sealed class IngestionTests
     }
 
     [Fact]
+    public async Task Status_ShowsTheLastRunOfEachJob()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        await Runner(app).RunIntradayAsync(Ct);
+        using var browser = app.NewBrowser();
+
+        var run = Assert.Single((await browser.StatusAsync()).GetProperty("runs").EnumerateArray());
+
+        Assert.Equal("intraday", run.GetProperty("job").GetString());
+        Assert.Equal("ok", run.GetProperty("status").GetString());
+        Assert.Equal(210, run.GetProperty("barsWritten").GetInt32());
+    }
+
+    [Fact]
     public async Task Metrics_AreOneEmfLinePerRun()
     {
         await using var app = await TestApp.StartAsync(now: FridayEleven);

@@ -70,6 +70,17 @@ function render(status) {
     lastEl.className = last.ok ? "notice" : "notice bad";
   }
 
+  const runs = status.runs || [];
+  show($("feed-card"), runs.length > 0);
+  const list = $("runs");
+  list.replaceChildren(...runs.map((run) => {
+    const item = document.createElement("li");
+    item.className = `run run-${run.status}`;
+    const symbolsOk = run.symbols.filter((s) => s.ok).length;
+    item.textContent = `${run.job}: ${run.status} at ${fmt(run.finishedAt)} · ${symbolsOk}/${run.symbols.length} series ok · ${run.barsWritten} bars written · ${run.message}`;
+    return item;
+  }));
+
   const creds = status.credentials;
   $("callback-url").textContent = status.callbackUrl;
   $("credentials-summary").textContent = creds.clientId
