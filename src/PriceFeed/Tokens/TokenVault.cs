@@ -131,7 +131,6 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
             return (TokenStatus.From(snapshot, time.GetUtcNow()), null);
         }
 
-        string? problem = null;
         bool accepted;
         try
         {
@@ -151,7 +150,7 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         var check = new TokenCheck(accepted, time.GetUtcNow(), TokenCheck.Fingerprint(credentials.AccessToken));
         await store.PutAsync(new Dictionary<string, string> { [TokenParameters.TokenCheck] = check.Serialize() }, cancellationToken);
         Log.TokenChecked(logger, accepted);
-        return (TokenStatus.From(snapshot with { LastCheck = check }, time.GetUtcNow()), problem);
+        return (TokenStatus.From(snapshot with { LastCheck = check }, time.GetUtcNow()), null);
     }
 
     /// <summary>Records that FYERS refused this token during a job, so the page and the CLI say "rejected" at once.</summary>
