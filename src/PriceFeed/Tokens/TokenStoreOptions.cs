@@ -18,6 +18,15 @@ public sealed class TokenStoreOptions
     /// </summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>"local" (the encrypted file) or "ssm" (AWS Systems Manager Parameter Store).</summary>
+    public string Store { get; set; } = "local";
+
+    /// <summary>A customer-managed KMS key for the SecureString parameters; null uses aws/ssm.</summary>
+    public string? KmsKeyId { get; set; }
+
+    /// <summary>An SSM-compatible endpoint (tests); null means AWS in the configured region.</summary>
+    public Uri? SsmServiceUrl { get; set; }
+
     public string ResolveDataDirectory() =>
         string.IsNullOrWhiteSpace(DataDirectory)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "pricefeed")

@@ -29,7 +29,25 @@ internal static class TokensServiceCollectionExtensions
             .SetApplicationName("PriceFeed")
             .PersistKeysToFileSystem(keys);
 
-        services.AddSingleton<ITokenStore, LocalTokenStore>();
+        if (string.Equals(options.Store, "ssm", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement>(_ =>
+            {
+                var config = new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementConfig();
+                if (options.SsmServiceUrl is not null)
+                {
+                    config.ServiceURL = options.SsmServiceUrl.AbsoluteUri;
+                    config.AuthenticationRegion = "ap-south-1";
+                }
+
+                return new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(config);
+            });
+            services.AddSingleton<ITokenStore, SsmTokenStore>();
+        }
+        else
+        {
+            services.AddSingleton<ITokenStore, LocalTokenStore>();
+        }
         services.AddSingleton<TokenVault>();
         return services;
     }

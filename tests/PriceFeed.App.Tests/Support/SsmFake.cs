@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace PriceFeed.App.Tests.Support;
+
+/// <summary>
+/// A stateful SSM Parameter Store speaking the real wire format (AWS reference §7.3): POST / with
+/// X-Amz-Target, x-amz-json-1.1 bodies, versions, ParameterAlreadyExists without Overwrite,
+/// InvalidParameters for unknown names, and ThrottlingException on demand. No SSM emulator exists.
+/// </summary>
+internal sealed class SsmFake : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private int throttle;
+
+    private SsmFake(WebApplication app, Uri url)
+    {
+        this.app = app;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public ConcurrentDictionary<string, Parameter> Parameters { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public void ThrottleNext(int count) => Interlocked.Exchange(ref throttle, count);
+
+    public static async Task<SsmFake> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        SsmFake? fake = null;
+        app.MapPost("/", (HttpContext context) => fake!.HandleAsync(context));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake = new SsmFake(app, new Uri(address));
+        return fake;
+    }
+
+    public ValueTask DisposeAsync() => app.DisposeAsync();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var target = context.Request.Headers["X-Amz-Target"].ToString();
+        Calls.Enqueue(target);
+        using var body = await JsonDocument.ParseAsync(context.Request.Body);
+        var request = body.RootElement;
+        if (Interlocked.Decrement(ref throttle) >= 0)
+        {
+            await ErrorAsync(context, "ThrottlingException", "Rate exceeded");
+            return;
+        }
+
+        switch (target)
+        {
+            case "AmazonSSM.PutParameter":
+                await PutAsync(context, request);
+                break;
+            case "AmazonSSM.GetParameters":
+                var names = request.GetProperty("Names").EnumerateArray().Select(n => n.GetString()!).ToList();
+                var decrypt = request.TryGetProperty("WithDecryption", out var d) && d.GetBoolean();
+                await JsonAsync(context, new Dictionary<string, object>
+                {
+                    ["Parameters"] = names.Where(Parameters.ContainsKey).Select(n => Describe(Parameters[n], decrypt)).ToList(),
+                    ["InvalidParameters"] = names.Where(n => !Parameters.ContainsKey(n)).ToList(),
+                });
+                break;
+            default:
+                await ErrorAsync(context, "InvalidAction", $"{target} is not implemented by the fake");
+                break;
+        }
+    }
+
+    private async Task PutAsync(HttpContext context, JsonElement request)
+    {
+        var name = request.GetProperty("Name").GetString()!;
+        var value = request.GetProperty("Value").GetString()!;
+        var overwrite = request.TryGetProperty("Overwrite", out var o) && o.GetBoolean();
+        if (value.Length > 4096)
+        {
+            await ErrorAsync(context, "ValidationException", "Standard tier parameters support a maximum parameter value of 4096 characters.");
+            return;
+        }
+
+        if (Parameters.TryGetValue(name, out var existing) && !overwrite)
+        {
+            await ErrorAsync(context, "ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
+            return;
+        }
+
+        var parameter = new Parameter(name, value, request.GetProperty("Type").GetString()!, request.TryGetProperty("KeyId", out var k) ? k.GetString() : null, (existing?.Version ?? 0) + 1);
+        Parameters[name] = parameter;
+        await JsonAsync(context, new Dictionary<string, object> { ["Version"] = parameter.Version, ["Tier"] = "Standard" });
+    }
+
+    private static Dictionary<string, object> Describe(Parameter p, bool decrypt) => new()
+    {
+        ["Name"] = p.Name,
+        ["Type"] = p.Type,
+        ["Value"] = decrypt || p.Type != "SecureString" ? p.Value : "AQICAHencrypted",
+        ["Version"] = p.Version,
+        ["ARN"] = $"arn:aws:ssm:ap-south-1:000000000000:parameter{p.Name}",
+        ["DataType"] = "text",
+        ["LastModifiedDate"] = 1764215400,
+    };
+
+    private static Task JsonAsync(HttpContext context, Dictionary<string, object> body)
+    {
+        context.Response.ContentType = "application/x-amz-json-1.1";
+#pragma warning disable IL2026, IL3050 // test-only fake, not trimmed
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+#pragma warning restore IL2026, IL3050
+    }
+
+    private static Task ErrorAsync(HttpContext context, string type, string message)
+    {
+        context.Response.StatusCode = 400;
+        context.Response.ContentType = "application/x-amz-json-1.1";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = type, ["message"] = message }));
+    }
+
+    internal sealed record Parameter(string Name, string Value, string Type, string? KeyId, int Version);
+}

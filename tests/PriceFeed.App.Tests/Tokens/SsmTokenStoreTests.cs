@@ -1,0 +1,110 @@
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PriceFeed.App.Tests.Support;
+using PriceFeed.Tokens;
+
+namespace PriceFeed.App.Tests.Tokens;
+
+/// <summary>The SSM token store's real SDK traffic against a stateful SSM protocol fake.</summary>
+public sealed class SsmTokenStoreTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static (SsmTokenStore Store, AmazonSimpleSystemsManagementClient Client) Create(SsmFake fake, string? kmsKeyId = null)
+    {
+        var client = new AmazonSimpleSystemsManagementClient(new BasicAWSCredentials("test", "test"), new AmazonSimpleSystemsManagementConfig { ServiceURL = fake.Url.AbsoluteUri, AuthenticationRegion = "ap-south-1" });
+        return (new SsmTokenStore(client, Options.Create(new TokenStoreOptions { Project = "stock-pipeline", KmsKeyId = kmsKeyId }), TimeProvider.System), client);
+    }
+
+    [Fact]
+    public async Task Put_ThenGet_RoundTripsSecureStringsUnderTheProjectPath()
+    {
+        await using var fake = await SsmFake.StartAsync();
+        var (store, client) = Create(fake, kmsKeyId: "alias/pricefeed");
+        using var _ = client;
+
+        await store.PutAsync(new Dictionary<string, string> { ["access_token"] = "a.b.c", ["client_id"] = "ABCD1234-100" }, Ct);
+        var values = await Create(fake).Store.GetAsync(["access_token", "client_id", "refresh_token"], Ct);
+
+        Assert.Equal("a.b.c", values["access_token"]);
+        Assert.False(values.ContainsKey("refresh_token"));
+        var stored = fake.Parameters["/stock-pipeline/fyers/access_token"];
+        Assert.Equal(("SecureString", "alias/pricefeed", 1), (stored.Type, stored.KeyId, stored.Version));
+    }
+
+    [Fact]
+    public async Task Put_UnchangedValue_CreatesNoNewVersion()
+    {
+        await using var fake = await SsmFake.StartAsync();
+        var (store, client) = Create(fake);
+        using var _ = client;
+        await store.PutAsync(new Dictionary<string, string> { ["access_token"] = "a.b.c" }, Ct);
+
+        var unchanged = await store.PutAsync(new Dictionary<string, string> { ["access_token"] = "a.b.c" }, Ct);
+        var changed = await store.PutAsync(new Dictionary<string, string> { ["access_token"] = "d.e.f" }, Ct);
+
+        Assert.Empty(unchanged);
+        Assert.Equal(["access_token"], changed);
+        Assert.Equal(2, fake.Parameters["/stock-pipeline/fyers/access_token"].Version);
+    }
+
+    [Fact]
+    public async Task Fake_PutWithoutOverwrite_IsRefusedLikeSsm()
+    {
+        await using var fake = await SsmFake.StartAsync();
+        var (store, client) = Create(fake);
+        using var _ = client;
+        await store.PutAsync(new Dictionary<string, string> { ["client_id"] = "X" }, Ct);
+
+        var error = await Assert.ThrowsAsync<Amazon.SimpleSystemsManagement.Model.ParameterAlreadyExistsException>(() =>
+            client.PutParameterAsync(new() { Name = "/stock-pipeline/fyers/client_id", Value = "Y", Type = ParameterType.SecureString }, Ct));
+
+        Assert.Contains("overwrite", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delete_WritesTheTerraformPlaceholder_ReadAsAbsent()
+    {
+        await using var fake = await SsmFake.StartAsync();
+        var (store, client) = Create(fake);
+        using var _ = client;
+        await store.PutAsync(new Dictionary<string, string> { ["bound_account"] = "A|B" }, Ct);
+
+        await store.DeleteAsync(["bound_account"], Ct);
+
+        Assert.Equal(SsmTokenStore.Placeholder, fake.Parameters["/stock-pipeline/fyers/bound_account"].Value);
+        Assert.Empty(await Create(fake).Store.GetAsync(["bound_account"], Ct));
+    }
+
+    [Fact]
+    public async Task Throttling_IsRetriedBySdk()
+    {
+        await using var fake = await SsmFake.StartAsync();
+        var (store, client) = Create(fake);
+        using var _ = client;
+        fake.ThrottleNext(2);
+
+        var values = await store.GetAsync(["access_token"], Ct);
+
+        Assert.Empty(values);
+        Assert.Equal(3, fake.Calls.Count(c => c == "AmazonSSM.GetParameters"));
+    }
+
+    [Fact]
+    public async Task App_WithSsmStore_StoresTheLoginInSsm()
+    {
+        await using var fake = await SsmFake.StartAsync();
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "test");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test");
+        await using var app = await TestApp.StartAsync(extraSettings: ["--Tokens:Store=ssm", $"--Tokens:SsmServiceUrl={fake.Url}"]);
+
+        await app.LogInAsync();
+
+        Assert.IsType<SsmTokenStore>(app.App.Services.GetRequiredService<ITokenStore>());
+        Assert.StartsWith("eyJ", fake.Parameters["/stock-pipeline/fyers/access_token"].Value, StringComparison.Ordinal);
+        Assert.Equal("SecureString", fake.Parameters["/stock-pipeline/fyers/app_secret"].Type);
+        Assert.False(File.Exists(Path.Combine(app.DataDirectory, "stock-pipeline.tokens")));
+    }
+}
