@@ -24,10 +24,7 @@ internal static class CliHost
         {
             if (sandboxUrl is not null)
             {
-                var origin = new Uri(sandboxUrl.GetLeftPart(UriPartial.Authority) + "/");
-                options.UseSandbox = true;
-                options.AuthBaseUri = new Uri(origin, ServeSettings.SandboxPrefix.TrimStart('/') + "/api/v3/");
-                options.DataBaseUri = new Uri(origin, ServeSettings.SandboxPrefix.TrimStart('/') + "/data/");
+                ServeSettings.UseSandboxAt(options, sandboxUrl);
             }
         });
         builder.Services.AddTokenVault(builder.Configuration);

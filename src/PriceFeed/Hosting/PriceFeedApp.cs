@@ -64,9 +64,7 @@ internal static class PriceFeedApp
         {
             if (settings.Sandbox)
             {
-                options.UseSandbox = true;
-                options.AuthBaseUri = new Uri(settings.Origin, ServeSettings.SandboxPrefix.TrimStart('/') + "/api/v3/");
-                options.DataBaseUri = new Uri(settings.Origin, ServeSettings.SandboxPrefix.TrimStart('/') + "/data/");
+                ServeSettings.UseSandboxAt(options, settings.Origin);
             }
         });
 

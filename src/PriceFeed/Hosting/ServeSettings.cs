@@ -13,6 +13,15 @@ internal sealed record ServeSettings(Uri Url, bool Sandbox, string? PathBase = n
     /// <summary>The origin plus the path base, where the page is.</summary>
     public Uri PageUrl => new(Origin, (NormalizedPathBase ?? string.Empty).TrimStart('/') + "/");
 
+    /// <summary>Points the FYERS client at the sandbox mounted under <see cref="SandboxPrefix"/> of a server at <paramref name="origin"/>.</summary>
+    public static void UseSandboxAt(PriceFeed.Fyers.FyersOptions options, Uri origin)
+    {
+        var root = new Uri(origin.GetLeftPart(UriPartial.Authority) + "/");
+        options.UseSandbox = true;
+        options.AuthBaseUri = new Uri(root, SandboxPrefix.TrimStart('/') + "/api/v3/");
+        options.DataBaseUri = new Uri(root, SandboxPrefix.TrimStart('/') + "/data/");
+    }
+
     /// <summary>"/prod" for "prod", "/prod/" or "/prod"; null when empty.</summary>
     public string? NormalizedPathBase => string.IsNullOrWhiteSpace(PathBase) || PathBase.Trim() == "/" ? null : "/" + PathBase.Trim().Trim('/');
 }
