@@ -124,8 +124,10 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         {
             var page = await OpenAsync(context, app);
             await EnterCredentialsAsync(page);
+            // Listen before clicking: a popup that opens first would otherwise be missed.
+            var popupTask = page.WaitForPopupAsync();
             await page.ClickAsync("#login");
-            var popup = await page.WaitForPopupAsync();
+            var popup = await popupTask;
             await LogInAtFyersAsync(popup);
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid", new() { Timeout = 15_000 });
 
