@@ -29,6 +29,27 @@ if [ ! -x tests/s3/node_modules/.bin/s3rver ]; then
   (cd tests/s3 && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The Terraform structural tests parse infra/*.tf with npm @cdktf/hcl2json (tests/infra).
+if [ ! -d tests/infra/node_modules/@cdktf/hcl2json ]; then
+  (cd tests/infra && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# terraform fmt needs no provider and no network; where terraform is absent it is skipped, saying so.
+if command -v terraform >/dev/null 2>&1; then
+  terraform fmt -check -recursive -diff infra || { echo "infra/ is not terraform-fmt clean: run 'terraform fmt -recursive infra'" >&2; exit 1; }
+  echo "terraform fmt -check: ok"
+else
+  echo "terraform fmt -check: skipped (terraform is not installed)"
+fi
+
+# The deploy script's tests run it under PowerShell (the global tool, pinned, into .tools/).
+if [ ! -x .tools/pwsh ]; then
+  dotnet tool install PowerShell --version 7.6.9 --tool-path .tools >/dev/null
+fi
+
+# The Lambda zip (Native AOT, glibc <= 2.34 checked) that the packaged-binary tests start.
+bash scripts/package-lambda.sh artifacts/lambda
+
 dotnet build PriceFeed.slnx -c Release -nologo -clp:ErrorsOnly
 status=0
 # One test project at a time: the browser and the real-time rate-limit tests share 2 cores.

@@ -1,40 +1,83 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using PriceFeed.Ingestion;
 
 namespace PriceFeed.Benchmarks;
 
 /// <summary>
-/// A backfill of N symbols × a year of 1-minute candles from the sandbox (in its own process): peak
-/// RSS of this process (VmHWM). Target: under 200 MB for 50 symbols, since chunks are streamed.
+/// A backfill of N symbols × a year of 1-minute candles from the sandbox: `pricefeed backfill` as a
+/// user runs it (the published binary, its own process), its peak RSS (VmHWM) sampled every 20 ms.
+/// Target: under 200 MB for 50 symbols, since chunks are streamed.
 /// </summary>
 internal static class BackfillBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var symbols = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
-        var days = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 365;
-        var keepLake = args.Length > 2 ? args[2] : null;
+        if (args.Length < 4)
+        {
+            Console.Error.WriteLine("usage: backfill SYMBOLS DAYS LAKE_DIR PRICEFEED_BINARY");
+            return 2;
+        }
+
+        var symbols = int.Parse(args[0], CultureInfo.InvariantCulture);
+        var days = int.Parse(args[1], CultureInfo.InvariantCulture);
+        var lake = Path.GetFullPath(args[2]);
+        var binary = Path.GetFullPath(args[3]);
         await using var sandbox = await SandboxProcess.StartAsync(TimeSpan.Zero);
-        var lake = keepLake ?? Path.Combine(sandbox.DataDirectory, "lake");
-        using var host = await sandbox.LoggedInHostAsync([new("Ingestion:LakeDirectory", lake)]);
-        var runner = host.Services.GetRequiredService<IngestionRunner>();
+        using (await sandbox.LoggedInHostAsync([]))
+        {
+            // The login lands in the token store under DataDirectory, which the CLI process reads.
+        }
+
         var to = new DateOnly(2026, 11, 26);
-        var list = Enumerable.Range(1, symbols).Select(i => $"NSE:SYN{i:000}-EQ").ToList();
-        var baseline = PeakRssMb();
+        var list = string.Join(',', Enumerable.Range(1, symbols).Select(i => $"NSE:SYN{i:000}-EQ"));
+        var start = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "backfill", "--from", to.AddDays(1 - days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--symbols", list, "--sandbox", sandbox.Origin.AbsoluteUri.TrimEnd('/') })
+        {
+            start.ArgumentList.Add(arg);
+        }
 
+        start.Environment["Tokens__DataDirectory"] = sandbox.DataDirectory;
+        start.Environment["Ingestion__LakeDirectory"] = lake;
         var clock = Stopwatch.StartNew();
-        var report = await runner.RunBackfillAsync(new BackfillRequest(to.AddDays(1 - days), to, list, ["1"], null), null, CancellationToken.None);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var peak = 0.0;
+        var status = $"/proc/{process.Id}/status";
+        while (!process.HasExited)
+        {
+            try
+            {
+                peak = Math.Max(peak, PeakRssMb(status));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // exited between the check and the read
+            }
 
-        Console.WriteLine(FormattableString.Invariant($"{{\"benchmark\":\"backfill\",\"status\":\"{report.Status}\",\"symbols\":{symbols},\"days\":{days},\"requests\":{report.Requests},\"bars\":{report.Symbols.Sum(s => s.BarsWritten)},\"seconds\":{clock.Elapsed.TotalSeconds:F1},\"peak_rss_mb\":{PeakRssMb():F1},\"rss_before_mb\":{baseline:F1}}}"));
-        return report.IsFailure ? 1 : 0;
+            await Task.Delay(20);
+        }
+
+        await process.WaitForExitAsync();
+        var seconds = clock.Elapsed.TotalSeconds;
+        var output = await stdout + await stderr;
+        var bars = Directory.EnumerateFiles(Path.Combine(lake, "candles"), "*.parquet", SearchOption.AllDirectories).Count();
+        if (process.ExitCode != 0)
+        {
+            Console.Error.WriteLine(output);
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"{{\"benchmark\":\"backfill\",\"exit_code\":{process.ExitCode},\"symbols\":{symbols},\"days\":{days},\"files\":{bars},\"seconds\":{seconds:F1},\"peak_rss_mb\":{peak:F1},\"binary\":\"{Path.GetFileName(binary)}\",\"summary\":\"{LastLine(output)}\"}}"));
+        return process.ExitCode;
     }
 
-    /// <summary>The process's peak resident set (Linux /proc VmHWM).</summary>
-    public static double PeakRssMb()
+    private static string LastLine(string output) =>
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.Contains("Backfill complete", StringComparison.Ordinal) || l.Contains("failed", StringComparison.Ordinal))?.Replace("\"", "'", StringComparison.Ordinal) ?? string.Empty;
+
+    /// <summary>A process's peak resident set (Linux /proc VmHWM); 0 once it has exited (a zombie has no VmHWM line).</summary>
+    public static double PeakRssMb(string statusFile = "/proc/self/status")
     {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        var line = File.ReadLines(statusFile).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 }

@@ -10,7 +10,7 @@ internal static class ServeCommand
     {
         var urls = new Option<string>("--urls")
         {
-            Description = "Where to listen. The Lambda Web Adapter expects http://127.0.0.1:8080.",
+            Description = "Where to listen. Default http://127.0.0.1:8080, or the port in AWS_LWA_PORT / PORT (the Lambda Web Adapter's).",
             DefaultValueFactory = _ => ServeSettings.DefaultUrl,
         };
         var sandbox = new Option<bool>("--sandbox")

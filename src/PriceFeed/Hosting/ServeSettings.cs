@@ -3,7 +3,15 @@ namespace PriceFeed.Hosting;
 /// <summary>What <c>pricefeed serve</c> was asked for.</summary>
 internal sealed record ServeSettings(Uri Url, bool Sandbox, string? PathBase = null)
 {
-    public const string DefaultUrl = "http://127.0.0.1:8080";
+    /// <summary>
+    /// 127.0.0.1:8080; on Lambda, the port the Lambda Web Adapter forwards to (AWS_LWA_PORT, else
+    /// PORT, else its default 8080), so the app and the adapter can never disagree about it.
+    /// </summary>
+    public static string DefaultUrl => DefaultUrlFor(
+        Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") is null ? null : Environment.GetEnvironmentVariable("AWS_LWA_PORT") ?? Environment.GetEnvironmentVariable("PORT"));
+
+    public static string DefaultUrlFor(string? port) =>
+        $"http://127.0.0.1:{(int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536 ? p : 8080)}";
 
     public const string SandboxPrefix = "/sandbox/fyers";
 

@@ -8,9 +8,19 @@ namespace PriceFeed.Ingestion;
 /// stdout to CloudWatch Logs, which turns the line into metrics. Written directly, not through
 /// ILogger, which would prefix or split it. Written before the run's response returns.
 /// </summary>
-public sealed class EmfMetrics(TextWriter output, TimeProvider time)
+/// <remarks>
+/// Every number is always in the line (CloudWatch Logs Insights can query all of them), but each
+/// declared metric × job is a CloudWatch custom metric billed monthly beyond the free ten. With
+/// <paramref name="detailed"/> false (Metrics:Detailed=false, what Terraform sets by default) only the
+/// ones the alarms and the lag graph need are declared: RunFailed, TokenValid, BarsWritten and
+/// DataLagSeconds, about ten metrics for the three scheduled jobs.
+/// </remarks>
+public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detailed = true)
 {
     public const string Namespace = "PriceFeed";
+
+    /// <summary>The metrics declared when not detailed.</summary>
+    public static readonly string[] Core = ["RunFailed", "TokenValid", "BarsWritten", "DataLagSeconds"];
 
     private static readonly (string Name, string Unit)[] Definitions =
     [
@@ -37,7 +47,7 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time)
             w.WriteEndArray();
             w.WriteEndArray();
             w.WriteStartArray("Metrics");
-            foreach (var (name, unit) in Definitions.Where(d => d.Name != "DataLagSeconds" || report.DataLagSeconds is not null))
+            foreach (var (name, unit) in Definitions.Where(d => Has(report, d.Name) && (detailed || Core.Contains(d.Name))))
             {
                 w.WriteStartObject();
                 w.WriteString("Name", name);
@@ -52,7 +62,11 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time)
             w.WriteString("Job", report.Job);
             w.WriteString("Status", report.Status);
             w.WriteNumber("RunFailed", report.IsFailure ? 1 : 0);
-            w.WriteNumber("TokenValid", report.TokenValid ? 1 : 0);
+            if (Has(report, "TokenValid"))
+            {
+                w.WriteNumber("TokenValid", report.TokenValid ? 1 : 0);
+            }
+
             w.WriteNumber("SymbolsOk", report.Symbols.Count(s => s.Ok));
             w.WriteNumber("SymbolsFailed", report.Symbols.Count(s => !s.Ok));
             w.WriteNumber("BarsWritten", report.BarsWritten);
@@ -78,4 +92,15 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time)
 
         return line;
     }
+
+    /// <summary>
+    /// A skipped run (market closed, holiday) never looked at the token and has no data lag: leaving
+    /// those metrics out keeps the token alarm quiet at night, on weekends and on holidays.
+    /// </summary>
+    private static bool Has(RunReport report, string metric) => metric switch
+    {
+        "TokenValid" => report.Status != RunReport.Skipped,
+        "DataLagSeconds" => report.DataLagSeconds is not null,
+        _ => true,
+    };
 }

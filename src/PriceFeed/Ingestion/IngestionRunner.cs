@@ -35,8 +35,12 @@ internal sealed partial class IngestionRunner(
     /// <summary>After the close, the closing auction runs to 15:35 and daily bars settle: EOD waits half an hour.</summary>
     public static readonly TimeSpan SettleTime = TimeSpan.FromMinutes(30);
 
-    /// <summary>Backfill rows held before a merge: about 20 MB, well below the 200 MB memory goal.</summary>
-    private const int BackfillFlushRows = 250_000;
+    /// <summary>
+    /// Backfill rows held before a merge: one buffer of about 18 MB, allocated once. It is flushed
+    /// before it would have to grow, because growing a List copies it into one twice the size, and
+    /// both copies live at once (that alone was 56 MB of the backfill's peak).
+    /// </summary>
+    private const int BackfillBufferRows = 250_000;
 
     public Task<RunReport> RunAsync(string job, CancellationToken cancellationToken) => job switch
     {
@@ -82,6 +86,13 @@ internal sealed partial class IngestionRunner(
     public async Task<RunReport> RunTokenCheckAsync(CancellationToken cancellationToken)
     {
         var run = Begin("token-check");
+        var today = MarketTime.IstDate(time.GetUtcNow());
+        if (calendar.SessionOn(today) is null)
+        {
+            // The scheduled pre-open check: no reminder to log in on a day the feed does not run.
+            return Finish(run, RunReport.Skipped, $"{today:yyyy-MM-dd} is not a trading day ({calendar.HolidayName(today) ?? "weekend"}): no token needed today.", tokenValid: null);
+        }
+
         var (status, problem) = await vault.CheckAsync(cancellationToken);
         return problem is not null
             ? Finish(run, RunReport.Failed, $"FYERS could not be asked about the token: {problem}", tokenValid: null)
@@ -149,7 +160,7 @@ internal sealed partial class IngestionRunner(
 
         // Rows are buffered across chunks and merged in batches: merging chunk by chunk would rewrite
         // each day's partition once per symbol. A chunk enters the ledger only once its rows are stored.
-        var pendingRows = new List<CandleRow>();
+        var pendingRows = new List<CandleRow>(BackfillBufferRows);
         var pendingRejected = new List<QuarantinedBar>();
         var pendingLedger = new List<string>();
         async Task FlushAsync()
@@ -177,16 +188,16 @@ internal sealed partial class IngestionRunner(
                 var fetched = await data.GetHistoryChunkAsync(chunk, credentials, cancellationToken);
                 var (report, rows, rejected, _) = Check(run, chunk.Symbol, chunk.Resolution, fetched, chunk.From, chunk.To);
                 run.Symbols.Add(report with { BarsWritten = rows.Count });
+                if (pendingRows.Count > 0 && pendingRows.Count + rows.Count > pendingRows.Capacity)
+                {
+                    await FlushAsync();
+                }
+
                 pendingRows.AddRange(rows);
                 pendingRejected.AddRange(rejected);
                 if (report.Ok)
                 {
                     pendingLedger.Add(LedgerEntry(chunk));
-                }
-
-                if (pendingRows.Count >= BackfillFlushRows)
-                {
-                    await FlushAsync();
                 }
             }
             catch (FyersApiException e) when (e.Kind == FyersErrorKind.TokenInvalid)

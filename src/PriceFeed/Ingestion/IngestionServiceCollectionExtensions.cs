@@ -27,7 +27,7 @@ internal static class IngestionServiceCollectionExtensions
             return new LocalDataSink(ingestion.LakeDirectory ?? Path.Combine(tokens.ResolveDataDirectory(), "lake"));
         });
         services.AddSingleton<CandleLake>();
-        services.AddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>(), configuration.GetValue("Metrics:Detailed", defaultValue: true)));
         services.AddSingleton<RunHistory>();
         services.AddSingleton<IngestionRunner>();
         return services;

@@ -14,7 +14,11 @@ public static class TokenParameters
     /// <summary>"client_id|fy_id" of the first successful login: later logins must match it.</summary>
     public const string BoundAccount = "bound_account";
 
-    /// <summary>The last live check against FYERS: "ok|rejected|epoch seconds|token fingerprint".</summary>
+    /// <summary>
+    /// The last live check against FYERS: "ok|rejected|epoch seconds|token fingerprint". Kept under
+    /// /{project}/status/, not /fyers/: the ingestion job records a rejection, and on AWS only the
+    /// token generator may write /{project}/fyers/*.
+    /// </summary>
     public const string TokenCheck = "token_check";
 
     public static readonly string[] All = [AccessToken, RefreshToken, ClientId, AppSecret, RedirectUri, BoundAccount, TokenCheck];
@@ -22,5 +26,6 @@ public static class TokenParameters
     /// <summary>Values that must never be shown, logged or sent to a browser.</summary>
     public static readonly string[] Secret = [AccessToken, RefreshToken, AppSecret];
 
-    public static string FullName(string project, string name) => $"/{project}/fyers/{name}";
+    public static string FullName(string project, string name) =>
+        name == TokenCheck ? $"/{project}/status/{name}" : $"/{project}/fyers/{name}";
 }

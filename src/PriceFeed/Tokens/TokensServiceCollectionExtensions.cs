@@ -15,20 +15,7 @@ internal static class TokensServiceCollectionExtensions
 
         var options = new TokenStoreOptions();
         configuration.GetSection(TokenStoreOptions.SectionName).Bind(options);
-        var dataDirectory = options.ResolveDataDirectory();
-        var keys = new DirectoryInfo(Path.Combine(dataDirectory, "keys"));
-        if (!OperatingSystem.IsWindows())
-        {
-            // Owner-only before the first key is written: Data Protection keys are the token file's key.
-            const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-            Directory.CreateDirectory(dataDirectory, ownerOnly);
-            Directory.CreateDirectory(keys.FullName, ownerOnly);
-        }
-
-        services.AddDataProtection()
-            .SetApplicationName("PriceFeed")
-            .PersistKeysToFileSystem(keys);
-
+        var dataProtection = services.AddDataProtection().SetApplicationName("PriceFeed");
         if (string.Equals(options.Store, "ssm", StringComparison.OrdinalIgnoreCase))
         {
             services.AddSingleton<Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement>(_ =>
@@ -43,11 +30,28 @@ internal static class TokensServiceCollectionExtensions
                 return new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(config);
             });
             services.AddSingleton<ITokenStore, SsmTokenStore>();
+
+            // Cookies issued by one Lambda instance must open on another: the key ring lives in SSM too.
+            services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+                .Configure<Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement>((o, ssm) =>
+                    o.XmlRepository = new SsmXmlRepository(ssm, options.Project, options.KmsKeyId));
         }
         else
         {
+            var dataDirectory = options.ResolveDataDirectory();
+            var keys = new DirectoryInfo(Path.Combine(dataDirectory, "keys"));
+            if (!OperatingSystem.IsWindows())
+            {
+                // Owner-only before the first key is written: Data Protection keys are the token file's key.
+                const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+                Directory.CreateDirectory(dataDirectory, ownerOnly);
+                Directory.CreateDirectory(keys.FullName, ownerOnly);
+            }
+
+            dataProtection.PersistKeysToFileSystem(keys);
             services.AddSingleton<ITokenStore, LocalTokenStore>();
         }
+
         services.AddSingleton<TokenVault>();
         return services;
     }

@@ -210,4 +210,47 @@ public sealed class IngestionTests
             Assert.True(root.TryGetProperty(metric.GetProperty("Name").GetString()!, out _));
         }
     }
+
+    [Fact]
+    public async Task TokenCheck_OnAHoliday_IsSkippedAndLeavesTheTokenMetricOut_SoNoAlarmFires()
+    {
+        // 2026-11-24 (Tuesday) is Guru Nanak Jayanti in the NSE list: the token died at 06:00 and nobody logged in.
+        await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 24, 8, 45, 0, Ist));
+
+        var report = await Runner(app).RunTokenCheckAsync(Ct);
+        var closed = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.Equal((RunReport.Skipped, RunReport.Skipped), (report.Status, closed.Status));
+        Assert.Contains("not a trading day", report.Message, StringComparison.Ordinal);
+        var lines = app.Emf.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.DoesNotContain("TokenValid", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TokenCheck_OnATradingDayWithoutLogin_ReportsTheTokenInvalid()
+    {
+        await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 8, 45, 0, Ist));
+
+        var report = await Runner(app).RunTokenCheckAsync(Ct);
+
+        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Contains("\"TokenValid\":0", app.Emf.ToString(), StringComparison.Ordinal);
+        Assert.Contains("log in", report.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Metrics_NotDetailed_DeclareOnlyTheAlarmMetrics_ButKeepEveryNumberInTheLine()
+    {
+        using var output = new StringWriter();
+        var report = new RunReport("intraday", RunReport.Ok, "ok", FridayEleven, FridayEleven.AddSeconds(2), true, [], 30, 1, 210, 210, 0, 45, new Dictionary<string, int>());
+
+        var line = new EmfMetrics(output, TimeProvider.System, detailed: false).Write(report);
+
+        using var doc = System.Text.Json.JsonDocument.Parse(line);
+        var declared = doc.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()).ToList();
+        Assert.Equal(EmfMetrics.Core, declared);
+        Assert.Equal(30, doc.RootElement.GetProperty("Requests").GetInt32());
+        Assert.Equal(1, doc.RootElement.GetProperty("RateLimited").GetInt32());
+    }
 }

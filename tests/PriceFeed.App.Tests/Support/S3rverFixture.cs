@@ -18,13 +18,7 @@ public sealed class S3rverFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PriceFeed.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        var s3rver = Path.Combine(root?.FullName ?? ".", "tests", "s3", "node_modules", ".bin", "s3rver");
+        var s3rver = RepoPaths.Of("tests", "s3", "node_modules", ".bin", "s3rver");
         if (!File.Exists(s3rver))
         {
             throw new InvalidOperationException($"The S3 emulator is not installed at {s3rver}: run 'npm ci' in tests/s3 (scripts/test.sh does).");

@@ -76,6 +76,9 @@ internal sealed class SsmFake : IAsyncDisposable
                     ["InvalidParameters"] = names.Where(n => !Parameters.ContainsKey(n)).ToList(),
                 });
                 break;
+            case "AmazonSSM.GetParametersByPath":
+                await ByPathAsync(context, request);
+                break;
             default:
                 await ErrorAsync(context, "InvalidAction", $"{target} is not implemented by the fake");
                 break;
@@ -102,6 +105,35 @@ internal sealed class SsmFake : IAsyncDisposable
         var parameter = new Parameter(name, value, request.GetProperty("Type").GetString()!, request.TryGetProperty("KeyId", out var k) ? k.GetString() : null, (existing?.Version ?? 0) + 1);
         Parameters[name] = parameter;
         await JsonAsync(context, new Dictionary<string, object> { ["Version"] = parameter.Version, ["Tier"] = "Standard" });
+    }
+
+    /// <summary>Sorted by name, at most MaxResults (≤ 10) per page, NextToken = the next name; Recursive as SSM defines it.</summary>
+    private async Task ByPathAsync(HttpContext context, JsonElement request)
+    {
+        var path = request.GetProperty("Path").GetString()!.TrimEnd('/') + "/";
+        var recursive = request.TryGetProperty("Recursive", out var r) && r.GetBoolean();
+        var decrypt = request.TryGetProperty("WithDecryption", out var d) && d.GetBoolean();
+        var max = request.TryGetProperty("MaxResults", out var m) ? m.GetInt32() : 10;
+        if (max is < 1 or > 10)
+        {
+            await ErrorAsync(context, "ValidationException", "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10");
+            return;
+        }
+
+        var after = request.TryGetProperty("NextToken", out var t) ? t.GetString() : null;
+        var matching = Parameters.Keys
+            .Where(n => n.StartsWith(path, StringComparison.Ordinal) && (recursive || !n[path.Length..].Contains('/', StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal)
+            .Where(n => after is null || string.CompareOrdinal(n, after) >= 0)
+            .Take(max + 1)
+            .ToList();
+        var body = new Dictionary<string, object> { ["Parameters"] = matching.Take(max).Select(n => Describe(Parameters[n], decrypt)).ToList() };
+        if (matching.Count > max)
+        {
+            body["NextToken"] = matching[max];
+        }
+
+        await JsonAsync(context, body);
     }
 
     private static Dictionary<string, object> Describe(Parameter p, bool decrypt) => new()

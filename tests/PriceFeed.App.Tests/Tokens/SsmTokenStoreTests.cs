@@ -1,5 +1,7 @@
 using Amazon.Runtime;
+using System.Xml.Linq;
 using Amazon.SimpleSystemsManagement;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PriceFeed.App.Tests.Support;
@@ -106,5 +108,43 @@ public sealed class SsmTokenStoreTests
         Assert.StartsWith("eyJ", fake.Parameters["/stock-pipeline/fyers/access_token"].Value, StringComparison.Ordinal);
         Assert.Equal("SecureString", fake.Parameters["/stock-pipeline/fyers/app_secret"].Type);
         Assert.False(File.Exists(Path.Combine(app.DataDirectory, "stock-pipeline.tokens")));
+    }
+
+    [Fact]
+    public async Task App_WithSsmStore_KeepsDataProtectionKeysInSsm_SoAnotherInstanceOpensItsCookies()
+    {
+        await using var fake = await SsmFake.StartAsync();
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "test");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test");
+        string[] settings = ["--Tokens:Store=ssm", $"--Tokens:SsmServiceUrl={fake.Url}"];
+        await using var first = await TestApp.StartAsync(extraSettings: settings);
+        await using var second = await TestApp.StartAsync(extraSettings: settings);
+
+        var sealedByFirst = first.App.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Protect("login state");
+        var opened = second.App.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(sealedByFirst);
+
+        Assert.Equal("login state", opened);
+        var key = Assert.Single(fake.Parameters.Values, p => p.Name.StartsWith("/stock-pipeline/app/data-protection/key-", StringComparison.Ordinal));
+        Assert.Equal("SecureString", key.Type);
+        Assert.StartsWith("<key id=", key.Value, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(first.DataDirectory, "keys")), "no key files on a Lambda's disk");
+    }
+
+    [Fact]
+    public async Task SsmXmlRepository_ReadsEveryPage_AndNeverOverwritesAKey()
+    {
+        await using var fake = await SsmFake.StartAsync();
+        using var client = new AmazonSimpleSystemsManagementClient(new BasicAWSCredentials("test", "test"), new AmazonSimpleSystemsManagementConfig { ServiceURL = fake.Url.AbsoluteUri, AuthenticationRegion = "ap-south-1", MaxErrorRetry = 0 });
+        var repository = new SsmXmlRepository(client, "stock-pipeline", kmsKeyId: null);
+        for (var i = 0; i < 12; i++)
+        {
+            repository.StoreElement(new XElement("key", new XAttribute("id", i)), $"key-{i:00}");
+        }
+
+        var all = repository.GetAllElements();
+
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), all.Select(e => e.Attribute("id")!.Value).Order(StringComparer.Ordinal).OrderBy(int.Parse));
+        Assert.Equal(2, fake.Calls.Count(c => c == "AmazonSSM.GetParametersByPath"));
+        Assert.Throws<Amazon.SimpleSystemsManagement.Model.ParameterAlreadyExistsException>(() => repository.StoreElement(new XElement("key"), "key-00"));
     }
 }

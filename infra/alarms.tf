@@ -1,0 +1,128 @@
+# Alerts by email. Every alarm is quiet outside trading sessions by construction: the metrics come
+# only from scheduled runs (weekday market hours), runs skipped for a holiday or a closed market
+# leave TokenValid and DataLagSeconds out, and missing data counts as fine (notBreaching).
+
+resource "aws_sns_topic" "alerts" {
+  name = "${var.project_name}-alerts"
+}
+
+# Stays "PendingConfirmation" until the link in AWS's email is clicked; Terraform cannot confirm it.
+resource "aws_sns_topic_subscription" "email" {
+  topic_arn = aws_sns_topic.alerts.arn
+  protocol  = "email"
+  endpoint  = var.notification_email
+}
+
+locals {
+  page_url = "${aws_apigatewayv2_stage.prod.invoke_url}/"
+}
+
+# Any failed job: a symbol that failed after retries, a dead token, a timeout or a crash. The app
+# answers 5xx and AWS_LWA_ERROR_STATUS_CODES turns that into a Lambda error.
+resource "aws_cloudwatch_metric_alarm" "ingestion_failed" {
+  alarm_name          = "${var.project_name}-ingestion-failed"
+  alarm_description   = "A PriceFeed ingestion run failed. If the token alarm fired too, log in at ${local.page_url} and the next run catches up. Otherwise: aws logs filter-log-events --log-group-name ${aws_cloudwatch_log_group.ingestion.name} --filter-pattern '\"failed\"'"
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = aws_lambda_function.ingestion.function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+
+# The token is missing, expired or rejected on a trading day: at the pre-open check or any run.
+resource "aws_cloudwatch_metric_alarm" "token_invalid" {
+  alarm_name          = "${var.project_name}-token-invalid"
+  alarm_description   = "The FYERS token is not valid and the market is open today. Open ${local.page_url} and log in with FYERS; the feed catches up on its own."
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+
+  metric_query {
+    id          = "token_valid"
+    expression  = "MIN([check, intraday])"
+    label       = "TokenValid"
+    return_data = true
+  }
+
+  metric_query {
+    id = "check"
+    metric {
+      namespace   = "PriceFeed"
+      metric_name = "TokenValid"
+      dimensions  = { Job = "token-check" }
+      stat        = "Minimum"
+      period      = 300
+    }
+  }
+
+  metric_query {
+    id = "intraday"
+    metric {
+      namespace   = "PriceFeed"
+      metric_name = "TokenValid"
+      dimensions  = { Job = "intraday" }
+      stat        = "Minimum"
+      period      = 300
+    }
+  }
+}
+
+# The newest stored bar is too old while the market is open (FYERS serving stale data, or runs
+# that stopped storing).
+resource "aws_cloudwatch_metric_alarm" "data_lag" {
+  alarm_name        = "${var.project_name}-data-lag"
+  alarm_description = "PriceFeed's newest stored bar is more than ${var.data_lag_alarm_seconds} s old during a session. Check ${aws_cloudwatch_log_group.ingestion.name}."
+  namespace         = "PriceFeed"
+  metric_name       = "DataLagSeconds"
+  dimensions        = { Job = "intraday" }
+  statistic         = "Maximum"
+  period            = 300
+  # Two ticks in a row: one slow answer from FYERS is not worth an email.
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  threshold           = var.data_lag_alarm_seconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "api_5xx" {
+  alarm_name          = "${var.project_name}-token-page-5xx"
+  alarm_description   = "The token page answered 5xx. aws logs filter-log-events --log-group-name ${aws_cloudwatch_log_group.token_generator.name}"
+  namespace           = "AWS/ApiGateway"
+  metric_name         = "5xx"
+  dimensions          = { ApiId = aws_apigatewayv2_api.token_generator.id, Stage = aws_apigatewayv2_stage.prod.name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}
+
+resource "aws_budgets_budget" "monthly" {
+  name         = "${var.project_name}-monthly"
+  budget_type  = "COST"
+  limit_amount = tostring(var.monthly_budget_usd)
+  limit_unit   = "USD"
+  time_unit    = "MONTHLY"
+
+  dynamic "notification" {
+    for_each = [50, 80]
+    content {
+      comparison_operator        = "GREATER_THAN"
+      threshold                  = notification.value
+      threshold_type             = "PERCENTAGE"
+      notification_type          = "ACTUAL"
+      subscriber_email_addresses = [var.notification_email]
+    }
+  }
+}

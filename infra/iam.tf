@@ -1,0 +1,165 @@
+# One role per function, each allowed only what its code does (docs/deploy-aws.md, "Permissions").
+
+data "aws_iam_policy_document" "lambda_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account]
+    }
+  }
+}
+
+resource "aws_iam_role" "token_generator" {
+  name               = "${local.web_name}-role"
+  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+}
+
+resource "aws_iam_role" "ingestion" {
+  name               = "${local.ingest_name}-role"
+  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+}
+
+# The token generator: the only writer of /{project}/fyers/*.
+data "aws_iam_policy_document" "token_generator" {
+  statement {
+    sid       = "OwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.token_generator.arn}:*"]
+  }
+
+  statement {
+    sid       = "FyersParametersReadWrite"
+    actions   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"]
+    resources = ["${local.ssm_fyers_path}/*", local.ssm_token_check]
+  }
+
+  # The Data Protection key ring (login-state and antiforgery cookies) shared by all instances.
+  statement {
+    sid       = "DataProtectionKeysList"
+    actions   = ["ssm:GetParametersByPath"]
+    resources = [local.ssm_dp_path, "${local.ssm_dp_path}/*"]
+  }
+
+  statement {
+    sid       = "DataProtectionKeysWrite"
+    actions   = ["ssm:PutParameter"]
+    resources = ["${local.ssm_dp_path}/*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "CustomerKey"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "token_generator" {
+  name   = "${local.web_name}-policy"
+  role   = aws_iam_role.token_generator.id
+  policy = data.aws_iam_policy_document.token_generator.json
+}
+
+# Ingestion: reads the token, records a rejection in /status/token_check, owns the lake prefix.
+data "aws_iam_policy_document" "ingestion" {
+  statement {
+    sid       = "OwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.ingestion.arn}:*"]
+  }
+
+  statement {
+    sid       = "FyersParametersRead"
+    actions   = ["ssm:GetParameter", "ssm:GetParameters"]
+    resources = ["${local.ssm_fyers_path}/*", local.ssm_token_check]
+  }
+
+  statement {
+    sid       = "TokenCheckWrite"
+    actions   = ["ssm:PutParameter"]
+    resources = [local.ssm_token_check]
+  }
+
+  # The app's Data Protection reads the key ring at start-up; ingestion never writes a key.
+  statement {
+    sid       = "DataProtectionKeysRead"
+    actions   = ["ssm:GetParametersByPath"]
+    resources = [local.ssm_dp_path, "${local.ssm_dp_path}/*"]
+  }
+
+  statement {
+    sid       = "LakeObjects"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${aws_s3_bucket.lake.arn}/${local.lake_prefix}*"]
+  }
+
+  # Listing is what makes a missing object answer 404 instead of 403, limited to the lake prefix.
+  statement {
+    sid       = "LakeList"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.lake.arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${local.lake_prefix}*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "CustomerKey"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "ingestion" {
+  name   = "${local.ingest_name}-policy"
+  role   = aws_iam_role.ingestion.id
+  policy = data.aws_iam_policy_document.ingestion.json
+}
+
+# EventBridge Scheduler may invoke the ingestion function and nothing else.
+data "aws_iam_policy_document" "scheduler_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  name               = "${var.project_name}-scheduler-role"
+  assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    sid       = "InvokeIngestion"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_function.ingestion.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name   = "${var.project_name}-scheduler-policy"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler.json
+}

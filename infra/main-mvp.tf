@@ -1,0 +1,149 @@
+# PriceFeed on AWS: the same Native AOT binary as two Lambda functions behind the Lambda Web Adapter.
+#
+#   {project}-token-generator  the page and JSON API, behind an HTTP API with a `prod` stage
+#   {project}-ingestion        the jobs, invoked by EventBridge Scheduler through the adapter's
+#                              pass-through (POST /events); a 5xx answer becomes a Lambda error
+#
+# Tokens live in SSM Parameter Store (/{project}/fyers/*), candles in S3, alarms go to email.
+# Build the zip first: scripts/package-lambda.sh (scripts/deploy.sh does build + apply).
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  account = data.aws_caller_identity.current.account_id
+  arn_pfx = "arn:${data.aws_partition.current.partition}"
+
+  web_name    = "${var.project_name}-token-generator"
+  ingest_name = "${var.project_name}-ingestion"
+
+  # The adapter's x86_64 layer, pinned (AWS reference §1.2).
+  lwa_layer = "${local.arn_pfx}:lambda:${var.aws_region}:753240598075:layer:LambdaAdapterLayerX86:${var.lwa_layer_version}"
+
+  # The four parameters of the original pipeline, plus the ones PriceFeed adds (docs/token-generator.md).
+  token_parameters = ["access_token", "refresh_token", "client_id", "app_secret"]
+  ssm_fyers_path   = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/fyers"
+  ssm_token_check  = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/status/token_check"
+  ssm_dp_path      = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/app/data-protection"
+
+  lake_prefix = "lake/"
+
+  # What both functions share: the managed dotnet10 runtime execs the adapter's /opt/bootstrap,
+  # which execs run.sh (`pricefeed serve` on 127.0.0.1:8080).
+  common_env = merge(
+    {
+      AWS_LAMBDA_EXEC_WRAPPER      = "/opt/bootstrap"
+      AWS_LWA_PORT                 = "8080"
+      AWS_LWA_READINESS_CHECK_PATH = "/healthz"
+      Tokens__Store                = "ssm"
+      Tokens__Project              = var.project_name
+      Ingestion__LocalScheduler    = "false"
+      Ingestion__Resolutions       = join(",", var.resolutions)
+      Metrics__Detailed            = tostring(var.detailed_metrics)
+    },
+    var.kms_key_arn == null ? {} : { Tokens__KmsKeyId = var.kms_key_arn },
+    length(var.watchlist) == 0 ? {} : { Ingestion__Symbols = join(",", var.watchlist) },
+  )
+}
+
+# ---------------------------------------------------------------------------------------------
+# Log groups first, with retention, so Lambda never creates one that keeps logs forever.
+
+resource "aws_cloudwatch_log_group" "token_generator" {
+  name              = "/aws/lambda/${local.web_name}"
+  retention_in_days = var.log_retention_days
+}
+
+resource "aws_cloudwatch_log_group" "ingestion" {
+  name              = "/aws/lambda/${local.ingest_name}"
+  retention_in_days = var.log_retention_days
+}
+
+resource "aws_cloudwatch_log_group" "api_access" {
+  name              = "/aws/apigateway/${var.project_name}-http-api"
+  retention_in_days = var.log_retention_days
+}
+
+# ---------------------------------------------------------------------------------------------
+# The functions.
+
+resource "aws_lambda_function" "token_generator" {
+  function_name    = local.web_name
+  description      = "PriceFeed token generator: the FYERS daily-login page and JSON API."
+  role             = aws_iam_role.token_generator.arn
+  filename         = var.lambda_zip
+  source_code_hash = filebase64sha256(var.lambda_zip)
+  runtime          = "dotnet10"
+  handler          = "run.sh"
+  architectures    = ["x86_64"]
+  memory_size      = 512
+  # API Gateway gives up after 30 s; FYERS calls have their own shorter timeouts.
+  timeout = 29
+  layers  = [local.lwa_layer]
+
+  environment {
+    variables = merge(local.common_env, {
+      # HTTP API named stages keep /prod in rawPath; the app strips it into PathBase (reference §1.6).
+      PathBase = "/prod"
+    })
+  }
+
+  logging_config {
+    log_format = "Text"
+    log_group  = aws_cloudwatch_log_group.token_generator.name
+  }
+
+  depends_on = [aws_iam_role_policy.token_generator]
+}
+
+resource "aws_lambda_function" "ingestion" {
+  function_name    = local.ingest_name
+  description      = "PriceFeed ingestion jobs (intraday, eod, quotes, token-check) from EventBridge Scheduler."
+  role             = aws_iam_role.ingestion.arn
+  filename         = var.lambda_zip
+  source_code_hash = filebase64sha256(var.lambda_zip)
+  runtime          = "dotnet10"
+  handler          = "run.sh"
+  architectures    = ["x86_64"]
+  memory_size      = 512
+  timeout          = 300
+  layers           = [local.lwa_layer]
+
+  environment {
+    variables = merge(local.common_env, {
+      Events__Enabled           = "true"
+      AWS_LWA_PASS_THROUGH_PATH = "/events"
+      # Only here: a failed job (HTTP 5xx) becomes a Lambda error, which the alarm watches. On the
+      # token generator it would turn the page's own error answers into API Gateway 502s.
+      AWS_LWA_ERROR_STATUS_CODES = "500-599"
+      Lake__Sink                 = "s3"
+      Lake__Bucket               = aws_s3_bucket.lake.bucket
+      Lake__Prefix               = local.lake_prefix
+      Lake__Region               = var.aws_region
+    })
+  }
+
+  logging_config {
+    log_format = "Text"
+    log_group  = aws_cloudwatch_log_group.ingestion.name
+  }
+
+  depends_on = [aws_iam_role_policy.ingestion]
+}
+
+# ---------------------------------------------------------------------------------------------
+# The token parameters, created with a placeholder the app reads as "no token yet". Terraform never
+# reverts what the app writes later (ignore_changes), and no real secret ever enters the state.
+
+resource "aws_ssm_parameter" "fyers" {
+  for_each    = toset(local.token_parameters)
+  name        = "/${var.project_name}/fyers/${each.key}"
+  description = "FYERS ${each.key} for PriceFeed; written by the token generator after the daily login."
+  type        = "SecureString"
+  key_id      = var.kms_key_arn
+  value       = "placeholder"
+
+  lifecycle {
+    ignore_changes = [value]
+  }
+}

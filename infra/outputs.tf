@@ -1,0 +1,42 @@
+output "token_generator_url" {
+  description = "Bookmark this: the daily FYERS login page."
+  value       = "${aws_apigatewayv2_stage.prod.invoke_url}/"
+}
+
+output "fyers_redirect_uri" {
+  description = "Register this as the Redirect URL of your FYERS app (myapi.fyers.in/dashboard)."
+  value       = "${aws_apigatewayv2_stage.prod.invoke_url}/callback"
+}
+
+output "api_base_url" {
+  value = aws_apigatewayv2_stage.prod.invoke_url
+}
+
+output "token_generator_function" {
+  value = aws_lambda_function.token_generator.function_name
+}
+
+output "ingestion_function" {
+  value = aws_lambda_function.ingestion.function_name
+}
+
+output "token_generator_log_group" {
+  value = aws_cloudwatch_log_group.token_generator.name
+}
+
+output "ingestion_log_group" {
+  value = aws_cloudwatch_log_group.ingestion.name
+}
+
+output "lake_bucket" {
+  value = aws_s3_bucket.lake.bucket
+}
+
+output "token_parameter_names" {
+  description = "For: aws ssm get-parameters --with-decryption --names ..."
+  value       = [for p in aws_ssm_parameter.fyers : p.name]
+}
+
+output "alerts_topic_arn" {
+  value = aws_sns_topic.alerts.arn
+}

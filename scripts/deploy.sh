@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds the Lambda zip and deploys PriceFeed to your AWS account with Terraform, then prints the
+# page to bookmark and the redirect URI to register in your FYERS app.
+#
+#   scripts/deploy.sh [--skip-build] you@example.com [extra terraform args, e.g. -var project_name=my-feed]
+#
+# --skip-build deploys artifacts/lambda/pricefeed-lambda.zip as it is (built earlier, or by CI).
+#
+# Needs: the .NET 10 SDK, zip, terraform >= 1.11, and AWS credentials (aws configure / AWS_PROFILE).
+# Run it again to update; Terraform changes only what changed. docs/deploy-aws.md explains it all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=1
+if [[ "${1:-}" == "--skip-build" ]]; then
+  build=0
+  shift
+fi
+email="${1:-${NOTIFICATION_EMAIL:-}}"
+if [[ -z "$email" ]]; then
+  echo "usage: scripts/deploy.sh [--skip-build] you@example.com [terraform args...]" >&2
+  echo "The address receives the alarms (token not valid, ingestion failed, budget)." >&2
+  exit 2
+fi
+if [[ ! "$email" =~ ^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$ ]]; then
+  echo "deploy: '$email' is not an email address; alarms would go nowhere." >&2
+  exit 2
+fi
+shift || true
+
+tools=(terraform)
+[[ $build -eq 1 ]] && tools+=(dotnet zip objdump)
+for tool in "${tools[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "deploy: '$tool' is not installed (see docs/deploy-aws.md, Prerequisites)." >&2; exit 1; }
+done
+
+zip_path=artifacts/lambda/pricefeed-lambda.zip
+if [[ $build -eq 1 ]]; then
+  echo "== Building the Lambda package (Native AOT, linux-x64)"
+  bash scripts/package-lambda.sh artifacts/lambda
+elif [[ ! -f "$zip_path" ]]; then
+  echo "deploy: --skip-build, but $zip_path does not exist: run scripts/package-lambda.sh first." >&2
+  exit 1
+fi
+
+echo "== terraform init / apply in infra/"
+terraform -chdir=infra init -input=false
+terraform -chdir=infra apply -input=false -var "notification_email=${email}" -var "lambda_zip=../artifacts/lambda/pricefeed-lambda.zip" "$@"
+
+url=$(terraform -chdir=infra output -raw token_generator_url)
+redirect=$(terraform -chdir=infra output -raw fyers_redirect_uri)
+cat <<DONE
+
+Deployed.
+  Token page (bookmark it):              ${url}
+  Redirect URI for your FYERS app:       ${redirect}
+
+Next:
+  1. Confirm the subscription email AWS just sent to ${email} (no alerts until you do).
+  2. In myapi.fyers.in/dashboard, set your app's Redirect URL to the address above.
+  3. Open the token page, enter the app's Client ID and Secret once, and log in with FYERS.
+DONE

@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using PriceFeed.App.Tests.Support;
+using PriceFeed.Calendar;
+using PriceFeed.Fyers.Data;
+
+namespace PriceFeed.App.Tests.Infra;
+
+/// <summary>
+/// The deployment zip from scripts/package-lambda.sh, unpacked and started the way Lambda starts it:
+/// the adapter layer's /opt/bootstrap execs ${LAMBDA_TASK_ROOT}/${_HANDLER} (run.sh), with the
+/// environment Terraform sets. The requests are the ones the adapter makes: a Scheduler payload as
+/// POST /events, and an API Gateway request whose raw path keeps the /prod stage.
+/// </summary>
+[Trait("Category", "Packaged")]
+public sealed class LambdaPackageTests : IAsyncLifetime
+{
+    private static readonly string Zip = RepoPaths.Of("artifacts", "lambda", "pricefeed-lambda.zip");
+    private readonly string root = Directory.CreateTempSubdirectory("pricefeed-lambda-").FullName;
+    private SsmFake ssm = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(Zip))
+        {
+            throw new InvalidOperationException($"{Zip} is missing: run scripts/package-lambda.sh (scripts/test.sh does).");
+        }
+
+        ZipFile.ExtractToDirectory(Zip, root);
+        ssm = await SsmFake.StartAsync();
+        foreach (var name in new[] { "access_token", "refresh_token", "client_id", "app_secret" })
+        {
+            ssm.Parameters[$"/stock-pipeline/fyers/{name}"] = new SsmFake.Parameter($"/stock-pipeline/fyers/{name}", "placeholder", "SecureString", null, 1);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ssm.DisposeAsync();
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public void Zip_HoldsTheHandlerAndTheBinary_Executable_AndNothingElse()
+    {
+        using var zip = ZipFile.OpenRead(Zip);
+
+        Assert.Equal(["pricefeed", "run.sh"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+        foreach (var entry in zip.Entries)
+        {
+            var mode = (entry.ExternalAttributes >> 16) & 0x1FF;
+            Assert.True(mode == 0x1ED, $"{entry.FullName} has mode {Convert.ToString(mode, 8)}, not 755");
+        }
+
+        var script = File.ReadAllText(Path.Combine(root, "run.sh"));
+        Assert.DoesNotContain('\r', script);
+        Assert.StartsWith("#!/bin/sh\n", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IngestionFunction_RunsASchedulerPayloadThroughEvents_AndWritesEmfBeforeAnswering()
+    {
+        await using var function = await LambdaProcess.StartAsync(root, "stock-pipeline-ingestion", Environment(new()
+        {
+            ["Events__Enabled"] = "true",
+            ["AWS_LWA_ERROR_STATUS_CODES"] = "500-599",
+            ["Lake__Sink"] = "s3",
+            ["Lake__Bucket"] = "stock-pipeline-lake-000000000000",
+            ["Lake__Prefix"] = "lake/",
+        }));
+
+        // Exactly what the adapter sends for a non-HTTP event (AWS reference §1.7).
+        using var body = new StringContent("{\"job\":\"token-check\"}", Encoding.UTF8, "application/json");
+        using var response = await function.Http.PostAsync(new Uri(function.Origin, "events"), body, Ct);
+        var emf = await function.WaitForLineAsync("{\"_aws\"");
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        // No token is stored (Terraform's placeholders): a failure on a trading day, nothing to do otherwise.
+        var today = MarketTime.IstDate(TimeProvider.System.GetUtcNow());
+        var tradingDay = MarketCalendar.Load(new()).SessionOn(today) is not null;
+        Assert.Equal(tradingDay ? HttpStatusCode.InternalServerError : HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(tradingDay ? "failed" : "skipped", report.GetProperty("status").GetString());
+        Assert.NotNull(emf);
+        using var metrics = JsonDocument.Parse(emf);
+        Assert.Equal("token-check", metrics.RootElement.GetProperty("Job").GetString());
+        Assert.Equal(tradingDay, metrics.RootElement.TryGetProperty("TokenValid", out _));
+        Assert.Contains("AmazonSSM.GetParameters", ssm.Calls);
+
+        using var unknown = new StringContent("{\"job\":\"nightly\"}", Encoding.UTF8, "application/json");
+        using var refused = await function.Http.PostAsync(new Uri(function.Origin, "events"), unknown, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("intraday", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenGenerator_ServesThePageAndApiUnderProd_AndHasNoEventsEndpoint()
+    {
+        await using var function = await LambdaProcess.StartAsync(root, "stock-pipeline-token-generator", Environment(new() { ["PathBase"] = "/prod" }));
+
+        var context = "{\"accountId\":\"123456789012\",\"apiId\":\"abc123\",\"domainName\":\"abc123.execute-api.ap-south-1.amazonaws.com\",\"stage\":\"prod\",\"http\":{\"method\":\"GET\",\"path\":\"/prod/\"}}";
+        using var page = await function.SendAsync(HttpMethod.Get, "prod/", context);
+        using var status = await function.SendAsync(HttpMethod.Get, "prod/api/status", context);
+        using var script = await function.SendAsync(HttpMethod.Get, "prod/app.js", context);
+        using var health = await function.SendAsync(HttpMethod.Get, "healthz", null);
+        using var events = await function.SendAsync(HttpMethod.Post, "events", null, "{\"job\":\"intraday\"}");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("src=\"app.js\"", html, StringComparison.Ordinal); // relative: resolves under /prod/
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        var state = await status.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("https://abc123.execute-api.ap-south-1.amazonaws.com/prod/callback", state.GetProperty("callbackUrl").GetString());
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, events.StatusCode);
+        Assert.Contains("max-age", page.Headers.TryGetValues("Strict-Transport-Security", out var hsts) ? string.Join(',', hsts) : string.Empty, StringComparison.Ordinal);
+    }
+
+    private Dictionary<string, string> Environment(Dictionary<string, string> extra) => new(extra)
+    {
+        // What infra/main-mvp.tf sets on both functions, with the SSM endpoint pointed at the fake.
+        ["AWS_LAMBDA_EXEC_WRAPPER"] = "/opt/bootstrap",
+        ["AWS_LWA_READINESS_CHECK_PATH"] = "/healthz",
+        ["Tokens__Store"] = "ssm",
+        ["Tokens__Project"] = "stock-pipeline",
+        ["Tokens__SsmServiceUrl"] = ssm.Url.AbsoluteUri,
+        ["Ingestion__LocalScheduler"] = "false",
+        ["AWS_REGION"] = "ap-south-1",
+        ["AWS_ACCESS_KEY_ID"] = "test",
+        ["AWS_SECRET_ACCESS_KEY"] = "test",
+    };
+
+    /// <summary>The unpacked function, started as the adapter's bootstrap starts it, on a free port.</summary>
+    private sealed class LambdaProcess : IAsyncDisposable
+    {
+        private readonly Process process;
+        private readonly List<string> stdout = [];
+
+        private LambdaProcess(Process process, Uri origin)
+        {
+            this.process = process;
+            Origin = origin;
+#pragma warning disable RS0030 // a plain client standing in for the adapter, not a FYERS call
+            Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
+#pragma warning restore RS0030
+        }
+
+        public Uri Origin { get; }
+
+        public HttpClient Http { get; }
+
+        public IReadOnlyList<string> StdoutLines
+        {
+            get
+            {
+                lock (stdout)
+                {
+                    return [.. stdout];
+                }
+            }
+        }
+
+        public static async Task<LambdaProcess> StartAsync(string taskRoot, string functionName, Dictionary<string, string> environment)
+        {
+            var origin = FreePort.Next();
+            var start = new ProcessStartInfo(Path.Combine(taskRoot, "run.sh"))
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = taskRoot,
+            };
+            start.Environment.Clear();
+            start.Environment["PATH"] = "/usr/bin:/bin";
+            start.Environment["LAMBDA_TASK_ROOT"] = taskRoot;
+            start.Environment["_HANDLER"] = "run.sh";
+            start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = functionName;
+            start.Environment["AWS_LWA_PORT"] = origin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment["HOME"] = taskRoot; // Lambda's home is not writable; nothing may need it
+            foreach (var (key, value) in environment)
+            {
+                start.Environment[key] = value;
+            }
+
+            var process = Process.Start(start)!;
+            var function = new LambdaProcess(process, origin);
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (function.stdout)
+                    {
+                        function.stdout.Add(e.Data);
+                    }
+                }
+            };
+            process.BeginOutputReadLine();
+            var stderr = process.StandardError.ReadToEndAsync();
+
+            // The adapter's readiness check: GET /healthz every 10 ms until it answers.
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"The function exited with {process.ExitCode}: {await stderr}");
+                }
+
+                try
+                {
+                    using var ready = await function.Http.GetAsync(new Uri(origin, "healthz"));
+                    if (ready.IsSuccessStatusCode)
+                    {
+                        return function;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(10);
+                }
+            }
+
+            throw new InvalidOperationException("The function never answered /healthz.");
+        }
+
+        /// <summary>The first stdout line starting with <paramref name="prefix"/>; the pipe may deliver it a moment after the response.</summary>
+        public async Task<string?> WaitForLineAsync(string prefix)
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                if (StdoutLines.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) is { } line)
+                {
+                    return line;
+                }
+
+                await Task.Delay(10);
+            }
+
+            return null;
+        }
+
+        /// <summary>A request as the adapter forwards an API Gateway HTTP API (v2) event.</summary>
+        public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? requestContext, string? json = null)
+        {
+            var request = new HttpRequestMessage(method, new Uri(Origin, path));
+            if (requestContext is not null)
+            {
+                request.Headers.Add("x-amzn-request-context", requestContext);
+                request.Headers.Add("X-Forwarded-Proto", "https");
+                request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+                request.Headers.Host = "abc123.execute-api.ap-south-1.amazonaws.com";
+            }
+
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            }
+
+            return Http.SendAsync(request, TestContext.Current.CancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
+    }
+}

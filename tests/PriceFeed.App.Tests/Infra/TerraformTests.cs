@@ -1,0 +1,313 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PriceFeed.App.Tests.Support;
+using PriceFeed.Ingestion;
+using PriceFeed.Lake;
+using PriceFeed.Tokens;
+
+namespace PriceFeed.App.Tests.Infra;
+
+/// <summary>
+/// Structural checks over infra/*.tf, parsed by npm @cdktf/hcl2json (tests/infra). `terraform
+/// validate` and `plan` need the AWS provider, which cannot be fetched offline (AWS reference §6.2),
+/// so these tests hold the rules that matter: least privilege, log retention, India time, token
+/// parameters Terraform never reverts, a private bucket, and names that match the app's own.
+/// </summary>
+public sealed partial class TerraformTests
+{
+    private static readonly Lazy<JsonObject> Parsed = new(Parse);
+
+    private static JsonObject Blocks(string kind) => Merge(kind);
+
+    private static IEnumerable<(string Type, string Name, JsonObject Body)> Resources(string type) =>
+        Blocks("resource")[type] is JsonObject named
+            ? named.Select(n => (type, n.Key, n.Value!.AsArray()[0]!.AsObject()))
+            : [];
+
+    private static JsonObject Resource(string type, string name) =>
+        Blocks("resource")[type]?[name]?.AsArray()[0]?.AsObject() ?? throw new Xunit.Sdk.XunitException($"resource {type}.{name} is missing");
+
+    private static JsonObject PolicyDocument(string name) =>
+        Blocks("data")["aws_iam_policy_document"]?[name]?.AsArray()[0]?.AsObject() ?? throw new Xunit.Sdk.XunitException($"policy document {name} is missing");
+
+    private static string Local(string name) =>
+        Blocks("locals")[name]?.ToString() ?? throw new Xunit.Sdk.XunitException($"local.{name} is missing");
+
+    /// <summary>Every statement of a policy document, the dynamic ones' content included.</summary>
+    private static IEnumerable<JsonObject> Statements(JsonObject document)
+    {
+        foreach (var s in document["statement"]?.AsArray() ?? [])
+        {
+            yield return s!.AsObject();
+        }
+
+        foreach (var d in document["dynamic"]?["statement"]?.AsArray() ?? [])
+        {
+            foreach (var c in d!["content"]!.AsArray())
+            {
+                yield return c!.AsObject();
+            }
+        }
+    }
+
+    private static string[] Strings(JsonNode? node) => node is JsonArray a ? [.. a.Select(x => x!.ToString())] : node is null ? [] : [node.ToString()];
+
+    [Fact]
+    public void EveryFunction_HasItsOwnLogGroup_WithRetention_NamedAsLambdaExpects()
+    {
+        var functions = Resources("aws_lambda_function").ToList();
+        Assert.Equal(2, functions.Count);
+        foreach (var (_, name, body) in functions)
+        {
+            var logGroupRef = body["logging_config"]![0]!["log_group"]!.ToString();
+            var groupName = LogGroupRefPattern().Match(logGroupRef) is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException($"{name}: log_group is not a managed log group ({logGroupRef})");
+            var group = Resource("aws_cloudwatch_log_group", groupName);
+            Assert.NotNull(group["retention_in_days"]);
+            Assert.Equal($"/aws/lambda/{body["function_name"]}", group["name"]!.ToString());
+        }
+
+        Assert.Equal("${var.project_name}-token-generator", Local("web_name"));
+        Assert.Equal("${var.project_name}-ingestion", Local("ingest_name"));
+        Assert.All(Resources("aws_cloudwatch_log_group"), g => Assert.NotNull(g.Body["retention_in_days"]));
+    }
+
+    [Fact]
+    public void NoAllowStatement_UsesWildcardActionsOrResources()
+    {
+        var documents = Blocks("data")["aws_iam_policy_document"]!.AsObject();
+        Assert.NotEmpty(documents);
+        foreach (var (name, node) in documents)
+        {
+            foreach (var statement in Statements(node!.AsArray()[0]!.AsObject()))
+            {
+                if (statement["effect"]?.ToString() == "Deny")
+                {
+                    continue; // the bucket's TLS-only guard denies s3:* on purpose
+                }
+
+                foreach (var action in Strings(statement["actions"]))
+                {
+                    Assert.False(action == "*" || action.EndsWith(":*", StringComparison.Ordinal), $"{name}: action {action}");
+                }
+
+                foreach (var resource in Strings(statement["resources"]))
+                {
+                    Assert.NotEqual("*", resource);
+                    Assert.DoesNotMatch(@"parameter/\*|:\*:\*", resource);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void OnlyTheTokenGenerator_CanWriteTheTokenParameters()
+    {
+        Assert.EndsWith(":parameter/${var.project_name}/fyers", Local("ssm_fyers_path"), StringComparison.Ordinal);
+        static bool WritesFyers(JsonObject s) =>
+            Strings(s["actions"]).Any(a => a is "ssm:PutParameter" or "ssm:DeleteParameter" or "ssm:DeleteParameters" or "ssm:LabelParameterVersion")
+            && Strings(s["resources"]).Any(r => r.Contains("ssm_fyers_path", StringComparison.Ordinal) || r.Contains("/fyers", StringComparison.Ordinal));
+
+        Assert.Contains(Statements(PolicyDocument("token_generator")), WritesFyers);
+        foreach (var other in new[] { "ingestion", "scheduler" })
+        {
+            Assert.DoesNotContain(Statements(PolicyDocument(other)), WritesFyers);
+        }
+
+        // The token check the ingestion job writes lives outside /fyers/ in the app too.
+        Assert.Equal("/stock-pipeline/status/token_check", TokenParameters.FullName("stock-pipeline", TokenParameters.TokenCheck));
+        Assert.EndsWith(":parameter/${var.project_name}/status/token_check", Local("ssm_token_check"), StringComparison.Ordinal);
+        Assert.Equal("${local.web_name}-role", Resource("aws_iam_role", "token_generator")["name"]!.ToString());
+        Assert.Equal("${aws_iam_role.token_generator.arn}", Resource("aws_lambda_function", "token_generator")["role"]!.ToString());
+        Assert.Equal("${aws_iam_role.ingestion.arn}", Resource("aws_lambda_function", "ingestion")["role"]!.ToString());
+    }
+
+    [Fact]
+    public void TokenParameters_AreSecureStringPlaceholders_ThatTerraformNeverReverts()
+    {
+        var parameters = Resource("aws_ssm_parameter", "fyers");
+        Assert.Equal("SecureString", parameters["type"]!.ToString());
+        Assert.Equal(SsmTokenStore.Placeholder, parameters["value"]!.ToString());
+        Assert.Contains("${value}", Strings(parameters["lifecycle"]![0]!["ignore_changes"]));
+        Assert.Equal("/${var.project_name}/fyers/${each.key}", parameters["name"]!.ToString());
+        var names = QuotedPattern().Matches(Local("token_parameters")).Select(m => m.Groups[1].Value);
+        Assert.Equal([TokenParameters.AccessToken, TokenParameters.RefreshToken, TokenParameters.ClientId, TokenParameters.AppSecret], names);
+    }
+
+    [Fact]
+    public void Schedules_RunInIndiaTime_WithFewRetries_AndOnlyJobsTheAppKnows()
+    {
+        var schedule = Resource("aws_scheduler_schedule", "job");
+        Assert.Equal("Asia/Kolkata", schedule["schedule_expression_timezone"]!.ToString());
+        Assert.Equal("OFF", schedule["flexible_time_window"]![0]!["mode"]!.ToString());
+        var target = schedule["target"]![0]!;
+        Assert.Equal("${aws_lambda_function.ingestion.arn}", target["arn"]!.ToString());
+        Assert.True(target["retry_policy"]![0]!["maximum_retry_attempts"]!.GetValue<int>() <= 2);
+        Assert.Equal("${jsonencode({ job = each.key })}", target["input"]!.ToString());
+
+        var jobs = Blocks("locals")["schedules"]!.ToString();
+        var keys = ScheduleKeyPattern().Matches(jobs).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["intraday", "eod", "token-check", "quotes"], keys);
+        Assert.All(keys, k => Assert.Contains(k, IngestionRunner.Jobs));
+        Assert.All(Resources("aws_scheduler_schedule"), s => Assert.Equal("Asia/Kolkata", s.Body["schedule_expression_timezone"]!.ToString()));
+    }
+
+    [Fact]
+    public void LakeBucket_IsPrivateEncryptedAndTlsOnly()
+    {
+        var block = Resource("aws_s3_bucket_public_access_block", "lake");
+        Assert.Equal("${aws_s3_bucket.lake.id}", block["bucket"]!.ToString());
+        foreach (var flag in new[] { "block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets" })
+        {
+            Assert.True(block[flag]!.GetValue<bool>(), flag);
+        }
+
+        Assert.NotNull(Resource("aws_s3_bucket_server_side_encryption_configuration", "lake")["rule"]![0]!["apply_server_side_encryption_by_default"]);
+        Assert.Equal("BucketOwnerEnforced", Resource("aws_s3_bucket_ownership_controls", "lake")["rule"]![0]!["object_ownership"]!.ToString());
+        var deny = Assert.Single(Statements(PolicyDocument("lake_tls_only")));
+        Assert.Equal("aws:SecureTransport", deny["condition"]![0]!["variable"]!.ToString());
+        Assert.NotEmpty(Resource("aws_s3_bucket_lifecycle_configuration", "lake")["rule"]!.AsArray());
+    }
+
+    [Fact]
+    public void ErrorStatusCodes_AreSetOnTheIngestionFunctionOnly_AndThePageServesUnderProd()
+    {
+        string Env(string function) => Resource("aws_lambda_function", function)["environment"]![0]!["variables"]!.ToString();
+        Assert.Contains("AWS_LWA_ERROR_STATUS_CODES", Env("ingestion"), StringComparison.Ordinal);
+        Assert.DoesNotContain("AWS_LWA_ERROR_STATUS_CODES", Env("token_generator"), StringComparison.Ordinal);
+        Assert.DoesNotContain("AWS_LWA_ERROR_STATUS_CODES", Local("common_env"), StringComparison.Ordinal);
+        Assert.Contains("Events__Enabled", Env("ingestion"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Events__Enabled", Env("token_generator"), StringComparison.Ordinal);
+        Assert.Contains("PathBase = \"/prod\"", Env("token_generator"), StringComparison.Ordinal);
+        Assert.Equal("prod", Resource("aws_apigatewayv2_stage", "prod")["name"]!.ToString());
+        Assert.EndsWith("/callback", Blocks("output")["fyers_redirect_uri"]![0]!["value"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("/healthz", Local("common_env"), StringComparison.Ordinal);
+        Assert.Matches(@":layer:LambdaAdapterLayerX86:\$\{var\.lwa_layer_version\}$", Local("lwa_layer"));
+        Assert.Equal(26, Blocks("variable")["lwa_layer_version"]![0]!["default"]!.GetValue<int>());
+    }
+
+    /// <summary>A typo in an environment variable name would silently leave the default in force.</summary>
+    [Fact]
+    public void AppSettings_InTheFunctionEnvironment_ExistInTheApp()
+    {
+        var sections = new Dictionary<string, Type>(StringComparer.Ordinal)
+        {
+            [TokenStoreOptions.SectionName] = typeof(TokenStoreOptions),
+            [LakeOptions.SectionName] = typeof(LakeOptions),
+            [IngestionOptions.SectionName] = typeof(IngestionOptions),
+        };
+        var text = Local("common_env") + Resource("aws_lambda_function", "ingestion")["environment"]![0]!["variables"] + Resource("aws_lambda_function", "token_generator")["environment"]![0]!["variables"];
+        var settings = EnvKeyPattern().Matches(text).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Contains("Lake__Bucket", settings);
+        foreach (var setting in settings.Where(s => s.Contains("__", StringComparison.Ordinal)))
+        {
+            var (section, property) = (setting[..setting.IndexOf("__", StringComparison.Ordinal)], setting[(setting.IndexOf("__", StringComparison.Ordinal) + 2)..]);
+            if (setting is "Events__Enabled" or "Metrics__Detailed")
+            {
+                continue; // read directly: PriceFeedApp and AddIngestion
+            }
+
+            Assert.True(sections.TryGetValue(section, out var type), $"{setting}: no options section {section}");
+            Assert.NotNull(type.GetProperty(property, BindingFlags.Public | BindingFlags.Instance));
+        }
+    }
+
+    [Fact]
+    public void Alarms_MailTheTopic_AreQuietWithoutData_AndTheTokenAlarmSaysWhereToLogIn()
+    {
+        var alarms = Resources("aws_cloudwatch_metric_alarm").ToList();
+        Assert.Equal(["api_5xx", "data_lag", "ingestion_failed", "token_invalid"], alarms.Select(a => a.Name).Order(StringComparer.Ordinal));
+        Assert.All(alarms, a =>
+        {
+            Assert.Equal("notBreaching", a.Body["treat_missing_data"]!.ToString());
+            Assert.Equal(["${aws_sns_topic.alerts.arn}"], Strings(a.Body["alarm_actions"]));
+        });
+        Assert.Contains("${local.page_url}", Resource("aws_cloudwatch_metric_alarm", "token_invalid")["alarm_description"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("TokenValid", Resource("aws_cloudwatch_metric_alarm", "token_invalid")["metric_query"]![1]!["metric"]![0]!["metric_name"]!.ToString());
+        Assert.Equal(EmfMetrics.Namespace, Resource("aws_cloudwatch_metric_alarm", "data_lag")["namespace"]!.ToString());
+        Assert.Equal("email", Resource("aws_sns_topic_subscription", "email")["protocol"]!.ToString());
+        var budget = Resource("aws_budgets_budget", "monthly");
+        Assert.Equal(["50", "80"], Strings(budget["dynamic"]!["notification"]![0]!["for_each"]));
+    }
+
+    [Fact]
+    public void Variables_HaveTheDocumentedDefaults()
+    {
+        var variables = Blocks("variable");
+        Assert.Null(variables["notification_email"]![0]!["default"]);
+        Assert.Equal("stock-pipeline", variables["project_name"]![0]!["default"]!.ToString());
+        Assert.Equal("ap-south-1", variables["aws_region"]![0]!["default"]!.ToString());
+        foreach (var name in new[] { "watchlist", "intraday_schedule", "eod_schedule", "token_check_schedule", "kms_key_arn", "monthly_budget_usd" })
+        {
+            Assert.True(variables.ContainsKey(name), name);
+        }
+    }
+
+    private static JsonObject Merge(string kind)
+    {
+        // Blocks of one kind from every file; resources keep type → name → [body].
+        var merged = new JsonObject();
+        foreach (var (_, file) in Parsed.Value)
+        {
+            if (file?[kind] is not { } node)
+            {
+                continue;
+            }
+
+            var parts = node is JsonArray array ? array.Select(a => a!.AsObject()) : [node.AsObject()];
+            foreach (var part in parts)
+            {
+                foreach (var (key, value) in part)
+                {
+                    if (merged[key] is JsonObject existing && value is JsonObject more)
+                    {
+                        foreach (var (k, v) in more)
+                        {
+                            existing[k] = v?.DeepClone();
+                        }
+                    }
+                    else
+                    {
+                        merged[key] = value?.DeepClone();
+                    }
+                }
+            }
+        }
+
+        return merged;
+    }
+
+    private static JsonObject Parse()
+    {
+        var script = RepoPaths.Of("tests", "infra", "parse.mjs");
+        if (!Directory.Exists(RepoPaths.Of("tests", "infra", "node_modules", "@cdktf", "hcl2json")))
+        {
+            throw new InvalidOperationException("npm @cdktf/hcl2json is not installed: run 'npm ci' in tests/infra (scripts/test.sh does).");
+        }
+
+        var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(RepoPaths.Of("infra"));
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0
+            ? JsonNode.Parse(stdout.Result)!.AsObject()
+            : throw new InvalidOperationException($"parsing infra/*.tf failed: {stderr}");
+    }
+
+    [GeneratedRegex(@"^\$\{aws_cloudwatch_log_group\.([a-z_]+)\.name\}$")]
+    private static partial Regex LogGroupRefPattern();
+
+    [GeneratedRegex("\"([a-z_]+)\"")]
+    private static partial Regex QuotedPattern();
+
+    [GeneratedRegex(@"(?<![\w.])([a-z][a-z-]*)\s*=\s*var\.")]
+    private static partial Regex ScheduleKeyPattern();
+
+    [GeneratedRegex(@"(?m)(?:^|\{)\s*([A-Za-z_]+)\s*=")]
+    private static partial Regex EnvKeyPattern();
+}
