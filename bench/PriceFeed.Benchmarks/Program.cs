@@ -7,11 +7,12 @@ return args.FirstOrDefault() switch
     "e2e" => await EndToEndBenchmark.RunAsync(args[1..]),
     "backfill" => await BackfillBenchmark.RunAsync(args[1..]),
     "storage" => await StorageBenchmark.RunAsync(args[1..]),
+    "startup" => await StartupBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PriceFeed.Benchmarks parse|e2e|backfill|storage [options]");
+    Console.Error.WriteLine("usage: PriceFeed.Benchmarks parse|e2e|backfill|storage|startup [options]");
     return 2;
 }

@@ -10,7 +10,7 @@ internal static class CliHost
 {
     public static IHost Build(Uri? sandboxUrl, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = HostSetup.Args, ContentRootPath = AppContext.BaseDirectory });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -422,7 +422,7 @@ internal sealed partial class IngestionRunner(
     private async Task<FyersCredentials?> UsableCredentialsAsync(RunState run, CancellationToken cancellationToken)
     {
         var snapshot = await vault.ReadAsync(cancellationToken);
-        var status = TokenStatus.From(snapshot, time.GetUtcNow());
+        var status = TokenStatus.From(snapshot, time.GetUtcNow(), calendar);
         if (!status.IsUsable || snapshot.Credentials is not { } credentials)
         {
             Finish(run, RunReport.Failed, $"No usable FYERS token ({status.State}): open the token page and log in with FYERS. Nothing was fetched; the next run after the login catches up.", tokenValid: false);

@@ -42,7 +42,7 @@ internal static class TokenEndpoints
         return TypedResults.Ok(new CsrfResponse(tokens.RequestToken!, tokens.HeaderName!));
     }
 
-    public static async Task<Ok<StatusResponse>> StatusAsync(HttpContext context, TokenVault vault, LoginResultCookie results, IOptions<TokenStoreOptions> store, IOptions<FyersOptions> fyers, TimeProvider time, Ingestion.RunHistory runs)
+    public static async Task<Ok<StatusResponse>> StatusAsync(HttpContext context, TokenVault vault, LoginResultCookie results, IOptions<TokenStoreOptions> store, IOptions<FyersOptions> fyers, TimeProvider time, Ingestion.RunHistory runs, Calendar.MarketCalendar calendar)
     {
         var snapshot = await vault.ReadAsync(context.RequestAborted);
         var callback = CallbackUrl(context);
@@ -53,7 +53,7 @@ internal static class TokenEndpoints
             new CredentialsView(snapshot.ClientId, snapshot.AppSecret is not null, redirect, LoginMode(redirect, callback)),
             callback,
             snapshot.Binding is { } b ? new BindingView(b.ClientId, TokenStatus.MaskFyId(b.FyId)!) : null,
-            TokenStatus.From(snapshot, time.GetUtcNow()),
+            TokenStatus.From(snapshot, time.GetUtcNow(), calendar),
             results.Read(context),
             [.. runs.Latest]));
     }

@@ -23,7 +23,7 @@ public sealed record TokenStatus(
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsUsable => State == Valid;
 
-    internal static TokenStatus From(TokenSnapshot snapshot, DateTimeOffset now)
+    internal static TokenStatus From(TokenSnapshot snapshot, DateTimeOffset now, Calendar.MarketCalendar calendar)
     {
         if (snapshot.AccessToken is null)
         {
@@ -49,8 +49,8 @@ public sealed record TokenStatus(
             return new TokenStatus(Rejected, $"FYERS rejected the token at {FormatIst(check.At)} although it should last until {until}. Log in with FYERS again.", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check.At, null);
         }
 
-        var next = NextMarketOpen(now);
-        return new TokenStatus(Valid, $"Tokens stored, valid until {until}.", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check?.At, next < info.ExpiresAt ? next : null);
+        var next = NextSessionUse(now, calendar);
+        return new TokenStatus(Valid, $"Tokens stored, valid until {until}.", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check?.At, next is { } n && n < info.ExpiresAt ? n : null);
     }
 
     /// <summary>"XS00001" → "XS***01": enough to recognise one's own account, not to read it off a screen.</summary>
@@ -61,23 +61,10 @@ public sealed record TokenStatus(
         MarketTime.ToIst(instant).ToString("HH:mm 'IST on' ddd d MMM yyyy", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// When the price feed next needs the token: the next 09:15 IST session start on a weekday. The
-    /// ingestion issue replaces this with the NSE calendar and the configured schedule.
+    /// When the price feed next needs the token, from the NSE calendar: now during a session, else the
+    /// next session's open (a holiday, a weekend and Muhurat timings included). Null when that is after
+    /// the token dies, which the caller decides.
     /// </summary>
-    private static DateTimeOffset NextMarketOpen(DateTimeOffset now)
-    {
-        var ist = MarketTime.ToIst(now);
-        var date = DateOnly.FromDateTime(ist.DateTime);
-        for (var i = 0; i < 8; i++, date = date.AddDays(1))
-        {
-            var open = MarketTime.At(date, new TimeOnly(9, 15));
-            var close = MarketTime.At(date, new TimeOnly(15, 30));
-            if (date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && close > now)
-            {
-                return open > now ? open : now;
-            }
-        }
-
-        return now;
-    }
+    private static DateTimeOffset? NextSessionUse(DateTimeOffset now, Calendar.MarketCalendar calendar) =>
+        calendar.SessionAt(now) is not null ? now : calendar.NextSessionAfter(now)?.Open;
 }

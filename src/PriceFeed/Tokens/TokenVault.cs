@@ -10,13 +10,13 @@ namespace PriceFeed.Tokens;
 /// binding and the live check. Shared by the web API and the CLI. Secrets go in, never out: every
 /// result carries masked ids and messages only.
 /// </summary>
-internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth, TimeProvider time, ILogger<TokenVault> logger)
+internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth, TimeProvider time, Calendar.MarketCalendar calendar, ILogger<TokenVault> logger)
 {
     public async Task<TokenSnapshot> ReadAsync(CancellationToken cancellationToken) =>
         TokenSnapshot.From(await store.GetAsync(TokenParameters.All, cancellationToken));
 
     public async Task<TokenStatus> StatusAsync(CancellationToken cancellationToken) =>
-        TokenStatus.From(await ReadAsync(cancellationToken), time.GetUtcNow());
+        TokenStatus.From(await ReadAsync(cancellationToken), time.GetUtcNow(), calendar);
 
     public async Task<VaultResult> SaveCredentialsAsync(string? clientIdText, string? appSecretText, string? redirectUriText, string? currentSecret, CancellationToken cancellationToken)
     {
@@ -128,7 +128,7 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         var snapshot = await ReadAsync(cancellationToken);
         if (snapshot.Credentials is not { } credentials)
         {
-            return (TokenStatus.From(snapshot, time.GetUtcNow()), null);
+            return (TokenStatus.From(snapshot, time.GetUtcNow(), calendar), null);
         }
 
         bool accepted;
@@ -144,13 +144,13 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         catch (FyersApiException e)
         {
             // FYERS could not answer: that says nothing about the token, so nothing is recorded.
-            return (TokenStatus.From(snapshot, time.GetUtcNow()), e.Message);
+            return (TokenStatus.From(snapshot, time.GetUtcNow(), calendar), e.Message);
         }
 
         var check = new TokenCheck(accepted, time.GetUtcNow(), TokenCheck.Fingerprint(credentials.AccessToken));
         await store.PutAsync(new Dictionary<string, string> { [TokenParameters.TokenCheck] = check.Serialize() }, cancellationToken);
         Log.TokenChecked(logger, accepted);
-        return (TokenStatus.From(snapshot with { LastCheck = check }, time.GetUtcNow()), null);
+        return (TokenStatus.From(snapshot with { LastCheck = check }, time.GetUtcNow(), calendar), null);
     }
 
     /// <summary>Records that FYERS refused this token during a job, so the page and the CLI say "rejected" at once.</summary>

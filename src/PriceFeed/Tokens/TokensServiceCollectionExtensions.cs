@@ -52,6 +52,16 @@ internal static class TokensServiceCollectionExtensions
             services.AddSingleton<ITokenStore, LocalTokenStore>();
         }
 
+        // Data Protection loads (or creates) its key ring in a hosted service before the server starts
+        // listening. With the ring in SSM that is a network call in every cold start, and the
+        // ingestion function never needs a key at all. Loaded on first use instead: the first
+        // cookie a token-page instance seals or opens pays it once.
+        var eager = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService").ToList();
+        foreach (var descriptor in eager)
+        {
+            services.Remove(descriptor);
+        }
+
         services.AddSingleton<TokenVault>();
         return services;
     }

@@ -9,6 +9,33 @@ namespace PriceFeed.App.Tests.Tokens;
 /// <summary>The daily login through the token API, against the app's own sandbox over real HTTP.</summary>
 public sealed class TokenFlowTests
 {
+    private static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
+
+    [Theory]
+    [InlineData("2026-11-27T08:00:00+05:30", "2026-11-27T09:15:00+05:30")] // Friday before the open
+    [InlineData("2026-11-27T11:00:00+05:30", "2026-11-27T11:00:00+05:30")] // in the session: now
+    [InlineData("2026-11-24T08:00:00+05:30", null)] // Guru Nanak Jayanti: next session (Wed 09:15) is after 06:00 expiry
+    [InlineData("2026-11-28T09:00:00+05:30", null)] // Saturday
+    public async Task Status_NextUse_FollowsTheNseCalendar(string nowText, string? expected)
+    {
+        var now = DateTimeOffset.Parse(nowText, System.Globalization.CultureInfo.InvariantCulture);
+        await using var app = await TestApp.StartAsync(now: now);
+        await app.LogInAsync();
+        using var browser = app.NewBrowser();
+
+        var next = (await browser.StatusAsync()).GetProperty("token").GetProperty("nextUse");
+
+        DateTimeOffset? want = expected is null ? null : DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture);
+        DateTimeOffset? got = next.ValueKind == System.Text.Json.JsonValueKind.Null ? null : next.GetDateTimeOffset();
+        Assert.Equal(want is null, got is null);
+        if (want is { } w && got is { } g)
+        {
+            Assert.InRange(g - w, TimeSpan.Zero, TimeSpan.FromSeconds(5)); // "now" moves on while the login runs
+        }
+
+        Assert.Equal(Ist, now.Offset);
+    }
+
     [Fact]
     public async Task CallbackMode_FullLogin_StoresTokensAndRedirectsToACleanUrl()
     {

@@ -57,7 +57,8 @@ function render(status) {
   show($("token-details"), token.state !== "missing");
   $("token-account").textContent = [token.name, token.account].filter(Boolean).join(" · ") || "—";
   $("token-until").textContent = token.expiresAtIst || "—";
-  $("token-next").textContent = token.nextUse ? fmt(token.nextUse) : "—";
+  // Null for a valid token means no NSE session opens before it dies (a holiday, a weekend, evening).
+  $("token-next").textContent = token.nextUse ? fmt(token.nextUse) : token.state === "valid" ? "no session before it expires" : "—";
   $("token-checked").textContent = token.lastCheckedAt ? fmt(token.lastCheckedAt) : "not yet";
   show($("check"), token.state !== "missing");
 
