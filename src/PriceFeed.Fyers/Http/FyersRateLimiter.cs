@@ -9,13 +9,18 @@ namespace PriceFeed.Fyers.Http;
 /// FYERS counts all REST calls of a user together (reference §2.5, peers §5.3 item 18).
 /// A sliding-window log, not a token bucket: buckets overshoot FYERS' sliding windows (peers §5.3 item 16).
 /// After a 429 every caller waits out Retry-After, or a whole window when FYERS gives none, because
-/// three per-minute breaches block the account for the day.
+/// three per-minute breaches block the account for the day. A minute refusal our own budget did not
+/// predict means someone else spends the same app's budget (another tool, a second machine): for the
+/// next 15 minutes the limiter keeps to what FYERS accepted in that minute, so it does not walk into a
+/// second breach right after the pause (another refusal learns again).
 /// </summary>
 public sealed class FyersRateLimiter
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan WindowGuard = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan MinuteRefusalAtLeast = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LearnFor = TimeSpan.FromMinutes(15);
 
     private readonly Lock gate = new();
     private readonly Queue<DateTimeOffset> inLastSecond = new();
@@ -28,6 +33,8 @@ public sealed class FyersRateLimiter
     private int usedToday;
     private long granted;
     private long rateLimited;
+    private int? learnedPerMinute;
+    private DateTimeOffset learnedUntil;
 
     public FyersRateLimiter(IOptions<FyersOptions> options, TimeProvider time)
     {
@@ -41,6 +48,18 @@ public sealed class FyersRateLimiter
 
     /// <summary>429 answers seen since start.</summary>
     public long RateLimitedResponses => Interlocked.Read(ref rateLimited);
+
+    /// <summary>The per-minute budget learned from a recent FYERS refusal, if any (below the configured one).</summary>
+    public int? LearnedRequestsPerMinute
+    {
+        get
+        {
+            lock (gate)
+            {
+                return learnedUntil > time.GetUtcNow() ? learnedPerMinute : null;
+            }
+        }
+    }
 
     /// <summary>Until when every caller is held back after a 429; in the past when not paused.</summary>
     public DateTimeOffset PausedUntil
@@ -85,13 +104,27 @@ public sealed class FyersRateLimiter
         var pause = retryAfter is { } r && r > TimeSpan.Zero ? r : options.RateLimitCooldown;
         lock (gate)
         {
-            var until = time.GetUtcNow() + pause;
+            var now = time.GetUtcNow();
+            var until = now + pause;
             if (until > pausedUntil)
             {
                 pausedUntil = until;
             }
 
             rateLimited++;
+
+            // A pause of seconds is a per-second refusal; a longer one is the minute window. What FYERS
+            // accepted in the last minute is the refused request's predecessors (it was counted too).
+            if (pause > MinuteRefusalAtLeast)
+            {
+                Prune(inLastMinute, now - Minute);
+                var accepted = Math.Max(1, inLastMinute.Count - 1);
+                if (accepted < EffectivePerMinute(now))
+                {
+                    learnedPerMinute = accepted;
+                    learnedUntil = now + LearnFor;
+                }
+            }
         }
     }
 
@@ -124,7 +157,7 @@ public sealed class FyersRateLimiter
             wait = inLastSecond.Peek() + Second - now;
         }
 
-        if (inLastMinute.Count >= options.RequestsPerMinute)
+        if (inLastMinute.Count >= EffectivePerMinute(now))
         {
             var minuteWait = inLastMinute.Peek() + Minute - now;
             wait = minuteWait > wait ? minuteWait : wait;
@@ -143,6 +176,9 @@ public sealed class FyersRateLimiter
         // can land closer together than they left. A small guard keeps them in separate server windows.
         return wait > TimeSpan.Zero ? wait + WindowGuard : wait;
     }
+
+    private int EffectivePerMinute(DateTimeOffset now) =>
+        learnedPerMinute is { } learned && learnedUntil > now ? Math.Min(learned, options.RequestsPerMinute) : options.RequestsPerMinute;
 
     private static void Prune(Queue<DateTimeOffset> queue, DateTimeOffset horizon)
     {

@@ -87,6 +87,64 @@ public sealed class RateLimiterTests
     }
 
     [Fact]
+    public async Task ReportRateLimited_BeforeOurMinuteBudget_KeepsToWhatFyersAcceptedFor15Minutes()
+    {
+        var time = new FakeTimeProvider(Start);
+        var limiter = Create(time);
+        for (var i = 0; i < 11; i++)
+        {
+            await limiter.AcquireAsync(TestContext.Current.CancellationToken);
+            time.Advance(TimeSpan.FromMilliseconds(200));
+        }
+
+        // The 11th was refused: FYERS accepted 10 in this minute although we allow 190.
+        limiter.ReportRateLimited(TimeSpan.FromSeconds(58));
+        Assert.Equal(10, limiter.LearnedRequestsPerMinute);
+        time.Advance(TimeSpan.FromSeconds(58));
+        var sent = 0;
+        var windowStart = time.GetUtcNow();
+        while (time.GetUtcNow() < windowStart + TimeSpan.FromMinutes(1))
+        {
+            var next = limiter.AcquireAsync(TestContext.Current.CancellationToken).AsTask();
+            if (!next.IsCompleted)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.Yield();
+                if (!next.IsCompleted)
+                {
+                    // Held: keep time moving until it goes or the minute is over.
+                    while (!next.IsCompleted && time.GetUtcNow() < windowStart + TimeSpan.FromMinutes(1))
+                    {
+                        time.Advance(TimeSpan.FromMilliseconds(100));
+                    }
+
+                    if (!next.IsCompleted)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            await next;
+            sent++;
+        }
+
+        Assert.True(sent <= 10, $"{sent} sent in the minute after the refusal");
+        time.Advance(TimeSpan.FromMinutes(16));
+        Assert.Null(limiter.LearnedRequestsPerMinute);
+    }
+
+    [Fact]
+    public void ReportRateLimited_PerSecondRefusal_LearnsNoMinuteBudget()
+    {
+        var limiter = Create(new FakeTimeProvider(Start));
+
+        limiter.ReportRateLimited(TimeSpan.FromSeconds(1));
+
+        Assert.Null(limiter.LearnedRequestsPerMinute);
+    }
+
+    [Fact]
     public async Task ReportRateLimited_WithRetryAfter_HonoursIt()
     {
         var time = new FakeTimeProvider(Start);
