@@ -83,6 +83,12 @@ data "aws_iam_policy_document" "ingestion" {
   }
 
   statement {
+    sid       = "WatchlistRead"
+    actions   = ["ssm:GetParameter"]
+    resources = [local.ssm_watchlist]
+  }
+
+  statement {
     sid       = "TokenCheckWrite"
     actions   = ["ssm:PutParameter"]
     resources = [local.ssm_token_check]

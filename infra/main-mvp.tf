@@ -25,6 +25,7 @@ locals {
   ssm_fyers_path   = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/fyers"
   ssm_token_check  = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/status/token_check"
   ssm_dp_path      = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/app/data-protection"
+  ssm_watchlist    = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/config/watchlist"
 
   lake_prefix = "lake/"
 
@@ -42,7 +43,6 @@ locals {
       Metrics__Detailed            = tostring(var.detailed_metrics)
     },
     var.kms_key_arn == null ? {} : { Tokens__KmsKeyId = var.kms_key_arn },
-    length(var.watchlist) == 0 ? {} : { Ingestion__Symbols = join(",", var.watchlist) },
   )
 }
 
@@ -120,6 +120,8 @@ resource "aws_lambda_function" "ingestion" {
       Lake__Bucket               = aws_s3_bucket.lake.bucket
       Lake__Prefix               = local.lake_prefix
       Lake__Region               = var.aws_region
+      # Read at every run: change the watchlist with `aws ssm put-parameter`, no deploy.
+      Ingestion__WatchlistParameter = aws_ssm_parameter.watchlist.name
     })
   }
 
@@ -142,6 +144,20 @@ resource "aws_ssm_parameter" "fyers" {
   type        = "SecureString"
   key_id      = var.kms_key_arn
   value       = "placeholder"
+
+  lifecycle {
+    ignore_changes = [value]
+  }
+}
+
+# The watchlist, read by every ingestion run. Terraform writes it once (var.watchlist, or "default"
+# for the app's built-in list); after that it is yours to change without a deploy:
+#   aws ssm put-parameter --name /{project}/config/watchlist --value "NSE:SBIN-EQ,NSE:TCS-EQ" --overwrite
+resource "aws_ssm_parameter" "watchlist" {
+  name        = "/${var.project_name}/config/watchlist"
+  description = "PriceFeed watchlist: comma-separated FYERS symbols, or \"default\" for the built-in list."
+  type        = "String"
+  value       = length(var.watchlist) == 0 ? "default" : join(",", var.watchlist)
 
   lifecycle {
     ignore_changes = [value]

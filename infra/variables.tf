@@ -33,7 +33,7 @@ variable "lambda_zip" {
 }
 
 variable "watchlist" {
-  description = "FYERS symbols to ingest, e.g. [\"NSE:SBIN-EQ\", \"NSE:NIFTY50-INDEX\"]. Empty keeps the app's built-in list (liquid NSE stocks plus NIFTY 50 and NIFTY BANK)."
+  description = "FYERS symbols to ingest, e.g. [\"NSE:SBIN-EQ\", \"NSE:NIFTY50-INDEX\"]; the first value of the SSM parameter /{project}/config/watchlist, which you change later without a deploy. Empty keeps the app's built-in list (liquid NSE stocks plus NIFTY 50 and NIFTY BANK)."
   type        = list(string)
   default     = []
 

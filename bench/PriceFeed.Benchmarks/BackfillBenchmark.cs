@@ -67,7 +67,10 @@ internal static class BackfillBenchmark
             Console.Error.WriteLine(output);
         }
 
-        Console.WriteLine(FormattableString.Invariant($"{{\"benchmark\":\"backfill\",\"exit_code\":{process.ExitCode},\"symbols\":{symbols},\"days\":{days},\"files\":{bars},\"seconds\":{seconds:F1},\"peak_rss_mb\":{peak:F1},\"binary\":\"{Path.GetFileName(binary)}\",\"summary\":\"{LastLine(output)}\"}}"));
+        var summary = LastLine(output);
+        var written = System.Text.RegularExpressions.Regex.Match(summary, @"(\d+) bars written") is { Success: true } m ? m.Groups[1].Value : "0";
+        var chunks = System.Text.RegularExpressions.Regex.Match(summary, @"(\d+) chunks") is { Success: true } c ? c.Groups[1].Value : "0";
+        Console.WriteLine(FormattableString.Invariant($"{{\"benchmark\":\"backfill\",\"exit_code\":{process.ExitCode},\"symbols\":{symbols},\"days\":{days},\"chunks\":{chunks},\"bars\":{written},\"files\":{bars},\"seconds\":{seconds:F1},\"peak_rss_mb\":{peak:F1},\"summary\":\"{summary}\"}}"));
         return process.ExitCode;
     }
 

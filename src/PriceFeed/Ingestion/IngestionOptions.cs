@@ -16,6 +16,12 @@ public sealed class IngestionOptions
     /// <summary>Comma-separated symbols; empty means <see cref="DefaultWatchlist"/>.</summary>
     public string? Symbols { get; set; }
 
+    /// <summary>
+    /// An SSM parameter holding the watchlist (AWS): read at each run, so it changes without a deploy.
+    /// Its value "default" means <see cref="Symbols"/> or the built-in list.
+    /// </summary>
+    public string? WatchlistParameter { get; set; }
+
     /// <summary>Comma-separated intraday resolutions to keep (FYERS codes).</summary>
     public string Resolutions { get; set; } = "1";
 

@@ -28,6 +28,7 @@ internal sealed partial class IngestionRunner(
     TimeProvider time,
     EmfMetrics metrics,
     RunHistory history,
+    WatchlistSource watchlist,
     ILogger<IngestionRunner> logger)
 {
     public static readonly string[] Jobs = ["intraday", "eod", "quotes", "token-check"];
@@ -116,7 +117,12 @@ internal sealed partial class IngestionRunner(
 
         try
         {
-            var result = await data.GetQuotesAsync(options.Value.Watchlist, credentials, cancellationToken);
+            if (await WatchlistAsync(run, cancellationToken) is not { } symbols)
+            {
+                return run.Report!;
+            }
+
+            var result = await data.GetQuotesAsync(symbols, credentials, cancellationToken);
             var source = Source(result.IsSynthetic);
             var bytes = await QuoteParquet.WriteAsync(result, source, cancellationToken);
             var ist = MarketTime.ToIst(result.FetchedAt);
@@ -232,11 +238,15 @@ internal sealed partial class IngestionRunner(
             return run.Report!;
         }
 
+        if (await WatchlistAsync(run, cancellationToken) is not { } symbols)
+        {
+            return run.Report!;
+        }
+
         var cursors = await lake.ReadCursorsAsync(cancellationToken);
         var rows = new List<CandleRow>();
         var rejected = new List<QuarantinedBar>();
         var advanced = new Dictionary<string, long>(StringComparer.Ordinal);
-        var symbols = options.Value.Watchlist;
         try
         {
             foreach (var symbol in symbols)
@@ -417,6 +427,20 @@ internal sealed partial class IngestionRunner(
         rows.Clear();
         rejected.Clear();
         advanced.Clear();
+    }
+
+    /// <summary>The run's watchlist; null (and a failed run that says what to fix) when it cannot be read.</summary>
+    private async Task<IReadOnlyList<string>?> WatchlistAsync(RunState run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await watchlist.GetAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or Amazon.Runtime.AmazonServiceException)
+        {
+            Finish(run, RunReport.Failed, e.Message, tokenValid: null);
+            return null;
+        }
     }
 
     private async Task<FyersCredentials?> UsableCredentialsAsync(RunState run, CancellationToken cancellationToken)

@@ -29,6 +29,7 @@ internal static class IngestionServiceCollectionExtensions
         services.AddSingleton<CandleLake>();
         services.AddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>(), configuration.GetValue("Metrics:Detailed", defaultValue: true)));
         services.AddSingleton<RunHistory>();
+        services.AddSingleton<WatchlistSource>();
         services.AddSingleton<IngestionRunner>();
         return services;
     }

@@ -179,6 +179,8 @@ public sealed partial class TerraformTests
         Assert.DoesNotContain("AWS_LWA_ERROR_STATUS_CODES", Env("token_generator"), StringComparison.Ordinal);
         Assert.DoesNotContain("AWS_LWA_ERROR_STATUS_CODES", Local("common_env"), StringComparison.Ordinal);
         Assert.Contains("Events__Enabled", Env("ingestion"), StringComparison.Ordinal);
+        Assert.Contains("Ingestion__WatchlistParameter = aws_ssm_parameter.watchlist.name", Env("ingestion"), StringComparison.Ordinal);
+        Assert.Contains("${value}", Strings(Resource("aws_ssm_parameter", "watchlist")["lifecycle"]![0]!["ignore_changes"]));
         Assert.DoesNotContain("Events__Enabled", Env("token_generator"), StringComparison.Ordinal);
         Assert.Contains("PathBase = \"/prod\"", Env("token_generator"), StringComparison.Ordinal);
         Assert.Equal("prod", Resource("aws_apigatewayv2_stage", "prod")["name"]!.ToString());

@@ -279,4 +279,34 @@ public sealed class IngestionTests
         Assert.Equal(1, report.RateLimited);
         Assert.Contains("\"RateLimited\":1", app.Emf.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Intraday_WatchlistFromSsm_ChangesWithoutADeploy_AndABadOneFailsBeforeAnyCall()
+    {
+        const string name = "/stock-pipeline/config/watchlist";
+        await using var fake = await SsmFake.StartAsync();
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "test");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test");
+        fake.Parameters[name] = new SsmFake.Parameter(name, "NSE:TCS-EQ", "String", null, 1);
+        await using var app = await TestApp.StartAsync(now: FridayEleven, extraSettings: ["--Tokens:Store=ssm", $"--Tokens:SsmServiceUrl={fake.Url}", $"--Ingestion:WatchlistParameter={name}"]);
+        await app.LogInAsync();
+
+        var first = await Runner(app).RunIntradayAsync(Ct);
+        fake.Parameters[name] = new SsmFake.Parameter(name, "nse:tcs, NSE:SBIN-EQ", "String", null, 2);
+        app.Clock.Advance(TimeSpan.FromMinutes(2)); // past the one-minute cache
+        var calls = app.Sandbox.RequestsTo("data/history");
+        var bad = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.True(first.Status == RunReport.Ok, first.Message);
+        Assert.Equal(["NSE:TCS-EQ"], first.Symbols.Select(s => s.Symbol).Distinct());
+        Assert.Equal(RunReport.Failed, bad.Status);
+        Assert.Contains("'nse:tcs'", bad.Message, StringComparison.Ordinal);
+        Assert.Equal(calls, app.Sandbox.RequestsTo("data/history"));
+        Assert.Equal(105, (await Lake(app).ReadAsync("1", Friday, Ct)).Count); // what was stored stays
+
+        fake.Parameters[name] = new SsmFake.Parameter(name, "default", "String", null, 3);
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var fallback = await Runner(app).RunIntradayAsync(Ct);
+        Assert.Equal(["NSE:NIFTY50-INDEX", "NSE:SBIN-EQ"], fallback.Symbols.Select(s => s.Symbol).Distinct().Order(StringComparer.Ordinal));
+    }
 }

@@ -76,6 +76,19 @@ internal sealed class SsmFake : IAsyncDisposable
                     ["InvalidParameters"] = names.Where(n => !Parameters.ContainsKey(n)).ToList(),
                 });
                 break;
+            case "AmazonSSM.GetParameter":
+                var requested = request.GetProperty("Name").GetString()!;
+                var withDecryption = request.TryGetProperty("WithDecryption", out var wd) && wd.GetBoolean();
+                if (Parameters.TryGetValue(requested, out var found))
+                {
+                    await JsonAsync(context, new Dictionary<string, object> { ["Parameter"] = Describe(found, withDecryption) });
+                }
+                else
+                {
+                    await ErrorAsync(context, "ParameterNotFound", string.Empty);
+                }
+
+                break;
             case "AmazonSSM.GetParametersByPath":
                 await ByPathAsync(context, request);
                 break;
