@@ -1,28 +1,36 @@
 # One role per function, each allowed only what its code does (docs/deploy-aws.md, "Permissions").
 
-data "aws_iam_policy_document" "lambda_trust" {
+# Who may assume each role: the Lambda service for the functions; Scheduler for the scheduler role,
+# only on behalf of this account (the confused-deputy guard the Scheduler guide recommends; Lambda's
+# execution-role trust takes no such condition).
+data "aws_iam_policy_document" "trust" {
+  for_each = { lambda = "lambda.amazonaws.com", scheduler = "scheduler.amazonaws.com" }
+
   statement {
     actions = ["sts:AssumeRole"]
     principals {
       type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
+      identifiers = [each.value]
     }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account]
+    dynamic "condition" {
+      for_each = each.key == "scheduler" ? [local.account] : []
+      content {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [condition.value]
+      }
     }
   }
 }
 
 resource "aws_iam_role" "token_generator" {
   name               = "${local.web_name}-role"
-  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+  assume_role_policy = data.aws_iam_policy_document.trust["lambda"].json
 }
 
 resource "aws_iam_role" "ingestion" {
   name               = "${local.ingest_name}-role"
-  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+  assume_role_policy = data.aws_iam_policy_document.trust["lambda"].json
 }
 
 # The token generator: the only writer of /{project}/fyers/*.
@@ -136,24 +144,9 @@ resource "aws_iam_role_policy" "ingestion" {
 }
 
 # EventBridge Scheduler may invoke the ingestion function and nothing else.
-data "aws_iam_policy_document" "scheduler_trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["scheduler.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account]
-    }
-  }
-}
-
 resource "aws_iam_role" "scheduler" {
   name               = "${var.project_name}-scheduler-role"
-  assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
+  assume_role_policy = data.aws_iam_policy_document.trust["scheduler"].json
 }
 
 data "aws_iam_policy_document" "scheduler" {
