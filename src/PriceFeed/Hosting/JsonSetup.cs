@@ -15,6 +15,7 @@ namespace PriceFeed.Hosting;
 [JsonSerializable(typeof(CredentialsRequest))]
 [JsonSerializable(typeof(PasteRequest))]
 [JsonSerializable(typeof(EventRequest))]
+[JsonSerializable(typeof(LambdaContext))]
 [JsonSerializable(typeof(RunReport))]
 internal sealed partial class AppJsonContext : JsonSerializerContext;
 

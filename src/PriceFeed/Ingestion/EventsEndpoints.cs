@@ -6,6 +6,9 @@ namespace PriceFeed.Ingestion;
 /// <summary>The request EventBridge Scheduler sends through the Lambda Web Adapter: {"job":"intraday"}.</summary>
 public sealed record EventRequest([property: JsonPropertyName("job")] string? Job);
 
+/// <summary>The part of the adapter's x-amzn-lambda-context header we use: the deadline, ms since the epoch.</summary>
+public sealed record LambdaContext([property: JsonPropertyName("deadline")] long Deadline);
+
 /// <summary>
 /// POST /events: one job per invocation, answered 5xx when it failed so the adapter (with
 /// AWS_LWA_ERROR_STATUS_CODES) turns it into a Lambda error and the alarm fires. Mapped only where
@@ -16,6 +19,40 @@ internal static class EventsEndpoints
     public static void MapEvents(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/events", RunAsync).WithName("RunJob").WithSummary("Runs one ingestion job (intraday, eod, quotes, token-check).");
 
+    /// <summary>Time kept back from the deadline to write the report and the metrics line.</summary>
+    public static readonly TimeSpan DeadlineMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Cancels at the Lambda invocation's deadline less <see cref="DeadlineMargin"/>, read from the
+    /// x-amzn-lambda-context header the Lambda Web Adapter sets (and overwrites if a client sent one).
+    /// The deadline is wall-clock time, so it is compared with the system clock, not the app's.
+    /// </summary>
+    private static CancellationTokenSource? InvocationDeadline(HttpContext context)
+    {
+        if (context.Request.Headers["x-amzn-lambda-context"].ToString() is not { Length: > 0 } header)
+        {
+            return null;
+        }
+
+        LambdaContext? lambda;
+        try
+        {
+            lambda = System.Text.Json.JsonSerializer.Deserialize(header, PriceFeed.Hosting.AppJsonContext.Default.LambdaContext);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+
+        if (lambda is not { Deadline: > 0 })
+        {
+            return null;
+        }
+
+        var left = DateTimeOffset.FromUnixTimeMilliseconds(lambda.Deadline) - TimeProvider.System.GetUtcNow() - DeadlineMargin;
+        return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, TimeProvider.System);
+    }
+
     public static async Task<Results<Ok<RunReport>, JsonHttpResult<RunReport>, ProblemHttpResult>> RunAsync(EventRequest request, IngestionRunner runner, HttpContext context)
     {
         if (request.Job is not { } job || !IngestionRunner.Jobs.Contains(job))
@@ -23,7 +60,8 @@ internal static class EventsEndpoints
             return TypedResults.Problem($"Unknown job '{request.Job}'. Send {{\"job\":\"intraday\"}} with one of: {string.Join(", ", IngestionRunner.Jobs)}.", statusCode: 400);
         }
 
-        var report = await runner.RunAsync(job, context.RequestAborted);
+        using var deadline = InvocationDeadline(context);
+        var report = await runner.RunAsync(job, deadline?.Token ?? CancellationToken.None, context.RequestAborted);
         return report.IsFailure ? TypedResults.Json(report, PriceFeed.Hosting.AppJsonContext.Default.RunReport, statusCode: 500) : TypedResults.Ok(report);
     }
 }

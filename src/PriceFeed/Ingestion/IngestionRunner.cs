@@ -52,6 +52,25 @@ internal sealed partial class IngestionRunner(
         _ => throw new ArgumentException($"Unknown job '{job}'. Jobs: {string.Join(", ", Jobs)}.", nameof(job)),
     };
 
+    /// <summary>
+    /// A job that must end by <paramref name="stopBy"/> (a Lambda invocation's deadline less a margin):
+    /// cut there, it still reports, as failed, with its metrics line, instead of being killed mid-run.
+    /// Stored bars and cursors stay as they were after the last completed write, so the next run
+    /// continues from there.
+    /// </summary>
+    public async Task<RunReport> RunAsync(string job, CancellationToken stopBy, CancellationToken aborted)
+    {
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(stopBy, aborted);
+        try
+        {
+            return await RunAsync(job, both.Token);
+        }
+        catch (OperationCanceledException) when (stopBy.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            return Finish(Begin(job), RunReport.Failed, $"The {job} run was stopped before the invocation deadline; what it stored is kept and the next run continues from there.", tokenValid: null);
+        }
+    }
+
     /// <summary>During a session: the completed bars since each symbol's last stored bar.</summary>
     public async Task<RunReport> RunIntradayAsync(CancellationToken cancellationToken)
     {
@@ -274,6 +293,13 @@ internal sealed partial class IngestionRunner(
             // Keep what was fetched and checked before the token died; cursors say exactly where to resume.
             await StoreAsync(run, rows, rejected, advanced, cancellationToken);
             return await FailOnFyersErrorAsync(run, e, credentials, cancellationToken);
+        }
+        catch (OperationCanceledException) when (rows.Count > 0 || rejected.Count > 0)
+        {
+            // Stopped at a deadline: store what was fetched (the write itself is not cancelled, and it is
+            // atomic), so a run that is always cut short still makes progress.
+            await StoreAsync(run, rows, rejected, advanced, CancellationToken.None);
+            throw;
         }
 
         await StoreAsync(run, rows, rejected, advanced, cancellationToken);

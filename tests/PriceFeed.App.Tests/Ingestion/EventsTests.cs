@@ -59,4 +59,32 @@ public sealed class EventsTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("intraday", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Events_NearTheInvocationDeadline_StopsAndReportsInsteadOfBeingKilled_AndTheNextRunFillsIn()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, extraSettings: "--Events:Enabled=true");
+        await app.LogInAsync();
+        var http = app.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        app.Sandbox.Faults.Latency = TimeSpan.FromSeconds(3);
+
+        // What the adapter sends: the Lambda context with the deadline (wall clock, ms), 6.5 s away.
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(6.5).ToUnixTimeMilliseconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(app.PageUrl, "events")) { Content = JsonContent.Create(new { job = "intraday" }) };
+        request.Headers.Add("x-amzn-lambda-context", $$$"""{"request_id":"8f0e","deadline":{{{deadline}}},"invoked_function_arn":"arn:aws:lambda:ap-south-1:123456789012:function:stock-pipeline-ingestion","xray_trace_id":"","client_context":null,"identity":null,"env_config":{"function_name":"stock-pipeline-ingestion","memory":512,"version":"$LATEST","log_stream":"","log_group":""}}""");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var answered = clock.Elapsed;
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("invocation deadline", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.True(answered < TimeSpan.FromSeconds(4), $"answered after {answered}");
+        Assert.Contains("\"RunFailed\":1", app.Emf.ToString(), StringComparison.Ordinal);
+
+        app.Sandbox.Faults.Latency = TimeSpan.Zero;
+        using var next = await http.PostAsJsonAsync(new Uri(app.PageUrl, "events"), new { job = "intraday" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        var rows = await app.App.Services.GetRequiredService<PriceFeed.Lake.CandleLake>().ReadAsync("1", new DateOnly(2026, 11, 27), TestContext.Current.CancellationToken);
+        Assert.Equal(2 * 105, rows.Count);
+    }
 }
