@@ -36,7 +36,8 @@ fi
 
 # terraform fmt needs no provider and no network; where terraform is absent it is skipped, saying so.
 if command -v terraform >/dev/null 2>&1; then
-  terraform fmt -check -recursive -diff infra || { echo "infra/ is not terraform-fmt clean: run 'terraform fmt -recursive infra'" >&2; exit 1; }
+  # No CLI config is needed for fmt; pointing it at /dev/null keeps terraform from warning about ~/.terraformrc.
+  TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive -diff infra || { echo "infra/ is not terraform-fmt clean: run 'terraform fmt -recursive infra'" >&2; exit 1; }
   echo "terraform fmt -check: ok"
 else
   echo "terraform fmt -check: skipped (terraform is not installed)"
