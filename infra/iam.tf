@@ -47,6 +47,13 @@ data "aws_iam_policy_document" "token_generator" {
     resources = ["${local.ssm_fyers_path}/*", local.ssm_token_check]
   }
 
+  # The feed card: the last run of each job, written by the ingestion function.
+  statement {
+    sid       = "RunsRead"
+    actions   = ["ssm:GetParameters"]
+    resources = [local.ssm_runs]
+  }
+
   # The Data Protection key ring (login-state and antiforgery cookies) shared by all instances.
   statement {
     sid       = "DataProtectionKeysList"
@@ -100,6 +107,13 @@ data "aws_iam_policy_document" "ingestion" {
     sid       = "TokenCheckWrite"
     actions   = ["ssm:PutParameter"]
     resources = [local.ssm_token_check]
+  }
+
+  # Each run's summary, for the token page's feed card.
+  statement {
+    sid       = "RunsWrite"
+    actions   = ["ssm:PutParameter"]
+    resources = [local.ssm_runs]
   }
 
   # The app's Data Protection reads the key ring at start-up; ingestion never writes a key.

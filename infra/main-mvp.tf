@@ -25,6 +25,7 @@ locals {
   ssm_fyers_path   = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/fyers"
   ssm_token_check  = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/status/token_check"
   ssm_dp_path      = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/app/data-protection"
+  ssm_runs         = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/status/run-*"
   ssm_watchlist    = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/config/watchlist"
 
   lake_prefix = "lake/"

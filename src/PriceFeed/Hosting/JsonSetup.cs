@@ -17,6 +17,7 @@ namespace PriceFeed.Hosting;
 [JsonSerializable(typeof(EventRequest))]
 [JsonSerializable(typeof(LambdaContext))]
 [JsonSerializable(typeof(RunReport))]
+[JsonSerializable(typeof(RunSummary))]
 internal sealed partial class AppJsonContext : JsonSerializerContext;
 
 internal static class JsonSetup

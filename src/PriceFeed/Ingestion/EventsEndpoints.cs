@@ -53,7 +53,7 @@ internal static class EventsEndpoints
         return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, TimeProvider.System);
     }
 
-    public static async Task<Results<Ok<RunReport>, JsonHttpResult<RunReport>, ProblemHttpResult>> RunAsync(EventRequest request, IngestionRunner runner, HttpContext context)
+    public static async Task<Results<Ok<RunReport>, JsonHttpResult<RunReport>, ProblemHttpResult>> RunAsync(EventRequest request, IngestionRunner runner, RunHistory history, HttpContext context)
     {
         if (request.Job is not { } job || !IngestionRunner.Jobs.Contains(job))
         {
@@ -62,6 +62,9 @@ internal static class EventsEndpoints
 
         using var deadline = InvocationDeadline(context);
         var report = await runner.RunAsync(job, deadline?.Token ?? CancellationToken.None, context.RequestAborted);
+
+        // Before answering: Lambda freezes the function once the response is out.
+        await history.PublishAsync(report, CancellationToken.None);
         return report.IsFailure ? TypedResults.Json(report, PriceFeed.Hosting.AppJsonContext.Default.RunReport, statusCode: 500) : TypedResults.Ok(report);
     }
 }

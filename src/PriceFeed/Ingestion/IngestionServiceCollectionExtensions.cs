@@ -28,7 +28,15 @@ internal static class IngestionServiceCollectionExtensions
         });
         services.AddSingleton<CandleLake>();
         services.AddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>(), configuration.GetValue("Metrics:Detailed", defaultValue: true)));
-        services.AddSingleton<RunHistory>();
+        var tokens = new TokenStoreOptions();
+        configuration.GetSection(TokenStoreOptions.SectionName).Bind(tokens);
+        if (string.Equals(tokens.Store, "ssm", StringComparison.OrdinalIgnoreCase))
+        {
+            // On AWS the runs happen in the ingestion function and are shown by the token page's.
+            services.AddSingleton<IRunLog>(sp => new SsmRunLog(sp.GetRequiredService<Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement>(), tokens.Project, sp.GetRequiredService<TimeProvider>()));
+        }
+
+        services.AddSingleton(sp => new RunHistory(sp.GetService<IRunLog>(), sp.GetRequiredService<ILogger<RunHistory>>()));
         services.AddSingleton<WatchlistSource>();
         services.AddSingleton<IngestionRunner>();
         return services;

@@ -10,7 +10,7 @@ public sealed record StatusResponse(
     BindingView? Binding,
     TokenStatus Token,
     LoginResultView? LastLogin,
-    IReadOnlyList<Ingestion.RunReport> Runs);
+    IReadOnlyList<Ingestion.RunSummary> Runs);
 
 public sealed record CredentialsView(string? ClientId, bool SecretStored, string? RedirectUri, string LoginMode);
 

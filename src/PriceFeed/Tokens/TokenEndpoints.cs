@@ -55,7 +55,7 @@ internal static class TokenEndpoints
             snapshot.Binding is { } b ? new BindingView(b.ClientId, TokenStatus.MaskFyId(b.FyId)!) : null,
             TokenStatus.From(snapshot, time.GetUtcNow(), calendar),
             results.Read(context),
-            [.. runs.Latest]));
+            await runs.LatestAsync(context.RequestAborted)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> SaveCredentialsAsync(CredentialsRequest request, HttpContext context, TokenVault vault)

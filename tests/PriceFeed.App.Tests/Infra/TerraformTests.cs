@@ -116,6 +116,12 @@ public sealed partial class TerraformTests
             Assert.DoesNotContain(Statements(PolicyDocument(other)), WritesFyers);
         }
 
+        // Runs: the ingestion function writes them, the token page reads them, under the names the app uses.
+        Assert.EndsWith(":parameter/${var.project_name}/status/run-*", Local("ssm_runs"), StringComparison.Ordinal);
+        Assert.StartsWith("/stock-pipeline/status/run-", PriceFeed.Ingestion.SsmRunLog.Name("stock-pipeline", "intraday"), StringComparison.Ordinal);
+        Assert.Contains(Statements(PolicyDocument("ingestion")), s => Strings(s["actions"]).Contains("ssm:PutParameter") && Strings(s["resources"]).Contains("${local.ssm_runs}"));
+        Assert.Contains(Statements(PolicyDocument("token_generator")), s => Strings(s["actions"]).Contains("ssm:GetParameters") && Strings(s["resources"]).Contains("${local.ssm_runs}"));
+
         // The token check the ingestion job writes lives outside /fyers/ in the app too.
         Assert.Equal("/stock-pipeline/status/token_check", TokenParameters.FullName("stock-pipeline", TokenParameters.TokenCheck));
         Assert.EndsWith(":parameter/${var.project_name}/status/token_check", Local("ssm_token_check"), StringComparison.Ordinal);

@@ -87,4 +87,26 @@ public sealed class EventsTests
         var rows = await app.App.Services.GetRequiredService<PriceFeed.Lake.CandleLake>().ReadAsync("1", new DateOnly(2026, 11, 27), TestContext.Current.CancellationToken);
         Assert.Equal(2 * 105, rows.Count);
     }
+
+    [Fact]
+    public async Task Events_OnAws_TheRunShowsOnTheTokenPageOfTheOtherFunction()
+    {
+        await using var ssm = await SsmFake.StartAsync();
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "test");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test");
+        string[] aws = ["--Tokens:Store=ssm", $"--Tokens:SsmServiceUrl={ssm.Url}"];
+        await using var ingestion = await TestApp.StartAsync(now: FridayEleven, extraSettings: [.. aws, "--Events:Enabled=true"]);
+        await using var page = await TestApp.StartAsync(now: FridayEleven, extraSettings: aws);
+        await ingestion.LogInAsync();
+        var http = ingestion.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+        using var response = await http.PostAsJsonAsync(new Uri(ingestion.PageUrl, "events"), new { job = "intraday" }, TestContext.Current.CancellationToken);
+        using var browser = page.NewBrowser();
+        var run = Assert.Single((await browser.StatusAsync()).GetProperty("runs").EnumerateArray());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("intraday", "ok", 210, 2, 2), (run.GetProperty("job").GetString(), run.GetProperty("status").GetString(), run.GetProperty("barsWritten").GetInt32(), run.GetProperty("seriesOk").GetInt32(), run.GetProperty("seriesTotal").GetInt32()));
+        Assert.Equal("String", ssm.Parameters["/stock-pipeline/status/run-intraday"].Type);
+        Assert.True(ssm.Parameters["/stock-pipeline/status/run-intraday"].Value.Length < 4096);
+    }
 }

@@ -77,8 +77,7 @@ function render(status) {
   list.replaceChildren(...runs.map((run) => {
     const item = document.createElement("li");
     item.className = `run run-${run.status}`;
-    const symbolsOk = run.symbols.filter((s) => s.ok).length;
-    item.textContent = `${run.job}: ${run.status} at ${fmt(run.finishedAt)} · ${symbolsOk}/${run.symbols.length} series ok · ${run.barsWritten} bars written · ${run.message}`;
+    item.textContent = `${run.job}: ${run.status} at ${fmt(run.finishedAt)} · ${run.seriesOk}/${run.seriesTotal} series ok · ${run.barsWritten} bars written · ${run.message}`;
     return item;
   }));
 
