@@ -92,8 +92,6 @@ public sealed class EventsTests
     public async Task Events_OnAws_TheRunShowsOnTheTokenPageOfTheOtherFunction()
     {
         await using var ssm = await SsmFake.StartAsync();
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "test");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test");
         string[] aws = ["--Tokens:Store=ssm", $"--Tokens:SsmServiceUrl={ssm.Url}"];
         await using var ingestion = await TestApp.StartAsync(now: FridayEleven, extraSettings: [.. aws, "--Events:Enabled=true"]);
         await using var page = await TestApp.StartAsync(now: FridayEleven, extraSettings: aws);

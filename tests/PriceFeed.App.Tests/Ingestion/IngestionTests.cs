@@ -285,8 +285,6 @@ public sealed class IngestionTests
     {
         const string name = "/stock-pipeline/config/watchlist";
         await using var fake = await SsmFake.StartAsync();
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "test");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test");
         fake.Parameters[name] = new SsmFake.Parameter(name, "NSE:TCS-EQ", "String", null, 1);
         await using var app = await TestApp.StartAsync(now: FridayEleven, extraSettings: ["--Tokens:Store=ssm", $"--Tokens:SsmServiceUrl={fake.Url}", $"--Ingestion:WatchlistParameter={name}"]);
         await app.LogInAsync();

@@ -98,8 +98,6 @@ public sealed class SsmTokenStoreTests
     public async Task App_WithSsmStore_StoresTheLoginInSsm()
     {
         await using var fake = await SsmFake.StartAsync();
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "test");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test");
         await using var app = await TestApp.StartAsync(extraSettings: ["--Tokens:Store=ssm", $"--Tokens:SsmServiceUrl={fake.Url}"]);
 
         await app.LogInAsync();
@@ -114,8 +112,6 @@ public sealed class SsmTokenStoreTests
     public async Task App_WithSsmStore_KeepsDataProtectionKeysInSsm_SoAnotherInstanceOpensItsCookies()
     {
         await using var fake = await SsmFake.StartAsync();
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "test");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test");
         string[] settings = ["--Tokens:Store=ssm", $"--Tokens:SsmServiceUrl={fake.Url}"];
         await using var first = await TestApp.StartAsync(extraSettings: settings);
         await using var second = await TestApp.StartAsync(extraSettings: settings);
