@@ -22,6 +22,12 @@ public sealed class SandboxFaults
     /// <summary>History answers "ok" with no candles, like FYERS' silent empty history (peers §5.5 item 24).</summary>
     public bool EmptyHistory { get; set; }
 
+    /// <summary>
+    /// What marketStatus reports for every segment instead of the synthetic session's state, e.g.
+    /// "CLOSED" on a day the calendar calls a trading day: an unscheduled closure or a halt.
+    /// </summary>
+    public string? MarketStatusOverride { get; set; }
+
     public void Force429(int count) => Interlocked.Exchange(ref force429, count);
 
     public void MalformedJson(int count) => Interlocked.Exchange(ref malformed, count);
@@ -38,6 +44,7 @@ public sealed class SandboxFaults
             Latency = TimeSpan.Zero;
             ServerErrorRate = 0;
             EmptyHistory = false;
+            MarketStatusOverride = null;
             force429 = 0;
             revokeAfter = -1;
             malformed = 0;

@@ -197,6 +197,7 @@ internal static class DataHandlers
             : now < open ? "PREOPEN_CLOSED"
             : now < open.AddMinutes(SyntheticMarket.SessionMinutes) ? "OPEN"
             : "POSTCLOSE_CLOSED";
+        status = state.Faults.MarketStatusOverride ?? status;
         return FyersBodies.Json(context, 200, w =>
         {
             w.WriteNumber("code", 200);

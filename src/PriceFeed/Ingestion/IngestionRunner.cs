@@ -141,6 +141,11 @@ internal sealed partial class IngestionRunner(
                 return run.Report!;
             }
 
+            if (await FyersMarketClosedAsync(run, credentials, cancellationToken) is { } closed)
+            {
+                return closed;
+            }
+
             var result = await data.GetQuotesAsync(symbols, credentials, cancellationToken);
             var source = Source(result.IsSynthetic);
             var bytes = await QuoteParquet.WriteAsync(result, source, cancellationToken);
@@ -260,6 +265,11 @@ internal sealed partial class IngestionRunner(
         if (await WatchlistAsync(run, cancellationToken) is not { } symbols)
         {
             return run.Report!;
+        }
+
+        if (refetchFrom is null && await FyersMarketClosedAsync(run, credentials, cancellationToken) is { } closed)
+        {
+            return closed;
         }
 
         var cursors = await lake.ReadCursorsAsync(cancellationToken);
@@ -455,6 +465,37 @@ internal sealed partial class IngestionRunner(
         advanced.Clear();
     }
 
+    /// <summary>
+    /// The calendar says a session is running; FYERS is asked too (its marketStatus for the NSE
+    /// capital market, normal session). Anything but OPEN there (an unscheduled closure, a halt, a
+    /// calendar that is wrong) skips the run: fail closed. When FYERS cannot be asked, the calendar
+    /// decides and the data calls report their own errors.
+    /// </summary>
+    private async Task<RunReport?> FyersMarketClosedAsync(RunState run, FyersCredentials credentials, CancellationToken cancellationToken)
+    {
+        const int Nse = 10;
+        const int CapitalMarket = 10;
+        IReadOnlyList<MarketStatusEntry> status;
+        try
+        {
+            status = await data.GetMarketStatusAsync(credentials, cancellationToken);
+        }
+        catch (FyersApiException e) when (e.Kind == FyersErrorKind.TokenInvalid)
+        {
+            return await FailOnFyersErrorAsync(run, e, credentials, cancellationToken);
+        }
+        catch (FyersApiException e)
+        {
+            Log.MarketStatusUnavailable(logger, e.Message);
+            return null;
+        }
+
+        var segment = status.FirstOrDefault(s => s is { Exchange: Nse, Segment: CapitalMarket } && s.MarketType == "NORMAL");
+        return segment is null || segment.Status == "OPEN"
+            ? null
+            : Finish(run, RunReport.Skipped, $"The NSE calendar has a session now, but FYERS reports the NSE capital market as {segment.Status}: nothing fetched. The next run asks again.", tokenValid: true);
+    }
+
     /// <summary>The run's watchlist; null (and a failed run that says what to fix) when it cannot be read.</summary>
     private async Task<IReadOnlyList<string>?> WatchlistAsync(RunState run, CancellationToken cancellationToken)
     {
@@ -576,5 +617,8 @@ internal sealed partial class IngestionRunner(
 
         [LoggerMessage(22, LogLevel.Information, "Job {Job} {Status}: {Message}")]
         public static partial void RunFinished(ILogger logger, string job, string status, string message);
+
+        [LoggerMessage(23, LogLevel.Warning, "FYERS market status unavailable ({Error}); the NSE calendar decides.")]
+        public static partial void MarketStatusUnavailable(ILogger logger, string error);
     }
 }

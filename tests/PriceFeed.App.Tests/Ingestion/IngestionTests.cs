@@ -254,32 +254,6 @@ public sealed class IngestionTests
         Assert.Equal(1, doc.RootElement.GetProperty("RateLimited").GetInt32());
     }
 
-    /// <summary>
-    /// Another tool spends most of the app's FYERS minute budget, so FYERS refuses us long before our
-    /// own limiter would: the sandbox allows 15 a minute and the job needs 30. One 429, then the whole
-    /// job holds until the refused minute is over (real time: about a minute), then finishes.
-    /// </summary>
-    [Fact]
-    [Trait("Category", "Slow")]
-    public async Task Intraday_In429Storm_NeverSendsInsideTheRefusedMinute_AndStoresEverySymbol()
-    {
-        var symbols = string.Join(',', Enumerable.Range(1, 30).Select(i => $"NSE:SYN{i:000}-EQ"));
-        await using var app = await TestApp.StartAsync(now: FridayEleven, symbols: symbols, sandbox: o => o.RequestsPerMinute = 15);
-        await app.LogInAsync();
-        app.Sandbox.RateLimiter.Reset();
-
-        var report = await Runner(app).RunIntradayAsync(Ct);
-
-        Assert.Equal(RunReport.Ok, report.Status);
-        // 105 completed bars at 11:00:30; the symbols fetched after the wait see a minute more.
-        Assert.Equal(30, report.Symbols.Count(s => s.Ok && s.BarsWritten is 105 or 106));
-        Assert.Contains(report.Symbols, s => s.BarsWritten == 106);
-        Assert.Equal(1, app.Sandbox.RateLimiter.TooManyRequestsSent);
-        Assert.Equal(0, app.Sandbox.RateLimiter.RequestsBeforeRetryAfter);
-        Assert.Equal(1, report.RateLimited);
-        Assert.Contains("\"RateLimited\":1", app.Emf.ToString(), StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task Intraday_WatchlistFromSsm_ChangesWithoutADeploy_AndABadOneFailsBeforeAnyCall()
     {
@@ -306,5 +280,23 @@ public sealed class IngestionTests
         app.Clock.Advance(TimeSpan.FromMinutes(2));
         var fallback = await Runner(app).RunIntradayAsync(Ct);
         Assert.Equal(["NSE:NIFTY50-INDEX", "NSE:SBIN-EQ"], fallback.Symbols.Select(s => s.Symbol).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Intraday_CalendarOpenButFyersSaysClosed_FailsClosedAndFetchesNothing()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        app.Sandbox.Faults.MarketStatusOverride = "CLOSED"; // an unscheduled closure the calendar cannot know
+
+        var report = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Skipped, report.Status);
+        Assert.Contains("FYERS reports the NSE capital market as CLOSED", report.Message, StringComparison.Ordinal);
+        Assert.Equal(1, app.Sandbox.RequestsTo("data/marketStatus"));
+        Assert.Equal(0, app.Sandbox.RequestsTo("data/history"));
+
+        app.Sandbox.Faults.MarketStatusOverride = null;
+        Assert.Equal(RunReport.Ok, (await Runner(app).RunIntradayAsync(Ct)).Status);
     }
 }
