@@ -63,7 +63,7 @@ public sealed class FyersRateLimiter
         {
             lock (gate)
             {
-                return learnedUntil > time.GetUtcNow() ? learnedPerMinute : null;
+                return Learned(time.GetUtcNow());
             }
         }
     }
@@ -157,7 +157,7 @@ public sealed class FyersRateLimiter
         }
 
         Prune(inLastSecond, now - Second);
-        var minuteGuard = learnedPerMinute is not null && learnedUntil > now ? LearnedMinuteGuard : TimeSpan.Zero;
+        var minuteGuard = Learned(now) is not null ? LearnedMinuteGuard : TimeSpan.Zero;
         Prune(inLastMinute, now - Minute - minuteGuard);
         var wait = TimeSpan.Zero;
         if (inLastSecond.Count >= options.RequestsPerSecond)
@@ -186,7 +186,10 @@ public sealed class FyersRateLimiter
     }
 
     private int EffectivePerMinute(DateTimeOffset now) =>
-        learnedPerMinute is { } learned && learnedUntil > now ? Math.Min(learned, options.RequestsPerMinute) : options.RequestsPerMinute;
+        Learned(now) is { } learned ? Math.Min(learned, options.RequestsPerMinute) : options.RequestsPerMinute;
+
+    /// <summary>The learned minute budget while it lasts; null before any refusal and after it lapsed.</summary>
+    private int? Learned(DateTimeOffset now) => learnedUntil > now ? learnedPerMinute : null;
 
     private static void Prune(Queue<DateTimeOffset> queue, DateTimeOffset horizon)
     {

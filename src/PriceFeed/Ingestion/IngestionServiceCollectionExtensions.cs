@@ -30,7 +30,7 @@ internal static class IngestionServiceCollectionExtensions
         services.AddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>(), configuration.GetValue("Metrics:Detailed", defaultValue: true)));
         var tokens = new TokenStoreOptions();
         configuration.GetSection(TokenStoreOptions.SectionName).Bind(tokens);
-        if (string.Equals(tokens.Store, "ssm", StringComparison.OrdinalIgnoreCase))
+        if (tokens.UsesSsm)
         {
             // On AWS the runs happen in the ingestion function and are shown by the token page's.
             services.AddSingleton<IRunLog>(sp => new SsmRunLog(sp.GetRequiredService<Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement>(), tokens.Project, sp.GetRequiredService<TimeProvider>()));

@@ -13,7 +13,8 @@ internal sealed class SsmRunLog(IAmazonSimpleSystemsManagement ssm, string proje
 {
     private static readonly string[] Jobs = [.. IngestionRunner.Jobs, "backfill"];
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
-    private (IReadOnlyList<RunSummary> Runs, DateTimeOffset Until)? cached;
+    // One reference, swapped whole: concurrent status requests never see half of an update.
+    private volatile Cached? cached;
 
     public static string Name(string project, string job) => $"/{project}/status/run-{job}";
 
@@ -56,7 +57,9 @@ internal sealed class SsmRunLog(IAmazonSimpleSystemsManagement ssm, string proje
             }
         }
 
-        cached = (runs, time.GetUtcNow() + CacheFor);
+        cached = new Cached(runs, time.GetUtcNow() + CacheFor);
         return runs;
     }
+
+    private sealed record Cached(IReadOnlyList<RunSummary> Runs, DateTimeOffset Until);
 }

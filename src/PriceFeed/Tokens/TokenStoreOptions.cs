@@ -21,6 +21,9 @@ public sealed class TokenStoreOptions
     /// <summary>"local" (the encrypted file) or "ssm" (AWS Systems Manager Parameter Store).</summary>
     public string Store { get; set; } = "local";
 
+    /// <summary>The AWS home: tokens, cookie keys, shared runs and the watchlist live in SSM.</summary>
+    public bool UsesSsm => string.Equals(Store, "ssm", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>A customer-managed KMS key for the SecureString parameters; null uses aws/ssm.</summary>
     public string? KmsKeyId { get; set; }
 

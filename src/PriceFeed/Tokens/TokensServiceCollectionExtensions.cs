@@ -16,7 +16,7 @@ internal static class TokensServiceCollectionExtensions
         var options = new TokenStoreOptions();
         configuration.GetSection(TokenStoreOptions.SectionName).Bind(options);
         var dataProtection = services.AddDataProtection().SetApplicationName("PriceFeed");
-        if (string.Equals(options.Store, "ssm", StringComparison.OrdinalIgnoreCase))
+        if (options.UsesSsm)
         {
             services.AddSingleton<Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement>(_ =>
             {
