@@ -33,6 +33,7 @@ public sealed class RateLimitStormTests
         await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330)), symbols: symbols, sandbox: o => o.RequestsPerMinute = 16);
         await app.LogInAsync();
         app.Sandbox.RateLimiter.Reset();
+        await using var heartbeat = TestHeartbeat.Start(() => $"429s sent {app.Sandbox.RateLimiter.TooManyRequestsSent}, sent before Retry-After {app.Sandbox.RateLimiter.RequestsBeforeRetryAfter}");
 
         var report = await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(TestContext.Current.CancellationToken);
 
