@@ -192,12 +192,25 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         });
     }
 
-    /// <summary>On failure, every open page is photographed and the browser console is added to the error.</summary>
+    /// <summary>
+    /// On failure, every open page is photographed and the browser console is added to the error.
+    /// Each top-level navigation is written to the test output (path only: a callback's query holds
+    /// the auth code). Besides telling where a failed test got to, the lines keep the test runner
+    /// hearing from the test process: see App.Tests' TestHeartbeat for the crash detector they feed.
+    /// </summary>
     private static async Task DiagnoseAsync(IBrowserContext context, string name, Func<Task> test)
     {
         var console = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var output = TestContext.Current.TestOutputHelper;
         void Watch(IPage p)
         {
+            p.FrameNavigated += (_, f) =>
+            {
+                if (f.ParentFrame is null && Uri.TryCreate(f.Url, UriKind.Absolute, out var url))
+                {
+                    output?.WriteLine($"navigated: {url.GetLeftPart(UriPartial.Path)}");
+                }
+            };
             p.Console += (_, m) => console.Enqueue($"{m.Type}: {m.Text}");
             p.PageError += (_, e) => console.Enqueue($"pageerror: {e}");
             p.RequestFailed += (_, r) => console.Enqueue($"requestfailed: {r.Method} {r.Url} {r.Failure}");
@@ -264,6 +277,9 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         Assert.True(widths[0] <= widths[1], $"page is {widths[0]} px wide in a {widths[1]} px viewport");
     }
 
-    private static Task Shot(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+    private static async Task Shot(IPage page, string name)
+    {
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+        TestContext.Current.TestOutputHelper?.WriteLine($"screenshot: {name}.png");
+    }
 }
