@@ -17,8 +17,9 @@ locals {
   web_name    = "${var.project_name}-token-generator"
   ingest_name = "${var.project_name}-ingestion"
 
-  # The adapter's x86_64 layer, pinned (AWS reference §1.2).
-  lwa_layer = "${local.arn_pfx}:lambda:${var.aws_region}:753240598075:layer:LambdaAdapterLayerX86:${var.lwa_layer_version}"
+  # The adapter's layer for the zip's architecture, pinned (AWS reference §1.2).
+  lwa_layer_name = { x86_64 = "LambdaAdapterLayerX86", arm64 = "LambdaAdapterLayerArm64" }
+  lwa_layer      = "${local.arn_pfx}:lambda:${var.aws_region}:753240598075:layer:${local.lwa_layer_name[var.lambda_architecture]}:${var.lwa_layer_version}"
 
   # The four parameters of the original pipeline, plus the ones PriceFeed adds (docs/token-generator.md).
   token_parameters = ["access_token", "refresh_token", "client_id", "app_secret"]
@@ -76,7 +77,7 @@ resource "aws_lambda_function" "token_generator" {
   source_code_hash = filebase64sha256(var.lambda_zip)
   runtime          = "dotnet10"
   handler          = "run.sh"
-  architectures    = ["x86_64"]
+  architectures    = [var.lambda_architecture]
   memory_size      = 512
   # API Gateway gives up after 30 s; FYERS calls have their own shorter timeouts.
   timeout = 29
@@ -105,7 +106,7 @@ resource "aws_lambda_function" "ingestion" {
   source_code_hash = filebase64sha256(var.lambda_zip)
   runtime          = "dotnet10"
   handler          = "run.sh"
-  architectures    = ["x86_64"]
+  architectures    = [var.lambda_architecture]
   memory_size      = 512
   timeout          = 300
   layers           = [local.lwa_layer]

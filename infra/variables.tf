@@ -106,6 +106,17 @@ variable "data_lag_alarm_seconds" {
   default     = 1800
 }
 
+variable "lambda_architecture" {
+  description = "What the zip was built for: x86_64 or arm64 (Graviton, about 20% cheaper per GB-second). scripts/deploy.sh passes the one it built (artifacts/lambda/pricefeed-lambda.json)."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be x86_64 or arm64, the same as the zip (PRICEFEED_ARCH=arm64 scripts/package-lambda.sh builds arm64)."
+  }
+}
+
 variable "lwa_layer_version" {
   description = "AWS Lambda Web Adapter layer version, pinned (26 = v1.0.0). Read its CHANGELOG before changing it."
   type        = number

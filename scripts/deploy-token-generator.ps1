@@ -7,6 +7,7 @@
   ./scripts/deploy-token-generator.ps1 -NotificationEmail you@example.com
   ./scripts/deploy-token-generator.ps1 -NotificationEmail you@example.com -ProjectName my-feed -Region ap-south-1
   ./scripts/deploy-token-generator.ps1 -NotificationEmail you@example.com -SkipBuild
+  ./scripts/deploy-token-generator.ps1 -NotificationEmail you@example.com -Architecture arm64
 
 .NOTES
   The Lambda binary is a Native AOT Linux build, which needs a Linux toolchain: on Windows, run
@@ -25,7 +26,13 @@ param(
     [string] $Region = 'ap-south-1',
 
     # Deploy artifacts/lambda/pricefeed-lambda.zip as it is (built earlier, or by CI).
-    [switch] $SkipBuild
+    [switch] $SkipBuild,
+
+    # Build for x64 or arm64 (Graviton, cheaper); default this machine's. Building arm64 on an x64
+    # machine needs the cross toolchain scripts/package-lambda.sh names. Ignored with -SkipBuild:
+    # the zip's own architecture (artifacts/lambda/pricefeed-lambda.json) is deployed.
+    [ValidateSet('x64', 'arm64')]
+    [string] $Architecture
 )
 
 $ErrorActionPreference = 'Stop'
@@ -34,6 +41,7 @@ $repo = Split-Path -Parent $PSScriptRoot
 Set-Location $repo
 
 $zip = 'artifacts/lambda/pricefeed-lambda.zip'
+$manifest = 'artifacts/lambda/pricefeed-lambda.json'
 $tools = @('terraform')
 if (-not $SkipBuild) {
     if (-not $IsLinux) {
@@ -49,12 +57,18 @@ foreach ($tool in $tools) {
 }
 
 if ($SkipBuild) {
-    if (-not (Test-Path $zip)) { throw "-SkipBuild, but $zip does not exist: run scripts/package-lambda.sh first." }
+    if (-not (Test-Path $zip) -or -not (Test-Path $manifest)) { throw "-SkipBuild, but $zip (or $manifest) does not exist: run scripts/package-lambda.sh first." }
 }
 else {
-    Write-Host '== Building the Lambda package (Native AOT, linux-x64)'
+    if ($Architecture) { $env:PRICEFEED_ARCH = $Architecture }
+    Write-Host "== Building the Lambda package (Native AOT, linux-$(if ($Architecture) { $Architecture } else { 'this machine''s architecture' }))"
     bash scripts/package-lambda.sh artifacts/lambda
     if ($LASTEXITCODE -ne 0) { throw "Packaging failed (exit $LASTEXITCODE)." }
+}
+
+$lambdaArchitecture = (Get-Content $manifest -Raw | ConvertFrom-Json).lambda_architecture
+if ($lambdaArchitecture -notin 'x86_64', 'arm64') {
+    throw "$manifest does not say which architecture the zip is for: rebuild it with scripts/package-lambda.sh."
 }
 
 Write-Host '== terraform init / apply in infra/'
@@ -64,7 +78,8 @@ terraform -chdir=infra apply -input=false `
     -var "notification_email=$NotificationEmail" `
     -var "project_name=$ProjectName" `
     -var "aws_region=$Region" `
-    -var 'lambda_zip=../artifacts/lambda/pricefeed-lambda.zip'
+    -var 'lambda_zip=../artifacts/lambda/pricefeed-lambda.zip' `
+    -var "lambda_architecture=$lambdaArchitecture"
 if ($LASTEXITCODE -ne 0) { throw "terraform apply failed (exit $LASTEXITCODE)." }
 
 $url = terraform -chdir=infra output -raw token_generator_url

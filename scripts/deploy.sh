@@ -5,6 +5,9 @@
 #   scripts/deploy.sh [--skip-build] you@example.com [extra terraform args, e.g. -var project_name=my-feed]
 #
 # --skip-build deploys artifacts/lambda/pricefeed-lambda.zip as it is (built earlier, or by CI).
+# PRICEFEED_ARCH=arm64 builds for Graviton (cheaper; from an x64 machine it needs the cross
+# toolchain scripts/package-lambda.sh names). The functions get the architecture the zip was built
+# for, read from artifacts/lambda/pricefeed-lambda.json.
 #
 # Needs: the .NET 10 SDK, zip, terraform >= 1.11, and AWS credentials (aws configure / AWS_PROFILE).
 # Run it again to update; Terraform changes only what changed. docs/deploy-aws.md explains it all.
@@ -35,17 +38,23 @@ for tool in "${tools[@]}"; do
 done
 
 zip_path=artifacts/lambda/pricefeed-lambda.zip
+manifest=artifacts/lambda/pricefeed-lambda.json
 if [[ $build -eq 1 ]]; then
-  echo "== Building the Lambda package (Native AOT, linux-x64)"
+  echo "== Building the Lambda package (Native AOT, linux-${PRICEFEED_ARCH:-$(uname -m)})"
   bash scripts/package-lambda.sh artifacts/lambda
-elif [[ ! -f "$zip_path" ]]; then
-  echo "deploy: --skip-build, but $zip_path does not exist: run scripts/package-lambda.sh first." >&2
+elif [[ ! -f "$zip_path" || ! -f "$manifest" ]]; then
+  echo "deploy: --skip-build, but $zip_path (or $manifest) does not exist: run scripts/package-lambda.sh first." >&2
+  exit 1
+fi
+architecture=$(sed -n 's/.*"lambda_architecture":"\([a-z0-9_]*\)".*/\1/p' "$manifest")
+if [[ "$architecture" != "x86_64" && "$architecture" != "arm64" ]]; then
+  echo "deploy: $manifest does not say which architecture the zip is for: rebuild it with scripts/package-lambda.sh." >&2
   exit 1
 fi
 
 echo "== terraform init / apply in infra/"
 terraform -chdir=infra init -input=false
-terraform -chdir=infra apply -input=false -var "notification_email=${email}" -var "lambda_zip=../artifacts/lambda/pricefeed-lambda.zip" "$@"
+terraform -chdir=infra apply -input=false -var "notification_email=${email}" -var "lambda_zip=../artifacts/lambda/pricefeed-lambda.zip" -var "lambda_architecture=${architecture}" "$@"
 
 url=$(terraform -chdir=infra output -raw token_generator_url)
 redirect=$(terraform -chdir=infra output -raw fyers_redirect_uri)

@@ -48,8 +48,31 @@ if [ ! -x .tools/pwsh ]; then
   dotnet tool install PowerShell --version 7.6.9 --tool-path .tools >/dev/null
 fi
 
-# The Lambda zip (Native AOT, glibc <= 2.34 checked) that the packaged-binary tests start.
+# The Lambda zips (Native AOT, glibc <= 2.34 checked) that the packaged-binary tests start: x64,
+# and arm64 (Graviton) cross-compiled with clang and Debian's arm64 C runtime, then run under qemu
+# with Debian's arm64 glibc and OpenSSL (multiarch). The suite runs on x64 Linux, as CI does.
+if [ "$(uname -m)" != "x86_64" ]; then
+  echo "scripts/test.sh runs on x64 Linux (it cross-builds and emulates the arm64 zip)." >&2
+  exit 1
+fi
+arm64_tools=(/usr/aarch64-linux-gnu/lib/crt1.o /usr/bin/aarch64-linux-gnu-objcopy /usr/bin/qemu-aarch64-static /usr/lib/aarch64-linux-gnu/libssl.so.3)
+missing_arm64=0
+for tool in "${arm64_tools[@]}"; do [ -e "$tool" ] || missing_arm64=1; done
+command -v clang >/dev/null 2>&1 || command -v clang-14 >/dev/null 2>&1 || missing_arm64=1
+if [ "$missing_arm64" -eq 1 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing the arm64 cross toolchain, qemu and arm64 OpenSSL for the Graviton zip..."
+    dpkg --add-architecture arm64
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      clang libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user-static libssl3:arm64 >/dev/null
+  else
+    echo "The arm64 zip needs: sudo dpkg --add-architecture arm64 && sudo apt-get update && sudo apt-get install -y clang libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user-static libssl3:arm64" >&2
+    exit 1
+  fi
+fi
 bash scripts/package-lambda.sh artifacts/lambda
+PRICEFEED_ARCH=arm64 bash scripts/package-lambda.sh artifacts/lambda-arm64
 
 dotnet build PriceFeed.slnx -c Release -nologo -clp:ErrorsOnly
 status=0

@@ -69,6 +69,14 @@ internal sealed partial class IngestionRunner(
         {
             return Finish(Begin(job), RunReport.Failed, $"The {job} run was stopped before the invocation deadline; what it stored is kept and the next run continues from there.", tokenValid: null);
         }
+        catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
+        {
+            // What a run does not expect (the token store or the lake unreachable, a full disk) still
+            // ends it as a failed run with its metrics line and summary, so the alarm fires and the
+            // token page says why, instead of only a bare 500 in the function's log.
+            Log.RunCrashed(logger, e, job);
+            return Finish(Begin(job), RunReport.Failed, $"The {job} run failed: {e.Message}", tokenValid: null);
+        }
     }
 
     /// <summary>During a session: the completed bars since each symbol's last stored bar.</summary>
@@ -614,6 +622,9 @@ internal sealed partial class IngestionRunner(
 
         [LoggerMessage(21, LogLevel.Error, "Job {Job} failed: {Message}")]
         public static partial void RunFailed(ILogger logger, string job, string message);
+
+        [LoggerMessage(24, LogLevel.Error, "Job {Job} failed unexpectedly")]
+        public static partial void RunCrashed(ILogger logger, Exception exception, string job);
 
         [LoggerMessage(22, LogLevel.Information, "Job {Job} {Status}: {Message}")]
         public static partial void RunFinished(ILogger logger, string job, string status, string message);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using PriceFeed.App.Tests.Support;
 
@@ -45,6 +46,7 @@ public sealed partial class DeployScriptTests : IDisposable
         Assert.Contains(PageUrl + "callback", output, StringComparison.Ordinal);
         Assert.Equal("-chdir=infra init -input=false", TerraformCalls[0]);
         Assert.Contains("-var notification_email=you@example.com", TerraformCalls[1], StringComparison.Ordinal);
+        Assert.Contains($"-var lambda_architecture={PackagedArchitecture()}", TerraformCalls[1], StringComparison.Ordinal);
         AssertVariablesExist(TerraformCalls[1]);
     }
 
@@ -68,6 +70,7 @@ public sealed partial class DeployScriptTests : IDisposable
         var apply = Assert.Single(TerraformCalls, c => c.Contains(" apply ", StringComparison.Ordinal));
         Assert.Contains("-var project_name=my-feed", apply, StringComparison.Ordinal);
         Assert.Contains("-var notification_email=you@example.com", apply, StringComparison.Ordinal);
+        Assert.Contains($"-var lambda_architecture={PackagedArchitecture()}", apply, StringComparison.Ordinal);
         AssertVariablesExist(apply);
     }
 
@@ -79,6 +82,15 @@ public sealed partial class DeployScriptTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.Contains("NotificationEmail", output, StringComparison.Ordinal);
         Assert.Empty(TerraformCalls);
+    }
+
+    /// <summary>The functions' architecture for the zip in artifacts/lambda, from package-lambda.sh's manifest.</summary>
+    private static string PackagedArchitecture()
+    {
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepoPaths.Of("artifacts", "lambda", "pricefeed-lambda.json")));
+        var architecture = manifest.RootElement.GetProperty("lambda_architecture").GetString();
+        Assert.Equal(RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "x86_64", architecture);
+        return architecture!;
     }
 
     /// <summary>Every -var the scripts pass must be a variable infra/ declares, or terraform refuses it.</summary>

@@ -192,8 +192,30 @@ public sealed partial class TerraformTests
         Assert.Equal("prod", Resource("aws_apigatewayv2_stage", "prod")["name"]!.ToString());
         Assert.EndsWith("/callback", Blocks("output")["fyers_redirect_uri"]![0]!["value"]!.ToString(), StringComparison.Ordinal);
         Assert.Contains("/healthz", Local("common_env"), StringComparison.Ordinal);
-        Assert.Matches(@":layer:LambdaAdapterLayerX86:\$\{var\.lwa_layer_version\}$", Local("lwa_layer"));
         Assert.Equal(26, Blocks("variable")["lwa_layer_version"]![0]!["default"]!.GetValue<int>());
+    }
+
+    /// <summary>
+    /// An x86 layer on an arm64 function (or the reverse) fails only at the first invocation, with an
+    /// exec format error: both functions take the zip's architecture, and the layer follows it.
+    /// </summary>
+    [Fact]
+    public void Functions_RunOnTheZipsArchitecture_WithTheAdapterLayerBuiltForIt()
+    {
+        foreach (var function in new[] { "token_generator", "ingestion" })
+        {
+            Assert.Equal(["${var.lambda_architecture}"], Strings(Resource("aws_lambda_function", function)["architectures"]));
+            Assert.Equal(["${local.lwa_layer}"], Strings(Resource("aws_lambda_function", function)["layers"]));
+        }
+
+        Assert.Matches(@":layer:\$\{local\.lwa_layer_name\[var\.lambda_architecture\]\}:\$\{var\.lwa_layer_version\}$", Local("lwa_layer"));
+        var names = Blocks("locals")["lwa_layer_name"]!.AsObject();
+        Assert.Equal("LambdaAdapterLayerX86", names["x86_64"]!.ToString());
+        Assert.Equal("LambdaAdapterLayerArm64", names["arm64"]!.ToString());
+        Assert.Equal(2, names.Count);
+        var variable = Blocks("variable")["lambda_architecture"]![0]!;
+        Assert.Equal("x86_64", variable["default"]!.ToString());
+        Assert.Contains("contains([\"x86_64\", \"arm64\"], var.lambda_architecture)", variable["validation"]![0]!["condition"]!.ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>A typo in an environment variable name would silently leave the default in force.</summary>

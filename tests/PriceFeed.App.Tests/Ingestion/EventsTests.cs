@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PriceFeed.App.Tests.Support;
 
@@ -106,5 +107,37 @@ public sealed class EventsTests
         Assert.Equal(("intraday", "ok", 210, 2, 2), (run.GetProperty("job").GetString(), run.GetProperty("status").GetString(), run.GetProperty("barsWritten").GetInt32(), run.GetProperty("seriesOk").GetInt32(), run.GetProperty("seriesTotal").GetInt32()));
         Assert.Equal("String", ssm.Parameters["/stock-pipeline/status/run-intraday"].Type);
         Assert.True(ssm.Parameters["/stock-pipeline/status/run-intraday"].Value.Length < 4096);
+    }
+
+    /// <summary>
+    /// Something no run expects (here the lake folder cannot be created: a file is in its way) still
+    /// ends as a failed run with its metrics line and its reason, so the alarm fires and the token
+    /// page says why, instead of a bare 500 that only the function's log explains.
+    /// </summary>
+    [Fact]
+    public async Task Events_WhenTheLakeCannotBeWritten_AnswersAFailedRunWithItsReasonAndMetrics()
+    {
+        var blocker = Path.GetTempFileName();
+        try
+        {
+            await using var app = await TestApp.StartAsync(now: FridayEleven, extraSettings: ["--Events:Enabled=true", $"--Ingestion:LakeDirectory={Path.Combine(blocker, "lake")}"]);
+            await app.LogInAsync();
+            var http = app.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+            using var response = await http.PostAsJsonAsync(new Uri(app.PageUrl, "events"), new { job = "intraday" }, TestContext.Current.CancellationToken);
+            var report = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+            using var browser = app.NewBrowser();
+            var run = Assert.Single((await browser.StatusAsync()).GetProperty("runs").EnumerateArray());
+
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Equal("failed", report.GetProperty("status").GetString());
+            Assert.StartsWith("The intraday run failed: ", report.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Contains("\"RunFailed\":1", app.Emf.ToString(), StringComparison.Ordinal);
+            Assert.Equal("failed", run.GetProperty("status").GetString());
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
     }
 }
