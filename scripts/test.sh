@@ -23,6 +23,19 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# Child processes (the CLI, the packaged Lambda binary) run on the test's clock through Debian's
+# libfaketime, and the time-shifted pass below runs whole test projects under `faketime`.
+if [ ! -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || ! command -v faketime >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Debian's faketime for the clock-pinned tests..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime libfaketime >/dev/null
+  else
+    echo "The clock-pinned tests need Debian's faketime: sudo apt-get install -y faketime" >&2
+    exit 1
+  fi
+fi
+
 # The S3 sink is tested against npm s3rver (the version pinned in tests/s3/package-lock.json).
 if [ ! -x tests/s3/node_modules/.bin/s3rver ]; then
   command -v npm >/dev/null 2>&1 || { echo "Node.js and npm are needed for the S3 emulator: apt-get install -y nodejs npm" >&2; exit 1; }
@@ -55,7 +68,7 @@ if [ "$(uname -m)" != "x86_64" ]; then
   echo "scripts/test.sh runs on x64 Linux (it cross-builds and emulates the arm64 zip)." >&2
   exit 1
 fi
-arm64_tools=(/usr/aarch64-linux-gnu/lib/crt1.o /usr/bin/aarch64-linux-gnu-objcopy /usr/bin/qemu-aarch64-static /usr/lib/aarch64-linux-gnu/libssl.so.3)
+arm64_tools=(/usr/aarch64-linux-gnu/lib/crt1.o /usr/bin/aarch64-linux-gnu-objcopy /usr/bin/qemu-aarch64-static /usr/lib/aarch64-linux-gnu/libssl.so.3 /usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1)
 missing_arm64=0
 for tool in "${arm64_tools[@]}"; do [ -e "$tool" ] || missing_arm64=1; done
 command -v clang >/dev/null 2>&1 || command -v clang-14 >/dev/null 2>&1 || missing_arm64=1
@@ -65,9 +78,9 @@ if [ "$missing_arm64" -eq 1 ]; then
     dpkg --add-architecture arm64
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      clang libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user-static libssl3:arm64 >/dev/null
+      clang libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user-static libssl3:arm64 libfaketime:arm64 >/dev/null
   else
-    echo "The arm64 zip needs: sudo dpkg --add-architecture arm64 && sudo apt-get update && sudo apt-get install -y clang libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user-static libssl3:arm64" >&2
+    echo "The arm64 zip needs: sudo dpkg --add-architecture arm64 && sudo apt-get update && sudo apt-get install -y clang libc6-dev-arm64-cross libgcc-12-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user-static libssl3:arm64 libfaketime:arm64" >&2
     exit 1
   fi
 fi

@@ -8,7 +8,8 @@ namespace PriceFeed.Cli;
 /// <summary>The services a CLI command needs, without a web server: the same registrations as the app.</summary>
 internal static class CliHost
 {
-    public static IHost Build(Uri? sandboxUrl, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    /// <param name="overrides">Replacements applied last, as the web host takes them (a test's clock).</param>
+    public static IHost Build(Uri? sandboxUrl, IEnumerable<KeyValuePair<string, string?>>? settings = null, Action<IServiceCollection>? overrides = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = HostSetup.Args, ContentRootPath = AppContext.BaseDirectory });
         if (settings is not null)
@@ -32,6 +33,7 @@ internal static class CliHost
 
         // EMF lines are for CloudWatch (serve on Lambda); on a terminal the command prints its own summary.
         builder.Services.AddSingleton(sp => new EmfMetrics(TextWriter.Null, sp.GetRequiredService<TimeProvider>()));
+        overrides?.Invoke(builder.Services);
         return builder.Build();
     }
 }

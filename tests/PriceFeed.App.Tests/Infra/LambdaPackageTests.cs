@@ -5,8 +5,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using PriceFeed.App.Tests.Support;
-using PriceFeed.Calendar;
-using PriceFeed.Fyers.Data;
 
 namespace PriceFeed.App.Tests.Infra;
 
@@ -66,10 +64,20 @@ public sealed class LambdaPackageTests : IAsyncLifetime
         Assert.StartsWith("#!/bin/sh\n", script, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task IngestionFunction_RunsASchedulerPayloadThroughEvents_AndWritesEmfBeforeAnswering()
+    /// <summary>Friday 27 Nov 2026, 09:00 IST: a trading day, before the open.</summary>
+    private static readonly DateTimeOffset TradingDay = new(2026, 11, 27, 9, 0, 0, TimeSpan.FromMinutes(330));
+
+    /// <summary>Saturday 28 Nov 2026, 09:00 IST: no session.</summary>
+    private static readonly DateTimeOffset Saturday = new(2026, 11, 28, 9, 0, 0, TimeSpan.FromMinutes(330));
+
+    // The function runs on a pinned clock (libfaketime): the answer depends on the IST date, and a test
+    // that read today's date would check one branch on weekdays and the other at weekends.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task IngestionFunction_RunsASchedulerPayloadThroughEvents_AndWritesEmfBeforeAnswering(bool tradingDay)
     {
-        await using var function = await LambdaProcess.StartAsync(root, "stock-pipeline-ingestion", Environment(new()
+        await using var function = await LambdaProcess.StartAsync(root, "stock-pipeline-ingestion", tradingDay ? TradingDay : Saturday, Environment(new()
         {
             ["Events__Enabled"] = "true",
             ["AWS_LWA_ERROR_STATUS_CODES"] = "500-599",
@@ -85,15 +93,14 @@ public sealed class LambdaPackageTests : IAsyncLifetime
         var report = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
         // No token is stored (Terraform's placeholders): a failure on a trading day, nothing to do otherwise.
-        var today = MarketTime.IstDate(TimeProvider.System.GetUtcNow());
-        var tradingDay = MarketCalendar.Load(new()).SessionOn(today) is not null;
         Assert.Equal(tradingDay ? HttpStatusCode.InternalServerError : HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(tradingDay ? "failed" : "skipped", report.GetProperty("status").GetString());
         Assert.NotNull(emf);
         using var metrics = JsonDocument.Parse(emf);
         Assert.Equal("token-check", metrics.RootElement.GetProperty("Job").GetString());
         Assert.Equal(tradingDay, metrics.RootElement.TryGetProperty("TokenValid", out _));
-        Assert.Contains("AmazonSSM.GetParameters", ssm.Calls);
+        Assert.Equal(tradingDay, ssm.Calls.Contains("AmazonSSM.GetParameters")); // the token is read only when it is needed
+        Assert.Contains("AmazonSSM.PutParameter", ssm.Calls); // the run summary the token page shows
 
         using var unknown = new StringContent("{\"job\":\"nightly\"}", Encoding.UTF8, "application/json");
         using var refused = await function.Http.PostAsync(new Uri(function.Origin, "events"), unknown, Ct);
@@ -104,7 +111,7 @@ public sealed class LambdaPackageTests : IAsyncLifetime
     [Fact]
     public async Task TokenGenerator_ServesThePageAndApiUnderProd_AndHasNoEventsEndpoint()
     {
-        await using var function = await LambdaProcess.StartAsync(root, "stock-pipeline-token-generator", Environment(new() { ["PathBase"] = "/prod" }));
+        await using var function = await LambdaProcess.StartAsync(root, "stock-pipeline-token-generator", TradingDay, Environment(new() { ["PathBase"] = "/prod" }));
 
         var context = "{\"accountId\":\"123456789012\",\"apiId\":\"abc123\",\"domainName\":\"abc123.execute-api.ap-south-1.amazonaws.com\",\"stage\":\"prod\",\"http\":{\"method\":\"GET\",\"path\":\"/prod/\"}}";
         using var page = await function.SendAsync(HttpMethod.Get, "prod/", context);
@@ -154,7 +161,7 @@ public sealed class LambdaPackageTests : IAsyncLifetime
             Assert.Equal(0xB7, BitConverter.ToUInt16(header, 18)); // e_machine EM_AARCH64
             Assert.Equal(await File.ReadAllTextAsync(Path.Combine(root, "run.sh"), Ct), await File.ReadAllTextAsync(Path.Combine(arm64, "run.sh"), Ct));
 
-            await using var function = await LambdaProcess.StartAsync(arm64, "stock-pipeline-ingestion", Environment(new() { ["Events__Enabled"] = "true" }), emulator: [Qemu]);
+            await using var function = await LambdaProcess.StartAsync(arm64, "stock-pipeline-ingestion", TradingDay, Environment(new() { ["Events__Enabled"] = "true" }), emulator: [Qemu]);
             using var health = await function.Http.GetAsync(new Uri(function.Origin, "healthz"), Ct);
             using var unknown = new StringContent("{\"job\":\"nightly\"}", Encoding.UTF8, "application/json");
             using var refused = await function.Http.PostAsync(new Uri(function.Origin, "events"), unknown, Ct);
@@ -164,8 +171,9 @@ public sealed class LambdaPackageTests : IAsyncLifetime
 
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-            var tradingDay = MarketCalendar.Load(new()).SessionOn(MarketTime.IstDate(TimeProvider.System.GetUtcNow())) is not null;
-            Assert.Equal(tradingDay ? "failed" : "skipped", report.GetProperty("status").GetString());
+            // A trading day on the emulated binary's pinned clock: the check reads SSM (SigV4 over arm64 libssl) and fails on the placeholders.
+            Assert.Equal("failed", report.GetProperty("status").GetString());
+            Assert.Contains("AmazonSSM.GetParameters", ssm.Calls);
             Assert.NotNull(await function.WaitForLineAsync("{\"_aws\""));
         }
         finally
@@ -223,7 +231,7 @@ public sealed class LambdaPackageTests : IAsyncLifetime
         /// exec would need binfmt_misc, which containers rarely have, so the binary is started
         /// directly with run.sh's arguments (the test compares run.sh with the x64 zip's).
         /// </param>
-        public static async Task<LambdaProcess> StartAsync(string taskRoot, string functionName, Dictionary<string, string> environment, string[]? emulator = null)
+        public static async Task<LambdaProcess> StartAsync(string taskRoot, string functionName, DateTimeOffset now, Dictionary<string, string> environment, string[]? emulator = null)
         {
             var origin = FreePort.Next();
             var start = new ProcessStartInfo(emulator is null ? Path.Combine(taskRoot, "run.sh") : emulator[0])
@@ -252,6 +260,8 @@ public sealed class LambdaPackageTests : IAsyncLifetime
             {
                 start.Environment[key] = value;
             }
+
+            ProcessClock.StartAt(start, now);
 
             var process = Process.Start(start)!;
             var function = new LambdaProcess(process, origin);

@@ -48,6 +48,7 @@ public sealed class HostTimeZoneTests
         }
 
         start.Environment["TZ"] = timeZone;
+        ProcessClock.StartAt(start, app.Clock.GetUtcNow());
         start.Environment["Tokens__DataDirectory"] = app.DataDirectory;
         start.Environment["Ingestion__LakeDirectory"] = lake;
         using var process = Process.Start(start)!;
