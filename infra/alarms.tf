@@ -126,3 +126,21 @@ resource "aws_budgets_budget" "monthly" {
     }
   }
 }
+
+# The NSE holiday list runs out at the end of the year: from 1 December each token-check run reports
+# HolidayListMissing=1 until next year's holidays are in /{project}/config/holidays. One email a
+# weekday until then; the description holds the fix.
+resource "aws_cloudwatch_metric_alarm" "holiday_list_missing" {
+  alarm_name          = "${var.project_name}-holiday-list-missing"
+  alarm_description   = "PriceFeed has no NSE holidays for next year (or this year). Add them once NSE publishes the list: aws ssm put-parameter --name ${aws_ssm_parameter.holidays.name} --value \"YYYY-01-26=Republic Day,...\" --overwrite. The page ${local.page_url} shows the same warning."
+  namespace           = "PriceFeed"
+  metric_name         = "HolidayListMissing"
+  dimensions          = { Job = "token-check" }
+  statistic           = "Maximum"
+  period              = 3600
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+}

@@ -54,6 +54,13 @@ data "aws_iam_policy_document" "token_generator" {
     resources = [local.ssm_runs]
   }
 
+  # The page warns when the NSE holiday list runs out; the added holidays live in this parameter.
+  statement {
+    sid       = "HolidaysRead"
+    actions   = ["ssm:GetParameter"]
+    resources = [local.ssm_holidays]
+  }
+
   # The Data Protection key ring (login-state and antiforgery cookies) shared by all instances.
   statement {
     sid       = "DataProtectionKeysList"
@@ -101,6 +108,12 @@ data "aws_iam_policy_document" "ingestion" {
     sid       = "WatchlistRead"
     actions   = ["ssm:GetParameter"]
     resources = [local.ssm_watchlist]
+  }
+
+  statement {
+    sid       = "HolidaysRead"
+    actions   = ["ssm:GetParameter"]
+    resources = [local.ssm_holidays]
   }
 
   statement {

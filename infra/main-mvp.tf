@@ -28,6 +28,7 @@ locals {
   ssm_dp_path      = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/app/data-protection"
   ssm_runs         = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/status/run-*"
   ssm_watchlist    = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/config/watchlist"
+  ssm_holidays     = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/config/holidays"
 
   lake_prefix = "lake/"
 
@@ -43,6 +44,8 @@ locals {
       Ingestion__LocalScheduler    = "false"
       Ingestion__Resolutions       = join(",", var.resolutions)
       Metrics__Detailed            = tostring(var.detailed_metrics)
+      # NSE holidays beyond the embedded list, read at every run and page load: no deploy needed.
+      Calendar__HolidaysParameter = aws_ssm_parameter.holidays.name
     },
     var.kms_key_arn == null ? {} : { Tokens__KmsKeyId = var.kms_key_arn },
   )
@@ -146,6 +149,21 @@ resource "aws_ssm_parameter" "fyers" {
   type        = "SecureString"
   key_id      = var.kms_key_arn
   value       = "placeholder"
+
+  lifecycle {
+    ignore_changes = [value]
+  }
+}
+
+# NSE holidays for years the app's embedded list does not have yet ("2028-01-26=Republic Day,...").
+# From 1 December the page, /api/status and the holiday_list_missing alarm say when next year's are
+# missing; NSE publishes them in December. Terraform writes "none" once; after that:
+#   aws ssm put-parameter --name /{project}/config/holidays --value "2028-01-26=Republic Day,2028-03-01" --overwrite
+resource "aws_ssm_parameter" "holidays" {
+  name        = "/${var.project_name}/config/holidays"
+  description = "PriceFeed: NSE holidays added to the embedded calendar, comma-separated yyyy-MM-dd[=name], or \"none\"."
+  type        = "String"
+  value       = "none"
 
   lifecycle {
     ignore_changes = [value]

@@ -8,6 +8,16 @@ public sealed class CalendarOptions
     /// <summary>A JSON file of the same shape as the embedded nse-calendar.json, replacing it.</summary>
     public string? File { get; set; }
 
-    /// <summary>Extra closures (ad-hoc holidays such as election days), added to whichever calendar is used.</summary>
-    public List<DateOnly> ExtraHolidays { get; set; } = [];
+    /// <summary>
+    /// Added closures, "2028-01-26=Republic Day,2028-03-01" (the name is optional): a year the embedded
+    /// list does not have yet, or an ad-hoc closure such as an election day. A year named here counts
+    /// as covered.
+    /// </summary>
+    public string? Holidays { get; set; }
+
+    /// <summary>
+    /// An SSM parameter in the same format as <see cref="Holidays"/> (AWS), read at each run, so a
+    /// new year's holidays need no deploy. Its value "none" adds nothing.
+    /// </summary>
+    public string? HolidaysParameter { get; set; }
 }

@@ -11,22 +11,20 @@ namespace PriceFeed.Calendar;
 /// </summary>
 public sealed class MarketCalendar
 {
-    private readonly Dictionary<DateOnly, string> holidays;
     private readonly Dictionary<DateOnly, SpecialSessionEntry> specials;
-    private readonly HashSet<int> coveredYears;
     private readonly CalendarFile file;
+    private readonly IReadOnlyList<HolidayEntry> configured;
 
-    private MarketCalendar(CalendarFile file, IEnumerable<DateOnly> extraHolidays)
+    // Replaced whole (never changed in place) when holidays arrive from the holidays parameter, so a
+    // reader on another thread sees either the old list or the new one.
+    private volatile HolidayTable table;
+
+    private MarketCalendar(CalendarFile file, IReadOnlyList<HolidayEntry> configured)
     {
         this.file = file;
-        holidays = file.Holidays.Values.SelectMany(h => h).ToDictionary(h => h.Date, h => h.Name);
-        foreach (var extra in extraHolidays)
-        {
-            holidays.TryAdd(extra, "Extra closure (configuration)");
-        }
-
+        this.configured = configured;
         specials = (file.SpecialSessions ?? []).ToDictionary(s => s.Date);
-        coveredYears = [.. file.Holidays.Keys.Select(int.Parse)];
+        table = HolidayTable.Build(file, configured, []);
     }
 
     public string Version => file.Version;
@@ -52,16 +50,35 @@ public sealed class MarketCalendar
             parsed = JsonSerializer.Deserialize(stream, CalendarJsonContext.Default.CalendarFile);
         }
 
-        return new MarketCalendar(parsed ?? throw new InvalidOperationException("The market calendar is empty."), options.ExtraHolidays);
+        var configured = HolidayText.Parse(options.Holidays, "Calendar:Holidays");
+        return new MarketCalendar(parsed ?? throw new InvalidOperationException("The market calendar is empty."), configured);
     }
 
-    /// <summary>True when the calendar file lists this year's holidays; other years only know weekends.</summary>
-    public bool Covers(DateOnly date) => coveredYears.Contains(date.Year);
+    /// <summary>
+    /// True when this year's holidays are known: the calendar file lists the year, or added holidays
+    /// (Calendar:Holidays, the holidays parameter) name a date in it. Other years only know weekends.
+    /// </summary>
+    public bool Covers(DateOnly date) => table.CoveredYears.Contains(date.Year);
+
+    /// <summary>The last year whose holidays are known, counting on from the first covered year without a gap.</summary>
+    public int LastCoveredYear(int from)
+    {
+        var year = from;
+        while (table.CoveredYears.Contains(year + 1))
+        {
+            year++;
+        }
+
+        return year;
+    }
+
+    /// <summary>Holidays read at run time (the holidays parameter on AWS), on top of the file and the configuration.</summary>
+    internal void UseAddedHolidays(IReadOnlyList<HolidayEntry> added) => table = HolidayTable.Build(file, configured, added);
 
     /// <summary>Weekdays closed all day (holidays without a special session), for the sandbox's synthetic market.</summary>
-    public IEnumerable<DateOnly> FullClosures => holidays.Keys.Where(d => !specials.ContainsKey(d)).Order();
+    public IEnumerable<DateOnly> FullClosures => table.Holidays.Keys.Where(d => !specials.ContainsKey(d)).Order();
 
-    public string? HolidayName(DateOnly date) => holidays.TryGetValue(date, out var name) ? name : null;
+    public string? HolidayName(DateOnly date) => table.Holidays.TryGetValue(date, out var name) ? name : null;
 
     /// <summary>The session on an IST date, or null when the market is closed all day.</summary>
     public TradingSession? SessionOn(DateOnly date)
@@ -71,7 +88,7 @@ public sealed class MarketCalendar
             return new TradingSession(date, MarketTime.At(date, special.Open), MarketTime.At(date, special.Close), true, special.Name);
         }
 
-        if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || holidays.ContainsKey(date))
+        if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || table.Holidays.ContainsKey(date))
         {
             return null;
         }
@@ -143,5 +160,20 @@ public sealed class MarketCalendar
         }
 
         return (int)Math.Ceiling((close - session.Open) / bar);
+    }
+
+    private sealed record HolidayTable(Dictionary<DateOnly, string> Holidays, HashSet<int> CoveredYears)
+    {
+        public static HolidayTable Build(CalendarFile file, IReadOnlyList<HolidayEntry> configured, IReadOnlyList<HolidayEntry> added)
+        {
+            var holidays = file.Holidays.Values.SelectMany(h => h).ToDictionary(h => h.Date, h => h.Name);
+            foreach (var extra in configured.Concat(added))
+            {
+                holidays.TryAdd(extra.Date, extra.Name);
+            }
+
+            HashSet<int> years = [.. file.Holidays.Keys.Select(int.Parse), .. configured.Concat(added).Select(h => h.Date.Year)];
+            return new HolidayTable(holidays, years);
+        }
     }
 }

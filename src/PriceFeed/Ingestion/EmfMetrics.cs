@@ -12,21 +12,21 @@ namespace PriceFeed.Ingestion;
 /// Every number is always in the line (CloudWatch Logs Insights can query all of them), but each
 /// declared metric × job is a CloudWatch custom metric billed monthly beyond the free ten. With
 /// <paramref name="detailed"/> false (Metrics:Detailed=false, what Terraform sets by default) only the
-/// ones the alarms and the lag graph need are declared: RunFailed, TokenValid, BarsWritten and
-/// DataLagSeconds, about ten metrics for the three scheduled jobs.
+/// ones the alarms and the lag graph need are declared: RunFailed, TokenValid, BarsWritten,
+/// DataLagSeconds and HolidayListMissing, about a dozen metrics for the three scheduled jobs.
 /// </remarks>
 public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detailed = true)
 {
     public const string Namespace = "PriceFeed";
 
     /// <summary>The metrics declared when not detailed.</summary>
-    public static readonly string[] Core = ["RunFailed", "TokenValid", "BarsWritten", "DataLagSeconds"];
+    public static readonly string[] Core = ["RunFailed", "TokenValid", "BarsWritten", "DataLagSeconds", "HolidayListMissing"];
 
     private static readonly (string Name, string Unit)[] Definitions =
     [
         ("RunFailed", "Count"), ("TokenValid", "Count"), ("SymbolsOk", "Count"), ("SymbolsFailed", "Count"),
         ("BarsWritten", "Count"), ("BarsExpected", "Count"), ("BarsRejected", "Count"), ("Requests", "Count"),
-        ("RateLimited", "Count"), ("DurationMs", "Milliseconds"), ("DataLagSeconds", "Seconds"),
+        ("RateLimited", "Count"), ("DurationMs", "Milliseconds"), ("DataLagSeconds", "Seconds"), ("HolidayListMissing", "Count"),
     ];
 
     public string Write(RunReport report)
@@ -74,6 +74,7 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
             w.WriteNumber("BarsRejected", report.BarsRejected);
             w.WriteNumber("Requests", report.Requests);
             w.WriteNumber("RateLimited", report.RateLimited);
+            w.WriteNumber("HolidayListMissing", report.HolidayListMissing ? 1 : 0);
             w.WriteNumber("DurationMs", (long)(report.FinishedAt - report.StartedAt).TotalMilliseconds);
             if (report.DataLagSeconds is { } lag)
             {

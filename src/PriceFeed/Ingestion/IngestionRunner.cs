@@ -29,6 +29,7 @@ internal sealed partial class IngestionRunner(
     EmfMetrics metrics,
     RunHistory history,
     WatchlistSource watchlist,
+    HolidaySource holidays,
     ILogger<IngestionRunner> logger)
 {
     public static readonly string[] Jobs = ["intraday", "eod", "quotes", "token-check"];
@@ -43,7 +44,13 @@ internal sealed partial class IngestionRunner(
     /// </summary>
     private const int BackfillBufferRows = 250_000;
 
-    public Task<RunReport> RunAsync(string job, CancellationToken cancellationToken) => job switch
+    public async Task<RunReport> RunAsync(string job, CancellationToken cancellationToken)
+    {
+        await holidays.RefreshAsync(cancellationToken);
+        return await RunJobAsync(job, cancellationToken);
+    }
+
+    private Task<RunReport> RunJobAsync(string job, CancellationToken cancellationToken) => job switch
     {
         "intraday" => RunIntradayAsync(cancellationToken),
         "eod" or "end-of-day" => RunEndOfDayAsync(null, cancellationToken),
@@ -173,6 +180,7 @@ internal sealed partial class IngestionRunner(
     public async Task<RunReport> RunBackfillAsync(BackfillRequest request, IProgress<BackfillProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        await holidays.RefreshAsync(cancellationToken);
         var run = Begin("backfill");
         if (await UsableCredentialsAsync(run, cancellationToken) is not { } credentials)
         {
@@ -578,7 +586,8 @@ internal sealed partial class IngestionRunner(
             run.Symbols.Sum(s => s.BarsExpected),
             run.Symbols.Sum(s => s.BarsRejected),
             lag,
-            new Dictionary<string, int>(run.Reasons));
+            new Dictionary<string, int>(run.Reasons),
+            holidays.Coverage(finished).Warning);
         run.Report = report;
         metrics.Write(report);
         history.Record(report);

@@ -13,6 +13,7 @@ internal static class IngestionServiceCollectionExtensions
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.SectionName));
         services.AddOptions<CalendarOptions>().Bind(configuration.GetSection(CalendarOptions.SectionName));
         services.AddSingleton(sp => MarketCalendar.Load(sp.GetRequiredService<IOptions<CalendarOptions>>().Value));
+        services.AddSingleton<HolidaySource>();
         services.AddOptions<LakeOptions>().Bind(configuration.GetSection(LakeOptions.SectionName));
         services.AddSingleton<IDataSink>(sp =>
         {

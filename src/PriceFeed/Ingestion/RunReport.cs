@@ -15,7 +15,8 @@ public sealed record RunReport(
     int BarsExpected,
     int BarsRejected,
     double? DataLagSeconds,
-    IReadOnlyDictionary<string, int> RejectReasons)
+    IReadOnlyDictionary<string, int> RejectReasons,
+    string? CalendarWarning = null)
 {
     public const string Ok = "ok";
     public const string Failed = "failed";
@@ -25,6 +26,9 @@ public sealed record RunReport(
     public const string Partial = "partial";
 
     public bool IsFailure => Status == Failed;
+
+    /// <summary>The NSE holiday list does not reach far enough (see HolidaySource); the HolidayListMissing metric.</summary>
+    public bool HolidayListMissing => CalendarWarning is not null;
 
     public IEnumerable<SymbolReport> FailedSymbols => Symbols.Where(s => !s.Ok);
 }

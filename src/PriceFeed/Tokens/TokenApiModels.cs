@@ -10,7 +10,8 @@ public sealed record StatusResponse(
     BindingView? Binding,
     TokenStatus Token,
     LoginResultView? LastLogin,
-    IReadOnlyList<Ingestion.RunSummary> Runs);
+    IReadOnlyList<Ingestion.RunSummary> Runs,
+    Calendar.CalendarCoverage Calendar);
 
 public sealed record CredentialsView(string? ClientId, bool SecretStored, string? RedirectUri, string LoginMode);
 

@@ -42,8 +42,9 @@ internal static class TokenEndpoints
         return TypedResults.Ok(new CsrfResponse(tokens.RequestToken!, tokens.HeaderName!));
     }
 
-    public static async Task<Ok<StatusResponse>> StatusAsync(HttpContext context, TokenVault vault, LoginResultCookie results, IOptions<TokenStoreOptions> store, IOptions<FyersOptions> fyers, TimeProvider time, Ingestion.RunHistory runs, Calendar.MarketCalendar calendar)
+    public static async Task<Ok<StatusResponse>> StatusAsync(HttpContext context, TokenVault vault, LoginResultCookie results, IOptions<TokenStoreOptions> store, IOptions<FyersOptions> fyers, TimeProvider time, Ingestion.RunHistory runs, Calendar.MarketCalendar calendar, Calendar.HolidaySource holidays)
     {
+        await holidays.RefreshAsync(context.RequestAborted);
         var snapshot = await vault.ReadAsync(context.RequestAborted);
         var callback = CallbackUrl(context);
         var redirect = snapshot.RedirectUri ?? callback;
@@ -55,7 +56,8 @@ internal static class TokenEndpoints
             snapshot.Binding is { } b ? new BindingView(b.ClientId, TokenStatus.MaskFyId(b.FyId)!) : null,
             TokenStatus.From(snapshot, time.GetUtcNow(), calendar),
             results.Read(context),
-            await runs.LatestAsync(context.RequestAborted)));
+            await runs.LatestAsync(context.RequestAborted),
+            holidays.Coverage()));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> SaveCredentialsAsync(CredentialsRequest request, HttpContext context, TokenVault vault)

@@ -187,6 +187,8 @@ public sealed partial class TerraformTests
         Assert.Contains("Events__Enabled", Env("ingestion"), StringComparison.Ordinal);
         Assert.Contains("Ingestion__WatchlistParameter = aws_ssm_parameter.watchlist.name", Env("ingestion"), StringComparison.Ordinal);
         Assert.Contains("${value}", Strings(Resource("aws_ssm_parameter", "watchlist")["lifecycle"]![0]!["ignore_changes"]));
+        Assert.Contains("${value}", Strings(Resource("aws_ssm_parameter", "holidays")["lifecycle"]![0]!["ignore_changes"]));
+        Assert.Equal("HolidayListMissing", Resource("aws_cloudwatch_metric_alarm", "holiday_list_missing")["metric_name"]!.ToString());
         Assert.DoesNotContain("Events__Enabled", Env("token_generator"), StringComparison.Ordinal);
         Assert.Contains("PathBase = \"/prod\"", Env("token_generator"), StringComparison.Ordinal);
         Assert.Equal("prod", Resource("aws_apigatewayv2_stage", "prod")["name"]!.ToString());
@@ -227,6 +229,7 @@ public sealed partial class TerraformTests
             [TokenStoreOptions.SectionName] = typeof(TokenStoreOptions),
             [LakeOptions.SectionName] = typeof(LakeOptions),
             [IngestionOptions.SectionName] = typeof(IngestionOptions),
+            [PriceFeed.Calendar.CalendarOptions.SectionName] = typeof(PriceFeed.Calendar.CalendarOptions),
         };
         var text = Local("common_env") + Resource("aws_lambda_function", "ingestion")["environment"]![0]!["variables"] + Resource("aws_lambda_function", "token_generator")["environment"]![0]!["variables"];
         var settings = EnvKeyPattern().Matches(text).Select(m => m.Groups[1].Value).Distinct().ToList();
@@ -248,7 +251,7 @@ public sealed partial class TerraformTests
     public void Alarms_MailTheTopic_AreQuietWithoutData_AndTheTokenAlarmSaysWhereToLogIn()
     {
         var alarms = Resources("aws_cloudwatch_metric_alarm").ToList();
-        Assert.Equal(["api_5xx", "data_lag", "ingestion_failed", "token_invalid"], alarms.Select(a => a.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["api_5xx", "data_lag", "holiday_list_missing", "ingestion_failed", "token_invalid"], alarms.Select(a => a.Name).Order(StringComparer.Ordinal));
         Assert.All(alarms, a =>
         {
             Assert.Equal("notBreaching", a.Body["treat_missing_data"]!.ToString());

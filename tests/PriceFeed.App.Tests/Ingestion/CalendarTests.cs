@@ -75,16 +75,17 @@ public sealed class CalendarTests
     }
 
     [Fact]
-    public void Load_ExtraHolidayAndReplacementFile_AreHonoured()
+    public void Load_AddedHolidayAndReplacementFile_AreHonoured()
     {
         var file = Path.GetTempFileName();
         File.WriteAllText(file, """{"version":"test","normalSession":{"open":"10:00:00","close":"11:00:00"},"holidays":{"2026":[]},"specialSessions":[]}""");
         try
         {
-            var custom = MarketCalendar.Load(new CalendarOptions { File = file, ExtraHolidays = [new DateOnly(2026, 11, 26)] });
+            var custom = MarketCalendar.Load(new CalendarOptions { File = file, Holidays = "2026-11-26=Election day" });
 
             Assert.Equal("test", custom.Version);
             Assert.False(custom.IsTradingDay(new DateOnly(2026, 11, 26)));
+            Assert.Equal("Election day", custom.HolidayName(new DateOnly(2026, 11, 26)));
             Assert.Equal(new DateTimeOffset(2026, 11, 27, 10, 0, 0, Ist), custom.SessionOn(new DateOnly(2026, 11, 27))!.Open);
         }
         finally

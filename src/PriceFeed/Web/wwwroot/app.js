@@ -72,7 +72,11 @@ function render(status) {
   }
 
   const runs = status.runs || [];
-  show($("feed-card"), runs.length > 0);
+  // The NSE holiday list runs out at a year's end: said from 1 December, with the line that fixes it.
+  const calendarWarning = status.calendar && status.calendar.warning;
+  show($("calendar-warning"), !!calendarWarning);
+  $("calendar-warning").textContent = calendarWarning || "";
+  show($("feed-card"), runs.length > 0 || !!calendarWarning);
   const list = $("runs");
   list.replaceChildren(...runs.map((run) => {
     const item = document.createElement("li");
