@@ -17,7 +17,7 @@ locals {
   web_name    = "${var.project_name}-token-generator"
   ingest_name = "${var.project_name}-ingestion"
 
-  # The adapter's layer for the zip's architecture, pinned (AWS reference §1.2).
+  # The adapter's layer for the zip's architecture, pinned (docs/deploy-aws.md A1).
   lwa_layer_name = { x86_64 = "LambdaAdapterLayerX86", arm64 = "LambdaAdapterLayerArm64" }
   lwa_layer      = "${local.arn_pfx}:lambda:${var.aws_region}:753240598075:layer:${local.lwa_layer_name[var.lambda_architecture]}:${var.lwa_layer_version}"
 
@@ -88,7 +88,7 @@ resource "aws_lambda_function" "token_generator" {
 
   environment {
     variables = merge(local.common_env, {
-      # HTTP API named stages keep /prod in rawPath; the app strips it into PathBase (reference §1.6).
+      # HTTP API named stages keep /prod in rawPath; the app strips it into PathBase (docs/deploy-aws.md A2).
       PathBase = "/prod"
     })
   }

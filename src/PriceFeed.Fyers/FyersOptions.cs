@@ -7,17 +7,17 @@ public sealed class FyersOptions
 {
     public const string SectionName = "Fyers";
 
-    /// <summary>v3 REST host for auth and user calls (reference §1).</summary>
+    /// <summary>v3 REST host for auth and user calls (fyers-protocol.md §1).</summary>
     [Required]
     public Uri AuthBaseUri { get; set; } = new("https://api-t1.fyers.in/api/v3/");
 
-    /// <summary>v3 market-data REST host (reference §1).</summary>
+    /// <summary>v3 market-data REST host (fyers-protocol.md §1).</summary>
     [Required]
     public Uri DataBaseUri { get; set; } = new("https://api-t1.fyers.in/data/");
 
     /// <summary>
     /// Cloudflare in front of FYERS blocks non-browser user agents on some auth endpoints
-    /// (peers §5.1 item 10), so we identify as a browser-compatible agent plus our own name.
+    /// (fyers-protocol.md §13.3), so we identify as a browser-compatible agent plus our own name.
     /// </summary>
     [Required]
     public string UserAgent { get; set; } = "Mozilla/5.0 (X11; Linux x86_64) PriceFeed/1.0";

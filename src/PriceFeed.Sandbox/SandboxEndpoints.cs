@@ -9,7 +9,7 @@ using PriceFeed.Sandbox.Market;
 
 namespace PriceFeed.Sandbox;
 
-/// <summary>FYERS v3's REST surface (reference §8), mounted under a prefix such as "/sandbox/fyers".</summary>
+/// <summary>FYERS v3's REST surface (fyers-protocol.md §12), mounted under a prefix such as "/sandbox/fyers".</summary>
 public static class SandboxEndpoints
 {
     /// <summary>Header on every sandbox answer; the client marks such data synthetic.</summary>
@@ -27,25 +27,28 @@ public static class SandboxEndpoints
         group.MapGet("api/v3/generate-authcode", LoginPage.ShowAsync);
         group.MapPost("api/v3/sandbox-login", LoginPage.SubmitAsync);
 
-        Map(group, "POST", "api/v3/validate-authcode", AuthHandlers.ValidateAuthCodeAsync);
-        Map(group, "POST", "api/v3/validate-refresh-token", AuthHandlers.ValidateRefreshTokenAsync);
-        Map(group, "GET", "api/v3/profile", AuthHandlers.ProfileAsync);
-        Map(group, "POST", "api/v3/logout", AuthHandlers.LogoutAsync);
-        Map(group, "GET", "data/quotes", DataHandlers.QuotesAsync); // routing also matches "data/quotes/", the Postman form
-        Map(group, "GET", "data/history", DataHandlers.HistoryAsync);
-        Map(group, "GET", "data/depth", DataHandlers.DepthAsync);
-        Map(group, "GET", "data/marketStatus", DataHandlers.MarketStatusAsync);
-        Map(group, "POST", "data/symbol-token", DataHandlers.SymbolTokenAsync);
+        // Each call's token is checked once, in the pipeline; "refusal" is the body FYERS answers a
+        // dead token with on that endpoint (fyers-protocol.md §3: -16 on api/v3 and history, -15 on
+        // the other data calls). Endpoints without one run with or without a token.
+        Map(group, "POST", "api/v3/validate-authcode", AuthHandlers.ValidateAuthCodeAsync, refusal: null);
+        Map(group, "POST", "api/v3/validate-refresh-token", AuthHandlers.ValidateRefreshTokenAsync, refusal: null);
+        Map(group, "GET", "api/v3/profile", AuthHandlers.ProfileAsync, FyersBodies.InvalidTokenUser);
+        Map(group, "POST", "api/v3/logout", AuthHandlers.LogoutAsync, FyersBodies.InvalidTokenLogout);
+        Map(group, "GET", "data/quotes", QuoteHandlers.QuotesAsync, FyersBodies.InvalidTokenData); // routing also matches "data/quotes/", the Postman form
+        Map(group, "GET", "data/depth", QuoteHandlers.DepthAsync, FyersBodies.InvalidTokenData);
+        Map(group, "GET", "data/history", HistoryHandler.HistoryAsync, FyersBodies.InvalidTokenUser);
+        Map(group, "GET", "data/marketStatus", MarketStatusHandlers.MarketStatusAsync, FyersBodies.InvalidTokenData);
+        Map(group, "POST", "data/symbol-token", MarketStatusHandlers.SymbolTokenAsync, refusal: null); // it also takes the bare token
         return group;
     }
 
-    private static void Map(RouteGroupBuilder group, string method, string path, Func<HttpContext, SandboxState, Task> handler)
+    private static void Map(RouteGroupBuilder group, string method, string path, Func<SandboxCall, Task> handler, string? refusal)
     {
-        group.MapMethods(path, [method], (RequestDelegate)(context => HandleAsync(context, path.TrimEnd('/'), handler)));
+        group.MapMethods(path, [method], (RequestDelegate)(context => HandleAsync(context, path.TrimEnd('/'), handler, refusal)));
     }
 
-    /// <summary>What every FYERS call goes through: the synthetic mark, latency, faults, then the rate limit.</summary>
-    private static async Task HandleAsync(HttpContext context, string path, Func<HttpContext, SandboxState, Task> handler)
+    /// <summary>What every FYERS call goes through: the synthetic mark, latency, faults, the token, the rate limit.</summary>
+    private static async Task HandleAsync(HttpContext context, string path, Func<SandboxCall, Task> handler, string? refusal)
     {
         var state = context.RequestServices.GetRequiredService<SandboxState>();
         context.Response.Headers[SyntheticHeader] = "synthetic";
@@ -63,7 +66,9 @@ public static class SandboxEndpoints
             state.RevokeAllTokens();
         }
 
-        var key = RateKey(context, state);
+        // FYERS counts per app and user; calls without a usable token share the app's anonymous budget.
+        var owner = state.Authority.Check(context.Request.Headers.Authorization.ToString());
+        var key = owner is null ? "anonymous" : $"{owner.ClientId}:{owner.Account.FyId}";
         if (state.Faults.TakeForced429())
         {
             await TooManyAsync(context, state, state.RateLimiter.ForceMinuteBreach(key));
@@ -91,7 +96,13 @@ public static class SandboxEndpoints
             return;
         }
 
-        await handler(context, state);
+        if (refusal is not null && owner is null)
+        {
+            await FyersBodies.Raw(context, StatusCodes.Status401Unauthorized, refusal);
+            return;
+        }
+
+        await handler(new SandboxCall(context, state, owner));
     }
 
     private static Task TooManyAsync(HttpContext context, SandboxState state, RateDecision decision)
@@ -107,16 +118,4 @@ public static class SandboxEndpoints
             : "request limit reached";
         return FyersBodies.Error(context, StatusCodes.Status429TooManyRequests, -429, message);
     }
-
-    /// <summary>FYERS counts per app and user; calls without a usable token share the app's anonymous budget.</summary>
-    private static string RateKey(HttpContext context, SandboxState state)
-    {
-        var owner = state.Authority.Check(context.Request.Headers.Authorization.ToString());
-        return owner is null ? "anonymous" : $"{owner.ClientId}:{owner.Account.FyId}";
-    }
-
-    internal static TokenOwner? Owner(HttpContext context, SandboxState state) =>
-        state.Authority.Check(context.Request.Headers.Authorization.ToString());
-
-    internal static bool IsKnownSymbol(string symbol) => SymbolUniverse.IsKnown(symbol);
 }

@@ -14,14 +14,14 @@ public sealed class SandboxOptions
     /// <summary>FYERS accounts that can log in. Each has a fixed 6-digit code in place of the TOTP.</summary>
     public List<SandboxAccount> Accounts { get; set; } = [];
 
-    /// <summary>FYERS' limits (reference §2.5): 10/s, 200/min, 100,000/day per app and user.</summary>
+    /// <summary>FYERS' limits (fyers-protocol.md §4): 10/s, 200/min, 100,000/day per app and user.</summary>
     public int RequestsPerSecond { get; set; } = 10;
 
     public int RequestsPerMinute { get; set; } = 200;
 
     public int RequestsPerDay { get; set; } = 100_000;
 
-    /// <summary>"Blocked for the rest of the day if the per-minute limit is exceeded more than 3 times" (reference §2.5).</summary>
+    /// <summary>"Blocked for the rest of the day if the per-minute limit is exceeded more than 3 times" (fyers-protocol.md §4).</summary>
     public bool BlockAfterThreeMinuteBreaches { get; set; } = true;
 
     /// <summary>Send Retry-After and X-Retry-After-Ms with 429s; FYERS does on order endpoints, data endpoints UNCONFIRMED.</summary>
@@ -36,7 +36,7 @@ public sealed class SandboxOptions
     /// <summary>Answer validate-refresh-token with the pre-2026 success shape instead of -501.</summary>
     public bool LegacyRefreshFlow { get; set; }
 
-    /// <summary>How an empty history range is answered; FYERS' real shape is UNCONFIRMED (reference §4.3).</summary>
+    /// <summary>How an empty history range is answered; FYERS' real shape is UNCONFIRMED (fyers-protocol.md §9).</summary>
     public bool EmptyHistoryAsNoData { get; set; }
 
     /// <summary>Dates on which the synthetic market is closed besides weekends.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace PriceFeed.Fyers.Auth;
 
 /// <summary>
-/// What an access token says about itself (reference §3.6). Decoded, not verified: use it to show
+/// What an access token says about itself (fyers-protocol.md §6). Decoded, not verified: use it to show
 /// "valid until" and to refuse an obviously dead token, never as proof that FYERS will accept it.
 /// </summary>
 public sealed record AccessTokenInfo(

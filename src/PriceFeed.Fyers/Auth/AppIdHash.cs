@@ -3,7 +3,7 @@ using System.Text;
 
 namespace PriceFeed.Fyers.Auth;
 
-/// <summary>appIdHash = lowercase hex SHA-256 of "client_id:secret" (reference §3.1). The secret itself is never sent.</summary>
+/// <summary>appIdHash = lowercase hex SHA-256 of "client_id:secret" (fyers-protocol.md §5). The secret itself is never sent.</summary>
 public static class AppIdHash
 {
     public static string Compute(string clientId, string appSecret)

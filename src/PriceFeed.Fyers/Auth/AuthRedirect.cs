@@ -4,7 +4,7 @@ namespace PriceFeed.Fyers.Auth;
 
 /// <summary>
 /// What FYERS appends to the redirect URI after a login:
-/// <c>?s=ok&amp;code=200&amp;auth_code=&lt;JWT&gt;&amp;state=&lt;state&gt;</c> (reference §3.3). "code" is an
+/// <c>?s=ok&amp;code=200&amp;auth_code=&lt;JWT&gt;&amp;state=&lt;state&gt;</c> (fyers-protocol.md §5). "code" is an
 /// HTTP-style status, not the grant; the grant is auth_code. Parameters are read by name.
 /// </summary>
 public sealed record AuthRedirect(string AuthCode, string? State)

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace PriceFeed.Fyers.Auth;
 
-/// <summary>A FYERS app id with its type suffix, such as ABCD1234-100 (reference §2.1, §3.1).</summary>
+/// <summary>A FYERS app id with its type suffix, such as ABCD1234-100 (fyers-protocol.md §2, §5).</summary>
 public static partial class ClientId
 {
     [GeneratedRegex("^[A-Z0-9]{4,20}-[0-9]{3}$", RegexOptions.CultureInvariant)]

@@ -6,7 +6,7 @@ using PriceFeed.Fyers.Json;
 
 namespace PriceFeed.Fyers.Auth;
 
-/// <summary>The v3 login: login URL, auth-code exchange, profile, logout (reference §3).</summary>
+/// <summary>The v3 login: login URL, auth-code exchange, profile, logout (fyers-protocol.md §5).</summary>
 public sealed class FyersAuthClient
 {
     private readonly FyersTransport transport;
@@ -19,7 +19,7 @@ public sealed class FyersAuthClient
         baseUri = WithTrailingSlash(options.Value.AuthBaseUri);
     }
 
-    /// <summary>The page the user opens to log in (reference §3.2). State must be random and checked on return.</summary>
+    /// <summary>The page the user opens to log in (fyers-protocol.md §5). State must be random and checked on return.</summary>
     public Uri BuildLoginUrl(string clientId, Uri redirectUri, string state)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
@@ -29,7 +29,7 @@ public sealed class FyersAuthClient
         return new Uri(baseUri, "generate-authcode?" + query);
     }
 
-    /// <summary>Trades the auth code for tokens (reference §3.4). The secret never leaves: only its hash is sent.</summary>
+    /// <summary>Trades the auth code for tokens (fyers-protocol.md §5). The secret never leaves: only its hash is sent.</summary>
     public async Task<FyersTokens> ExchangeAuthCodeAsync(string clientId, string appSecret, string authCode, CancellationToken cancellationToken)
     {
         var request = new ValidateAuthCodeRequest("authorization_code", AppIdHash.Compute(clientId, appSecret), InputText.Clean(authCode));
@@ -45,7 +45,7 @@ public sealed class FyersAuthClient
         return new FyersTokens(access, refresh);
     }
 
-    /// <summary>The cheapest server-side token check (reference §3.7).</summary>
+    /// <summary>The cheapest server-side token check (fyers-protocol.md §7).</summary>
     public async Task<FyersProfile> GetProfileAsync(FyersCredentials credentials, CancellationToken cancellationToken)
     {
         var response = await transport.SendAsync(HttpMethod.Get, new Uri(baseUri, "profile"), credentials, null, "Checking the token with FYERS", cancellationToken).ConfigureAwait(false);
@@ -54,7 +54,7 @@ public sealed class FyersAuthClient
         return new FyersProfile(data.FyId ?? string.Empty, data.Name, data.DisplayName, data.EmailId, data.Totp);
     }
 
-    /// <summary>Revokes the token for this app (reference §3.7).</summary>
+    /// <summary>Revokes the token for this app (fyers-protocol.md §7).</summary>
     public async Task LogoutAsync(FyersCredentials credentials, CancellationToken cancellationToken)
     {
         var response = await transport.SendAsync(HttpMethod.Post, new Uri(baseUri, "logout"), credentials, null, "Logging out of FYERS", cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,7 @@
 namespace PriceFeed.Fyers.Auth;
 
 /// <summary>
-/// What every authenticated call needs: the header is "client_id:access_token" (reference §2.1).
+/// What every authenticated call needs: the header is "client_id:access_token" (fyers-protocol.md §2).
 /// ToString never prints the token.
 /// </summary>
 public sealed record FyersCredentials(string ClientId, string AccessToken)

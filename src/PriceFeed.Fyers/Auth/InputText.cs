@@ -2,7 +2,7 @@ namespace PriceFeed.Fyers.Auth;
 
 /// <summary>
 /// Pasted text arrives with invisible characters: a BOM made FYERS answer "-300 Please provide valid
-/// token" in a peer project (peers §5.1 item 8). Strip them and surrounding quotes before parsing.
+/// token" in a peer project (fyers-protocol.md §13.2). Strip them and surrounding quotes before parsing.
 /// </summary>
 internal static class InputText
 {

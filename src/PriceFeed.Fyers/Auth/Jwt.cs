@@ -5,7 +5,7 @@ namespace PriceFeed.Fyers.Auth;
 
 /// <summary>
 /// Reads a JWT payload without checking the signature: FYERS signs with a server secret clients never
-/// have (reference §3.6). A decode is only a hint; the server's answer (-8/-15/-16/-17) is authoritative.
+/// have (fyers-protocol.md §6). A decode is only a hint; the server's answer (-8/-15/-16/-17) is authoritative.
 /// Written by hand because the payload is all we need and the JWT libraries are reflection-heavy.
 /// </summary>
 internal static class Jwt

@@ -9,10 +9,10 @@ using PriceFeed.Fyers.Json;
 
 namespace PriceFeed.Fyers.Data;
 
-/// <summary>Market data over REST: quotes, history, depth, market status (reference §4).</summary>
+/// <summary>Market data over REST: quotes, history, depth, market status (fyers-protocol.md §8-§11).</summary>
 public sealed class FyersDataClient
 {
-    /// <summary>FYERS accepts at most 50 symbols per quotes call (reference §4.2).</summary>
+    /// <summary>FYERS accepts at most 50 symbols per quotes call (fyers-protocol.md §8).</summary>
     public const int MaxQuoteSymbols = 50;
 
     private readonly FyersTransport transport;
@@ -100,7 +100,7 @@ public sealed class FyersDataClient
         return new HistoryChunk(request.Symbol, request.Resolution, request.From, request.To, candles, response.ReceivedAt, response.IsSynthetic);
     }
 
-    /// <summary>Open/closed state of each exchange segment (reference §4.5).</summary>
+    /// <summary>Open/closed state of each exchange segment (fyers-protocol.md §10).</summary>
     public async Task<IReadOnlyList<MarketStatusEntry>> GetMarketStatusAsync(FyersCredentials credentials, CancellationToken cancellationToken)
     {
         var response = await transport.SendAsync(HttpMethod.Get, new Uri(baseUri, "marketStatus"), credentials, null, "Fetching market status", cancellationToken).ConfigureAwait(false);
@@ -108,7 +108,7 @@ public sealed class FyersDataClient
         return [.. (body.MarketStatus ?? []).Select(m => new MarketStatusEntry(m.Exchange ?? 0, m.Segment ?? 0, m.MarketType ?? string.Empty, m.Status ?? string.Empty))];
     }
 
-    /// <summary>Five-level depth for one symbol (reference §4.4).</summary>
+    /// <summary>Five-level depth for one symbol (fyers-protocol.md §10).</summary>
     public async Task<MarketDepth> GetDepthAsync(string symbol, FyersCredentials credentials, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);

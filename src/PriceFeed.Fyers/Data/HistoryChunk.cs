@@ -12,7 +12,7 @@ public sealed record HistoryChunk(
 {
     /// <summary>
     /// A bar is complete once its end is at or before the moment it was fetched; the last bar of a
-    /// range that reaches "now" is still forming and will change (reference §4.3, peers §5.5 item 27).
+    /// range that reaches "now" is still forming and will change (fyers-protocol.md §9, §13.10).
     /// </summary>
     public bool IsComplete(Candle candle)
     {

@@ -5,7 +5,7 @@ namespace PriceFeed.Fyers.Data;
 
 /// <summary>
 /// Reads a history body straight from UTF-8 bytes into candles: the hot path of every ingestion and
-/// backfill, so it avoids building a DOM or boxing each number (reference §4.3 shape:
+/// backfill, so it avoids building a DOM or boxing each number (fyers-protocol.md §9 shape:
 /// {"s":"ok","candles":[[epoch,o,h,l,c,v(,oi)],...]}).
 /// </summary>
 public static class HistoryParser
@@ -216,8 +216,6 @@ public static class HistoryParser
 
     private static long ReadInt64(ref Utf8JsonReader reader) =>
         reader.TryGetInt64(out var l) ? l : checked((long)Math.Round(reader.GetDouble()));
-
-    internal static string Describe(ReadOnlySpan<byte> body) => Encoding.UTF8.GetString(body[..Math.Min(body.Length, 80)]);
 }
 
 /// <summary>The envelope fields of a history body.</summary>
@@ -225,6 +223,6 @@ public readonly record struct HistoryBody(string? Status, int? Code, string? Mes
 {
     public bool IsError => string.Equals(Status, "error", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>FYERS answers an empty range with "ok" and no candles, or with "no_data" (reference §4.3).</summary>
+    /// <summary>FYERS answers an empty range with "ok" and no candles, or with "no_data" (fyers-protocol.md §9).</summary>
     public bool IsNoData => string.Equals(Status, "no_data", StringComparison.OrdinalIgnoreCase);
 }

@@ -4,11 +4,11 @@ namespace PriceFeed.Fyers.Data;
 
 /// <summary>
 /// A history range. Dates (date_format=1, IST trading dates, both ends included) or instants
-/// (date_format=0, epoch seconds) as FYERS accepts both (reference §4.3).
+/// (date_format=0, epoch seconds) as FYERS accepts both (fyers-protocol.md §9).
 /// </summary>
 public sealed record HistoryRequest
 {
-    /// <summary>FYERS has no history before this date (reference §4.3).</summary>
+    /// <summary>FYERS has no history before this date (fyers-protocol.md §9).</summary>
     public static readonly DateOnly EarliestDate = new(2017, 7, 3);
 
     private HistoryRequest(string symbol, Resolution resolution, DateTimeOffset from, DateTimeOffset to, DateOnly? fromDate, DateOnly? toDate)

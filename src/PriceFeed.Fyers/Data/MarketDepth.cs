@@ -1,6 +1,6 @@
 namespace PriceFeed.Fyers.Data;
 
-/// <summary>Five-level market depth for one symbol (reference §4.4).</summary>
+/// <summary>Five-level market depth for one symbol (fyers-protocol.md §10).</summary>
 public sealed record MarketDepth(
     string Symbol,
     IReadOnlyList<DepthLevel> Bids,
@@ -21,7 +21,7 @@ public sealed record MarketDepth(
 
 public sealed record DepthLevel(double Price, long Volume, int Orders);
 
-/// <summary>One row of /data/marketStatus (reference §4.5).</summary>
+/// <summary>One row of /data/marketStatus (fyers-protocol.md §10).</summary>
 public sealed record MarketStatusEntry(int Exchange, int Segment, string MarketType, string Status)
 {
     public bool IsOpen => string.Equals(Status, "OPEN", StringComparison.OrdinalIgnoreCase);

@@ -1,6 +1,6 @@
 namespace PriceFeed.Fyers.Data;
 
-/// <summary>A quote snapshot (reference §4.2). Prices in rupees; TradingDay is "tt", 00:00 UTC of the trading date.</summary>
+/// <summary>A quote snapshot (fyers-protocol.md §8). Prices in rupees; TradingDay is "tt", 00:00 UTC of the trading date.</summary>
 public sealed record Quote(
     string Symbol,
     double LastPrice,

@@ -1,6 +1,6 @@
 namespace PriceFeed.Fyers.Data;
 
-/// <summary>A history resolution as FYERS spells it (reference §4.3), with the range rules that go with it.</summary>
+/// <summary>A history resolution as FYERS spells it (fyers-protocol.md §9), with the range rules that go with it.</summary>
 public readonly record struct Resolution
 {
     private static readonly int[] Minutes = [1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 240];

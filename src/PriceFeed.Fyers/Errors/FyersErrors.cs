@@ -2,7 +2,7 @@ using System.Net;
 
 namespace PriceFeed.Fyers.Errors;
 
-/// <summary>Maps FYERS codes (reference §2.4) to kinds and to messages a person can act on.</summary>
+/// <summary>Maps FYERS codes (fyers-protocol.md §3) to kinds and to messages a person can act on.</summary>
 public static class FyersErrors
 {
     private const int MaxServerMessageLength = 200;

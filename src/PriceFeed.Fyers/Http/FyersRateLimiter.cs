@@ -6,8 +6,8 @@ namespace PriceFeed.Fyers.Http;
 
 /// <summary>
 /// One request budget for the whole process, shared by every FYERS call (quotes, history, auth):
-/// FYERS counts all REST calls of a user together (reference §2.5, peers §5.3 item 18).
-/// A sliding-window log, not a token bucket: buckets overshoot FYERS' sliding windows (peers §5.3 item 16).
+/// FYERS counts all REST calls of a user together (fyers-protocol.md §4, §13.6).
+/// A sliding-window log, not a token bucket: buckets overshoot FYERS' sliding windows (fyers-protocol.md §13.5).
 /// After a 429 every caller waits out Retry-After, or a whole window when FYERS gives none, because
 /// three per-minute breaches block the account for the day. A minute refusal our own budget did not
 /// predict means someone else spends the same app's budget (another tool, a second machine): for the

@@ -46,7 +46,7 @@ internal sealed class FyersTransport(HttpClient http, FyersRateLimiter limiter, 
         }
     }
 
-    /// <summary>Reads an envelope-shaped body; HTTP errors and "s":"error" in a 200 both throw (peers §5.1 item 3).</summary>
+    /// <summary>Reads an envelope-shaped body; HTTP errors and "s":"error" in a 200 both throw (fyers-protocol.md §13.1).</summary>
     public T Read<T>(FyersResponse response, JsonTypeInfo<T> typeInfo, string operation)
         where T : FyersEnvelope
     {

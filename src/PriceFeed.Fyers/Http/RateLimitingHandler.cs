@@ -18,7 +18,7 @@ internal sealed class RateLimitingHandler(FyersRateLimiter limiter) : Delegating
         return response;
     }
 
-    /// <summary>X-Retry-After-Ms (milliseconds) or Retry-After (seconds or a date), as FYERS sends on order endpoints (reference §2.5).</summary>
+    /// <summary>X-Retry-After-Ms (milliseconds) or Retry-After (seconds or a date), as FYERS sends on order endpoints (fyers-protocol.md §4).</summary>
     internal static TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         if (response.Headers.TryGetValues("X-Retry-After-Ms", out var ms)

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace PriceFeed.Fyers.Json;
 
-// Wire shapes of FYERS v3 (reference §2-§4). Kept apart from the public model: FYERS renames and
+// Wire shapes of FYERS v3 (fyers-protocol.md §2-§11). Kept apart from the public model: FYERS renames and
 // retypes fields (quotes "tt" is a string, depth says "bids" but "ask"), the public model does not.
 
 internal record FyersEnvelope
@@ -70,12 +70,12 @@ internal sealed record QuoteValues
     [JsonPropertyName("symbol")] public string? Symbol { get; init; }
     [JsonPropertyName("fyToken")] public string? FyToken { get; init; }
 
-    // Documented as int, sent as a string of epoch seconds (reference §4.2): accept both.
+    // Documented as int, sent as a string of epoch seconds (fyers-protocol.md §8): accept both.
     [JsonPropertyName("tt")]
     [JsonConverter(typeof(StringOrNumberConverter))]
     public string? Tt { get; init; }
 
-    // Error items inside a batch (shape UNCONFIRMED, reference §4.2): tolerate "code" plus "errmsg" or "message".
+    // Error items inside a batch (shape UNCONFIRMED, fyers-protocol.md §8): tolerate "code" plus "errmsg" or "message".
     [JsonPropertyName("code")] public int? Code { get; init; }
     [JsonPropertyName("errmsg")] public string? ErrMsg { get; init; }
     [JsonPropertyName("message")] public string? Message { get; init; }

@@ -4,12 +4,13 @@ using PriceFeed.Sandbox.Http;
 
 namespace PriceFeed.Sandbox.Auth;
 
-/// <summary>validate-authcode, validate-refresh-token, profile and logout (reference §3.4, §3.5, §3.7).</summary>
+/// <summary>validate-authcode, validate-refresh-token, profile and logout (fyers-protocol.md §5-§7).</summary>
 internal static class AuthHandlers
 {
-    public static async Task ValidateAuthCodeAsync(HttpContext context, SandboxState state)
+    public static async Task ValidateAuthCodeAsync(SandboxCall call)
     {
-        // FYERS parses the body as JSON whatever the Content-Type says (reference §2.1).
+        // FYERS parses the body as JSON whatever the Content-Type says (fyers-protocol.md §2).
+        var (context, state) = (call.Context, call.State);
         using var body = await ReadJsonAsync(context);
         var result = state.Authority.Redeem(Text(body, "grant_type"), Text(body, "appIdHash"), Text(body, "code"));
         if (!result.Ok)
@@ -30,9 +31,10 @@ internal static class AuthHandlers
         });
     }
 
-    /// <summary>Discontinued on 1 April 2026 (reference §3.5): answers -501 unless the legacy flow is switched on.</summary>
-    public static async Task ValidateRefreshTokenAsync(HttpContext context, SandboxState state)
+    /// <summary>Discontinued on 1 April 2026 (fyers-protocol.md §6): answers -501 unless the legacy flow is switched on.</summary>
+    public static async Task ValidateRefreshTokenAsync(SandboxCall call)
     {
+        var (context, state) = (call.Context, call.State);
         using var body = await ReadJsonAsync(context);
         var access = state.Options.LegacyRefreshFlow
             ? state.Authority.Refresh(Text(body, "appIdHash"), Text(body, "refresh_token"), Text(body, "pin"))
@@ -46,16 +48,10 @@ internal static class AuthHandlers
         await FyersBodies.Ok(context, w => w.WriteString("access_token", access));
     }
 
-    public static Task ProfileAsync(HttpContext context, SandboxState state)
+    public static Task ProfileAsync(SandboxCall call)
     {
-        var owner = SandboxEndpoints.Owner(context, state);
-        if (owner is null)
-        {
-            return FyersBodies.Raw(context, 401, FyersBodies.InvalidTokenUser);
-        }
-
-        var account = owner.Account;
-        return FyersBodies.Ok(context, w =>
+        var account = call.Caller.Account;
+        return FyersBodies.Ok(call.Context, w =>
         {
             w.WriteStartObject("data");
             w.WriteString("name", account.Name);
@@ -75,16 +71,10 @@ internal static class AuthHandlers
         });
     }
 
-    public static Task LogoutAsync(HttpContext context, SandboxState state)
+    public static Task LogoutAsync(SandboxCall call)
     {
-        var owner = SandboxEndpoints.Owner(context, state);
-        if (owner is null)
-        {
-            return FyersBodies.Raw(context, 401, FyersBodies.InvalidTokenLogout);
-        }
-
-        state.Authority.Revoke(owner);
-        return FyersBodies.Raw(context, 200, """{"s":"ok","code":200,"message":"you are successfully logged out"}""");
+        call.State.Authority.Revoke(call.Caller);
+        return FyersBodies.Raw(call.Context, 200, """{"s":"ok","code":200,"message":"you are successfully logged out"}""");
     }
 
     private static async Task<JsonDocument?> ReadJsonAsync(HttpContext context)

@@ -8,7 +8,7 @@ namespace PriceFeed.Sandbox.Auth;
 
 /// <summary>
 /// The sandbox's stand-in for FYERS' login screens: FYERS id, a 6-digit 2FA code, consent, then the
-/// redirect with s=ok&amp;code=200&amp;auth_code=...&amp;state=... (reference §3.2, §3.3). Clearly marked synthetic.
+/// redirect with s=ok&amp;code=200&amp;auth_code=...&amp;state=... (fyers-protocol.md §5). Clearly marked synthetic.
 /// </summary>
 internal static class LoginPage
 {
@@ -64,7 +64,7 @@ internal static class LoginPage
 
     private static (int Code, string Message)? CheckApp(SandboxState state, string clientId, string redirectUri, string responseType)
     {
-        // FYERS' error shape here is UNCONFIRMED (reference §8 item 1): the sandbox answers -352.
+        // FYERS' error shape here is UNCONFIRMED (fyers-protocol.md §12): the sandbox answers -352.
         var app = state.Authority.FindApp(clientId);
         if (app is null)
         {

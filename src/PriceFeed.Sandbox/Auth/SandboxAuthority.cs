@@ -5,12 +5,12 @@ using System.Text.Json;
 namespace PriceFeed.Sandbox.Auth;
 
 /// <summary>
-/// Issues auth codes and tokens with FYERS' claims (reference §3.6, §8) and checks them on the way back.
+/// Issues auth codes and tokens with FYERS' claims (fyers-protocol.md §6, §12) and checks them on the way back.
 /// Access tokens die at the first 06:00 IST after issue, on the sandbox clock, so tests cross the reset.
 /// </summary>
 internal sealed class SandboxAuthority(SandboxOptions options, TimeProvider time)
 {
-    private static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
+    private static readonly TimeSpan Ist = Market.SyntheticMarket.Ist;
     private readonly SandboxJwt jwt = new(options.SigningKey);
     private readonly ConcurrentDictionary<string, AuthCodeGrant> codes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> tokenApps = new(StringComparer.Ordinal);
@@ -92,7 +92,7 @@ internal sealed class SandboxAuthority(SandboxOptions options, TimeProvider time
         return new RedeemResult(true, 200, string.Empty, access, refresh);
     }
 
-    /// <summary>The pre-2026 refresh flow (reference §3.5): a valid refresh token, the app's hash and a PIN give a new access token.</summary>
+    /// <summary>The pre-2026 refresh flow (fyers-protocol.md §6): a valid refresh token, the app's hash and a PIN give a new access token.</summary>
     public string? Refresh(string? appIdHash, string? refreshToken, string? pin)
     {
         if (string.IsNullOrEmpty(refreshToken) || string.IsNullOrEmpty(pin) || pin.Length != 4 || !pin.All(char.IsAsciiDigit))
@@ -158,7 +158,7 @@ internal sealed class SandboxAuthority(SandboxOptions options, TimeProvider time
     /// <summary>Every token issued so far stops working, as if FYERS revoked them server-side.</summary>
     public void RevokeAll() => Interlocked.Exchange(ref revokedBefore, time.GetUtcNow().ToUnixTimeSeconds());
 
-    /// <summary>The first 06:00 IST after <paramref name="issuedAt"/>, keeping its seconds (reference §3.6).</summary>
+    /// <summary>The first 06:00 IST after <paramref name="issuedAt"/>, keeping its seconds (fyers-protocol.md §6).</summary>
     public static DateTimeOffset NextMorningReset(DateTimeOffset issuedAt)
     {
         var ist = issuedAt.ToOffset(Ist);

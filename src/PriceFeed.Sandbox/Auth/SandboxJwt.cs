@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace PriceFeed.Sandbox.Auth;
 
 /// <summary>
-/// Issues and checks the HS256 JWTs the sandbox hands out (reference §3.6, §8). Hand-written: signing
+/// Issues and checks the HS256 JWTs the sandbox hands out (fyers-protocol.md §6, §12). Hand-written: signing
 /// a payload we build ourselves is a dozen lines, and JWT libraries pull in reflection that AOT rejects.
 /// </summary>
 internal sealed class SandboxJwt(string signingKey)

@@ -6,7 +6,7 @@ namespace PriceFeed.Sandbox.Http;
 
 /// <summary>
 /// Writes FYERS bodies with FYERS' key order. The error bodies are the live ones quoted in the
-/// reference (§2.4, from [GOTEST]) byte for byte, including their odd key orders.
+/// docs/fyers-protocol.md §3 (the live bodies recorded there) byte for byte, including their odd key orders.
 /// </summary>
 internal static class FyersBodies
 {
@@ -22,7 +22,7 @@ internal static class FyersBodies
         return context.Response.WriteAsync(body, context.RequestAborted);
     }
 
-    /// <summary>{"s":"error","code":..,"message":..}: the documented shape (reference §2.2).</summary>
+    /// <summary>{"s":"error","code":..,"message":..}: the documented shape (fyers-protocol.md §2).</summary>
     public static Task Error(HttpContext context, int status, int code, string message) =>
         Json(context, status, w =>
         {

@@ -19,7 +19,7 @@ public sealed class SandboxFaults
     /// <summary>Share (0..1) of requests answered 500, drawn from a seeded generator so runs repeat.</summary>
     public double ServerErrorRate { get; set; }
 
-    /// <summary>History answers "ok" with no candles, like FYERS' silent empty history (peers §5.5 item 24).</summary>
+    /// <summary>History answers "ok" with no candles, like FYERS' silent empty history (fyers-protocol.md §13.8).</summary>
     public bool EmptyHistory { get; set; }
 
     /// <summary>

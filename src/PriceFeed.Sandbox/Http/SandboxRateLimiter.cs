@@ -52,7 +52,7 @@ public sealed class SandboxRateLimiter(SandboxOptions options, TimeProvider time
 
             Prune(w.Second, now - TimeSpan.FromSeconds(1));
             Prune(w.Minute, now - TimeSpan.FromMinutes(1));
-            var day = DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromMinutes(330)).DateTime);
+            var day = DateOnly.FromDateTime(now.ToOffset(Market.SyntheticMarket.Ist).DateTime);
             if (w.Day != day)
             {
                 w.Day = day;
@@ -71,7 +71,7 @@ public sealed class SandboxRateLimiter(SandboxOptions options, TimeProvider time
                 w.Breaches++;
                 if (options.BlockAfterThreeMinuteBreaches && w.Breaches > 3)
                 {
-                    var midnightIst = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromMinutes(330));
+                    var midnightIst = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), Market.SyntheticMarket.Ist);
                     w.BlockedUntil = midnightIst;
                     return Refuse(w, now, midnightIst - now, blocked: true);
                 }

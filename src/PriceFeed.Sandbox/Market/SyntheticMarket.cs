@@ -8,7 +8,8 @@ namespace PriceFeed.Sandbox.Market;
 internal sealed class SyntheticMarket(SandboxOptions options)
 {
     public const int SessionMinutes = 375;
-    private static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
+    /// <summary>India Standard Time, UTC+05:30 all year: the sandbox's one IST constant.</summary>
+    public static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
     private static readonly TimeOnly SessionOpen = new(9, 15);
     private readonly HashSet<DateOnly> holidays = [.. options.Holidays];
 

@@ -105,10 +105,3 @@ internal sealed partial class HolidaySource(MarketCalendar calendar, IOptions<Ca
         public static partial void HolidaysUnusable(ILogger logger, string name, string error);
     }
 }
-
-/// <summary>How far the holiday list reaches, and the warning to show when it is about to run out or has.</summary>
-public sealed record CalendarCoverage(int CoveredThrough, string? Warning)
-{
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool HolidayListMissing => Warning is not null;
-}

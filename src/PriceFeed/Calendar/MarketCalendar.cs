@@ -7,7 +7,7 @@ namespace PriceFeed.Calendar;
 /// <summary>
 /// NSE sessions in IST: weekends, the holiday list, special sessions (Muhurat, sometimes on a weekend)
 /// and the closing-auction timings from 3 Aug 2026. Every answer is in explicit Asia/Kolkata time,
-/// whatever the host's zone (peers §5.4). The data is a versioned file, replaceable by configuration.
+/// whatever the host's zone (fyers-protocol.md §13.7). The data is a versioned file, replaceable by configuration.
 /// </summary>
 public sealed class MarketCalendar
 {

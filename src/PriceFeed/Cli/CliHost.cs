@@ -1,7 +1,5 @@
-using PriceFeed.Fyers;
 using PriceFeed.Hosting;
 using PriceFeed.Ingestion;
-using PriceFeed.Tokens;
 
 namespace PriceFeed.Cli;
 
@@ -21,15 +19,7 @@ internal static class CliHost
         builder.Logging.AddFilter(static level => level >= LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
-        builder.Services.AddFyersClient(builder.Configuration, options =>
-        {
-            if (sandboxUrl is not null)
-            {
-                ServeSettings.UseSandboxAt(options, sandboxUrl);
-            }
-        });
-        builder.Services.AddTokenVault(builder.Configuration);
-        builder.Services.AddIngestion(builder.Configuration);
+        builder.Services.AddPriceFeed(builder.Configuration, sandboxUrl);
 
         // EMF lines are for CloudWatch (serve on Lambda); on a terminal the command prints its own summary.
         builder.Services.AddSingleton(sp => new EmfMetrics(TextWriter.Null, sp.GetRequiredService<TimeProvider>()));

@@ -36,7 +36,8 @@ internal static class TokenCommand
         string? problem = null;
         if (check && status.State != TokenStatus.Missing)
         {
-            (status, problem) = await vault.CheckAsync(cancellationToken);
+            var result = await vault.CheckAsync(cancellationToken);
+            (status, problem) = (result.Status, result.Problem);
         }
 
         await output.WriteLineAsync($"Token: {status.State}");

@@ -1,8 +1,8 @@
-using PriceFeed.Fyers;
 using PriceFeed.Health;
 using PriceFeed.Ingestion;
 using PriceFeed.Sandbox;
 using PriceFeed.Tokens;
+using PriceFeed.Status;
 using PriceFeed.Web;
 
 namespace PriceFeed.Hosting;
@@ -15,12 +15,16 @@ internal static class PriceFeedApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. args, .. HostSetup.Args], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(settings.Url.GetLeftPart(UriPartial.Authority));
         builder.AddPriceFeedLogging();
-        builder.AddPriceFeedJson();
         builder.AddWebProtection();
-        builder.AddFyers(settings);
-        builder.Services.AddTokenVault(builder.Configuration);
+        builder.Services.AddPriceFeed(builder.Configuration, settings.Sandbox ? settings.Origin : null);
+        builder.Services.AddHealth();
         builder.Services.AddTokenWeb();
-        builder.Services.AddIngestion(builder.Configuration);
+        builder.Services.AddStatus();
+        if (settings.Sandbox)
+        {
+            builder.AddSandbox(settings);
+        }
+
         if (RunsLocalScheduler(builder.Configuration))
         {
             builder.Services.AddHostedService<LocalScheduler>();
@@ -34,6 +38,7 @@ internal static class PriceFeedApp
         app.MapHealth();
         app.MapWebUi();
         app.MapTokenApi();
+        app.MapStatus();
         app.MapOpenApi();
         if (app.Configuration.GetValue<bool>("Events:Enabled"))
         {
@@ -58,33 +63,16 @@ internal static class PriceFeedApp
           """
         : $"PriceFeed is listening on {settings.PageUrl} (FYERS: api-t1.fyers.in). Press Ctrl+C to stop.";
 
-    private static void AddFyers(this WebApplicationBuilder builder, ServeSettings settings)
+    /// <summary>The synthetic FYERS under /sandbox/fyers, keeping the same holidays as the NSE calendar the jobs use.</summary>
+    private static void AddSandbox(this WebApplicationBuilder builder, ServeSettings settings)
     {
-        builder.Services.AddFyersClient(builder.Configuration, options =>
-        {
-            if (settings.Sandbox)
-            {
-                ServeSettings.UseSandboxAt(options, settings.Origin);
-            }
-        });
-
-        if (settings.Sandbox)
-        {
-            // The synthetic market keeps the same holidays as the NSE calendar the jobs use.
-            var sandbox = SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback"));
-            sandbox.Latency = builder.Configuration.GetValue<TimeSpan>("Sandbox:Latency");
-            sandbox.Holidays = [.. Calendar.MarketCalendar.Load(builder.Configuration.GetSection(Calendar.CalendarOptions.SectionName).Get<Calendar.CalendarOptions>() ?? new()).FullClosures];
-            builder.Services.AddFyersSandbox(sandbox);
-        }
+        var sandbox = SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback"));
+        sandbox.Latency = builder.Configuration.GetValue<TimeSpan>("Sandbox:Latency");
+        sandbox.Holidays = [.. Calendar.MarketCalendar.Load(builder.Configuration.GetSection(Calendar.CalendarOptions.SectionName).Get<Calendar.CalendarOptions>() ?? new()).FullClosures];
+        builder.Services.AddFyersSandbox(sandbox);
     }
 
     /// <summary>The laptop home schedules itself; on Lambda (or when switched off) EventBridge does.</summary>
     private static bool RunsLocalScheduler(IConfiguration configuration) =>
         configuration.GetValue("Ingestion:LocalScheduler", true) && string.IsNullOrEmpty(configuration["AWS_LAMBDA_FUNCTION_NAME"]);
-
-    private static void AddTokenWeb(this IServiceCollection services)
-    {
-        services.AddSingleton<LoginState>();
-        services.AddSingleton<LoginResultCookie>();
-    }
 }

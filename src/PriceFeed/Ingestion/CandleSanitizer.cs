@@ -6,7 +6,7 @@ namespace PriceFeed.Ingestion;
 
 /// <summary>
 /// FYERS sends impossible bars now and then: non-positive prices, high below open/close, wrapped
-/// volume sentinels such as 429496726000 (peers §5.5 item 25). Each bar is kept, repaired or
+/// volume sentinels such as 429496726000 (fyers-protocol.md §13.9). Each bar is kept, repaired or
 /// rejected, and every reason is counted; rejected bars go to quarantine, not to the lake.
 /// </summary>
 internal static class CandleSanitizer

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace PriceFeed.Ingestion;
 
 /// <summary>
-/// One CloudWatch Embedded Metric Format line per run, on stdout (AWS reference §4): Lambda ships
+/// One CloudWatch Embedded Metric Format line per run, on stdout (docs/deploy-aws.md A4): Lambda ships
 /// stdout to CloudWatch Logs, which turns the line into metrics. Written directly, not through
 /// ILogger, which would prefix or split it. Written before the run's response returns.
 /// </summary>

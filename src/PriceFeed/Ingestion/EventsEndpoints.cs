@@ -37,7 +37,7 @@ internal static class EventsEndpoints
         LambdaContext? lambda;
         try
         {
-            lambda = System.Text.Json.JsonSerializer.Deserialize(header, PriceFeed.Hosting.AppJsonContext.Default.LambdaContext);
+            lambda = System.Text.Json.JsonSerializer.Deserialize(header, IngestionJsonContext.Default.LambdaContext);
         }
         catch (System.Text.Json.JsonException)
         {
@@ -55,7 +55,7 @@ internal static class EventsEndpoints
 
     public static async Task<Results<Ok<RunReport>, JsonHttpResult<RunReport>, ProblemHttpResult>> RunAsync(EventRequest request, IngestionRunner runner, RunHistory history, HttpContext context)
     {
-        if (request.Job is not { } job || !IngestionRunner.Jobs.Contains(job))
+        if (request.Job is not { } job || !IngestionRunner.IsJob(job))
         {
             return TypedResults.Problem($"Unknown job '{request.Job}'. Send {{\"job\":\"intraday\"}} with one of: {string.Join(", ", IngestionRunner.Jobs)}.", statusCode: 400);
         }
@@ -65,6 +65,6 @@ internal static class EventsEndpoints
 
         // Before answering: Lambda freezes the function once the response is out.
         await history.PublishAsync(report, CancellationToken.None);
-        return report.IsFailure ? TypedResults.Json(report, PriceFeed.Hosting.AppJsonContext.Default.RunReport, statusCode: 500) : TypedResults.Ok(report);
+        return report.IsFailure ? TypedResults.Json(report, IngestionJsonContext.Default.RunReport, statusCode: 500) : TypedResults.Ok(report);
     }
 }

@@ -32,6 +32,7 @@ public sealed class IngestionOptions
     public TimeSpan QuotesEvery { get; set; } = TimeSpan.Zero;
 
     /// <summary>How far back a symbol with nothing stored yet starts (trading days are found by the calendar).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 60)]
     public int FirstRunLookbackDays { get; set; } = 1;
 
     /// <summary>The lake folder for the local sink; defaults to {Tokens:DataDirectory}/lake.</summary>
@@ -47,6 +48,11 @@ public sealed class IngestionOptions
 
     public IReadOnlyList<string> ResolutionCodes =>
         [.. Resolutions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    /// <summary>The intraday resolutions, parsed once (start-up validation has refused any FYERS does not have).</summary>
+    public IReadOnlyList<PriceFeed.Fyers.Data.Resolution> ParsedResolutions => parsed ??= [.. ResolutionCodes.Select(PriceFeed.Fyers.Data.Resolution.Parse)];
+
+    private IReadOnlyList<PriceFeed.Fyers.Data.Resolution>? parsed;
 
     /// <summary>F&amp;O stocks trade continuously only until 15:15 from 3 Aug 2026; all default equities are F&amp;O stocks.</summary>
     public static bool IsFnoStock(string symbol) => symbol.EndsWith("-EQ", StringComparison.Ordinal);

@@ -10,15 +10,18 @@ internal static class IngestionServiceCollectionExtensions
     /// <summary>The price feed: calendar, lake (local folder by default), jobs, metrics.</summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.SectionName));
-        services.AddOptions<CalendarOptions>().Bind(configuration.GetSection(CalendarOptions.SectionName));
+        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
+        services.AddOptions<CalendarOptions>().Bind(configuration.GetSection(CalendarOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CalendarOptions>, CalendarOptionsValidator>();
         services.AddSingleton(sp => MarketCalendar.Load(sp.GetRequiredService<IOptions<CalendarOptions>>().Value));
         services.AddSingleton<HolidaySource>();
-        services.AddOptions<LakeOptions>().Bind(configuration.GetSection(LakeOptions.SectionName));
+        services.AddOptions<LakeOptions>().Bind(configuration.GetSection(LakeOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LakeOptions>, LakeOptionsValidator>();
         services.AddSingleton<IDataSink>(sp =>
         {
             var lake = sp.GetRequiredService<IOptions<LakeOptions>>().Value;
-            if (string.Equals(lake.Sink, "s3", StringComparison.OrdinalIgnoreCase))
+            if (lake.Sink == LakeSinkKind.S3)
             {
                 return new S3DataSink(S3DataSink.CreateClient(lake), lake);
             }
@@ -28,6 +31,8 @@ internal static class IngestionServiceCollectionExtensions
             return new LocalDataSink(ingestion.LakeDirectory ?? Path.Combine(tokens.ResolveDataDirectory(), "lake"));
         });
         services.AddSingleton<CandleLake>();
+        services.AddSingleton<QuoteStore>();
+        services.AddSingleton<BackfillLedger>();
         services.AddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>(), configuration.GetValue("Metrics:Detailed", defaultValue: true)));
         var tokens = new TokenStoreOptions();
         configuration.GetSection(TokenStoreOptions.SectionName).Bind(tokens);
@@ -39,7 +44,14 @@ internal static class IngestionServiceCollectionExtensions
 
         services.AddSingleton(sp => new RunHistory(sp.GetService<IRunLog>(), sp.GetRequiredService<ILogger<RunHistory>>()));
         services.AddSingleton<WatchlistSource>();
+        services.AddSingleton<RunRecorder>();
+        services.AddSingleton<RunGuards>();
+        services.AddSingleton<CandleCheck>();
+        services.AddSingleton<CandleJob>();
+        services.AddSingleton<QuotesJob>();
+        services.AddSingleton<TokenCheckJob>();
+        services.AddSingleton<BackfillJob>();
         services.AddSingleton<IngestionRunner>();
-        return services;
+        return services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestionJsonContext.Default));
     }
 }

@@ -27,7 +27,7 @@ internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalen
                         await runner.RunQuotesAsync(stoppingToken);
                     }
                 }
-                else if (calendar.LatestSessionStartedBy(now) is { } last && last.Close + IngestionRunner.SettleTime <= now && endOfDayDone != last.Date && now - last.Close < TimeSpan.FromHours(12))
+                else if (calendar.LatestSessionStartedBy(now) is { } last && last.Close + CandleJob.SettleTime <= now && endOfDayDone != last.Date && now - last.Close < TimeSpan.FromHours(12))
                 {
                     var report = await runner.RunEndOfDayAsync(last.Date, stoppingToken);
                     if (!report.IsFailure)

@@ -25,7 +25,7 @@ internal sealed class SsmRunLog(IAmazonSimpleSystemsManagement ssm, string proje
             new PutParameterRequest
             {
                 Name = Name(project, run.Job),
-                Value = JsonSerializer.Serialize(run, Hosting.AppJsonContext.Default.RunSummary),
+                Value = JsonSerializer.Serialize(run, IngestionJsonContext.Default.RunSummary),
                 Type = ParameterType.String,
                 Overwrite = true,
             },
@@ -46,7 +46,7 @@ internal sealed class SsmRunLog(IAmazonSimpleSystemsManagement ssm, string proje
         {
             try
             {
-                if (JsonSerializer.Deserialize(parameter.Value, Hosting.AppJsonContext.Default.RunSummary) is { } run)
+                if (JsonSerializer.Deserialize(parameter.Value, IngestionJsonContext.Default.RunSummary) is { } run)
                 {
                     runs.Add(run);
                 }

@@ -10,7 +10,25 @@ namespace PriceFeed.Lake;
 /// </summary>
 public sealed class CandleLake(IDataSink sink)
 {
-    public IDataSink Sink => sink;
+    /// <summary>Stores a run's batch (bars merged, rejects quarantined, cursors advanced, in that order) and empties it; returns the bars written.</summary>
+    public async Task<int> StoreAsync(CandleBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var written = 0;
+        if (batch.Rows.Count > 0)
+        {
+            written = (await MergeAsync(batch.Rows, cancellationToken)).Written;
+        }
+
+        if (batch.Rejected.Count > 0)
+        {
+            await QuarantineAsync(batch.Rejected, cancellationToken);
+        }
+
+        await AdvanceCursorsAsync(batch.Cursors, cancellationToken);
+        batch.Clear();
+        return written;
+    }
 
     public async Task<MergeResult> MergeAsync(List<CandleRow> rows, CancellationToken cancellationToken)
     {

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace PriceFeed.Lake;
 
-/// <summary>Deterministic object keys: a rerun writes the same key, never a new wall-clock-named file (peers §5.5 item 29).</summary>
+/// <summary>Deterministic object keys: a rerun writes the same key, never a new wall-clock-named file (fyers-protocol.md §13.11).</summary>
 public static class LakeKeys
 {
     public static string Candles(string resolution, DateOnly istDate) =>

@@ -1,12 +1,19 @@
 namespace PriceFeed.Lake;
 
-/// <summary>Bound from "Lake". The local folder is the default; "s3" writes to a bucket (AWS or an S3-compatible emulator).</summary>
+/// <summary>Where the lake lives: a local folder (the laptop) or an S3 bucket (AWS, or an S3-compatible emulator).</summary>
+public enum LakeSinkKind
+{
+    Local,
+    S3,
+}
+
+/// <summary>Bound from "Lake". The local folder is the default; "s3" writes to a bucket.</summary>
 public sealed class LakeOptions
 {
     public const string SectionName = "Lake";
 
-    /// <summary>"local" or "s3".</summary>
-    public string Sink { get; set; } = "local";
+    /// <summary>"local" or "s3" in configuration.</summary>
+    public LakeSinkKind Sink { get; set; } = LakeSinkKind.Local;
 
     public string? Bucket { get; set; }
 
@@ -22,7 +29,7 @@ public sealed class LakeOptions
 
     /// <summary>
     /// Send checksums only when S3 requires them and never chunk-encode uploads. Needed for emulators
-    /// such as s3rver, which store aws-chunked framing as the object body (AWS reference §7.2);
+    /// such as s3rver, which store aws-chunked framing as the object body (docs/deploy-aws.md A5);
     /// production keeps the SDK's default integrity checks unless this is set.
     /// </summary>
     public bool ChecksumsWhenRequired { get; set; }

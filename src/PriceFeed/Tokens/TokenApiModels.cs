@@ -1,17 +1,6 @@
 namespace PriceFeed.Tokens;
 
-// Wire types of the token API (documented in docs/api.md). None of them can carry a secret.
-
-public sealed record StatusResponse(
-    string Mode,
-    string Project,
-    CredentialsView Credentials,
-    string CallbackUrl,
-    BindingView? Binding,
-    TokenStatus Token,
-    LoginResultView? LastLogin,
-    IReadOnlyList<Ingestion.RunSummary> Runs,
-    Calendar.CalendarCoverage Calendar);
+// Wire types of the token API (the table in docs/token-generator.md, and /openapi/v1.json). None of them can carry a secret.
 
 public sealed record CredentialsView(string? ClientId, bool SecretStored, string? RedirectUri, string LoginMode);
 

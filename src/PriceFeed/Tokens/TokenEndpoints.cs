@@ -3,28 +3,33 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PriceFeed.Fyers;
 using PriceFeed.Fyers.Auth;
+using PriceFeed.Web;
 
 namespace PriceFeed.Tokens;
 
 /// <summary>The token generator's JSON API and the OAuth callback. All links are relative (path base /prod works).</summary>
 internal static class TokenEndpoints
 {
-    public const string RateLimitPolicy = "token-api";
+    /// <summary>The page's login state and result cookies, and the API's JSON types.</summary>
+    public static IServiceCollection AddTokenWeb(this IServiceCollection services)
+    {
+        services.AddSingleton<LoginState>();
+        services.AddSingleton<LoginResultCookie>();
+        return services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, TokenApiJsonContext.Default));
+    }
 
     public static void MapTokenApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/callback", CallbackAsync).RequireRateLimiting(RateLimitPolicy)
+        routes.MapGet("/callback", CallbackAsync).RequireRateLimiting(WebProtection.RateLimitPolicy)
             .WithName("Callback").WithSummary("Where FYERS sends the browser after the login; stores the tokens and redirects to the page.");
 
         var api = routes.MapGroup("/api").WithTags("Tokens");
         api.MapGet("/csrf", Csrf)
             .WithName("GetCsrfToken").WithSummary("The antiforgery token every PUT/POST must send in the X-CSRF-TOKEN header.");
-        api.MapGet("/status", StatusAsync)
-            .WithName("GetStatus").WithSummary("Token state (missing, valid, expired, rejected), account, validity and setup; never a secret.");
 
         var changes = api.MapGroup(string.Empty)
             .AddEndpointFilter(CsrfFilter.ValidateAsync)
-            .RequireRateLimiting(RateLimitPolicy)
+            .RequireRateLimiting(WebProtection.RateLimitPolicy)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(429);
         changes.MapPut("/credentials", SaveCredentialsAsync)
             .WithName("PutCredentials").WithSummary("Stores the FYERS Client ID and App Secret; once bound, needs the current App Secret.");
@@ -40,24 +45,6 @@ internal static class TokenEndpoints
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
         return TypedResults.Ok(new CsrfResponse(tokens.RequestToken!, tokens.HeaderName!));
-    }
-
-    public static async Task<Ok<StatusResponse>> StatusAsync(HttpContext context, TokenVault vault, LoginResultCookie results, IOptions<TokenStoreOptions> store, IOptions<FyersOptions> fyers, TimeProvider time, Ingestion.RunHistory runs, Calendar.MarketCalendar calendar, Calendar.HolidaySource holidays)
-    {
-        await holidays.RefreshAsync(context.RequestAborted);
-        var snapshot = await vault.ReadAsync(context.RequestAborted);
-        var callback = CallbackUrl(context);
-        var redirect = snapshot.RedirectUri ?? callback;
-        return TypedResults.Ok(new StatusResponse(
-            fyers.Value.UseSandbox ? "sandbox" : "fyers",
-            store.Value.Project,
-            new CredentialsView(snapshot.ClientId, snapshot.AppSecret is not null, redirect, LoginMode(redirect, callback)),
-            callback,
-            snapshot.Binding is { } b ? new BindingView(b.ClientId, TokenStatus.MaskFyId(b.FyId)!) : null,
-            TokenStatus.From(snapshot, time.GetUtcNow(), calendar),
-            results.Read(context),
-            await runs.LatestAsync(context.RequestAborted),
-            holidays.Coverage()));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> SaveCredentialsAsync(CredentialsRequest request, HttpContext context, TokenVault vault)
@@ -125,24 +112,29 @@ internal static class TokenEndpoints
 
     public static async Task<Results<Ok<TokenStatus>, ProblemHttpResult>> CheckAsync(HttpContext context, TokenVault vault)
     {
-        var (status, problem) = await vault.CheckAsync(context.RequestAborted);
-        return problem is null ? TypedResults.Ok(status) : TypedResults.Problem(problem, statusCode: 502, title: "FYERS did not answer");
+        var check = await vault.CheckAsync(context.RequestAborted);
+        return check.Problem is null ? TypedResults.Ok(check.Status) : TypedResults.Problem(check.Problem, statusCode: 502, title: "FYERS did not answer");
     }
 
     /// <summary>This app's own /callback as the browser sees it (scheme and host from the proxy, path base included).</summary>
     public static string CallbackUrl(HttpContext context) =>
         $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/callback";
 
-    private static string LoginMode(string redirect, string callback) =>
+    /// <summary>"callback" when FYERS sends the browser back here, "paste" when it lands elsewhere and the URL is pasted.</summary>
+    public static string LoginMode(string redirect, string callback) =>
         string.Equals(redirect, callback, StringComparison.OrdinalIgnoreCase) ? "callback" : "paste";
 
-    private static ProblemHttpResult Problem(VaultResult result) =>
-        TypedResults.Problem(result.Error, statusCode: result.StatusCode, title: result.StatusCode switch
+    /// <summary>A vault refusal as problem details: the status code a browser expects, the vault's message as the detail.</summary>
+    private static ProblemHttpResult Problem(VaultResult result)
+    {
+        var (status, title) = result.Outcome switch
         {
-            403 => "Current App Secret needed",
-            409 => "Refused",
-            429 => "FYERS rate limit",
-            502 => "FYERS did not answer",
-            _ => "Login failed",
-        });
+            VaultOutcome.CurrentSecretNeeded => (403, "Current App Secret needed"),
+            VaultOutcome.Conflict => (409, "Refused"),
+            VaultOutcome.FyersRateLimited => (429, "FYERS rate limit"),
+            VaultOutcome.FyersUnavailable => (502, "FYERS did not answer"),
+            _ => (400, "Login failed"),
+        };
+        return TypedResults.Problem(result.Error, statusCode: status, title: title);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PriceFeed.Fyers.Data;
 
 namespace PriceFeed.Tokens;
@@ -37,7 +36,7 @@ public sealed record TokenStatus(
         }
 
         var account = MaskFyId(info.FyId ?? snapshot.Binding?.FyId);
-        var until = FormatIst(info.ExpiresAt);
+        var until = MarketTime.Format(info.ExpiresAt);
         var check = snapshot.LastCheck is { } c && c.TokenFingerprint == TokenCheck.Fingerprint(snapshot.AccessToken) ? c : null;
         if (info.IsExpiredAt(now))
         {
@@ -46,7 +45,7 @@ public sealed record TokenStatus(
 
         if (check is { Accepted: false })
         {
-            return new TokenStatus(Rejected, $"FYERS rejected the token at {FormatIst(check.At)} although it should last until {until}. Log in with FYERS again.", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check.At, null);
+            return new TokenStatus(Rejected, $"FYERS rejected the token at {MarketTime.Format(check.At)} although it should last until {until}. Log in with FYERS again.", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check.At, null);
         }
 
         var next = NextSessionUse(now, calendar);
@@ -56,9 +55,6 @@ public sealed record TokenStatus(
     /// <summary>"XS00001" → "XS***01": enough to recognise one's own account, not to read it off a screen.</summary>
     public static string? MaskFyId(string? fyId) =>
         fyId is null ? null : fyId.Length <= 4 ? new string('*', fyId.Length) : $"{fyId[..2]}***{fyId[^2..]}";
-
-    public static string FormatIst(DateTimeOffset instant) =>
-        MarketTime.ToIst(instant).ToString("HH:mm 'IST on' ddd d MMM yyyy", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// When the price feed next needs the token, from the NSE calendar: now during a session, else the

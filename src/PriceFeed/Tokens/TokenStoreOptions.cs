@@ -2,6 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace PriceFeed.Tokens;
 
+/// <summary>The token store: the encrypted local file (the laptop) or SSM Parameter Store (AWS).</summary>
+public enum TokenStoreKind
+{
+    Local,
+    Ssm,
+}
+
 /// <summary>Where tokens live. Bound from the "Tokens" section.</summary>
 public sealed class TokenStoreOptions
 {
@@ -18,11 +25,11 @@ public sealed class TokenStoreOptions
     /// </summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary>"local" (the encrypted file) or "ssm" (AWS Systems Manager Parameter Store).</summary>
-    public string Store { get; set; } = "local";
+    /// <summary>"local" (the encrypted file) or "ssm" (AWS Systems Manager Parameter Store) in configuration.</summary>
+    public TokenStoreKind Store { get; set; } = TokenStoreKind.Local;
 
-    /// <summary>The AWS home: tokens, cookie keys, shared runs and the watchlist live in SSM.</summary>
-    public bool UsesSsm => string.Equals(Store, "ssm", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The AWS home: tokens, cookie keys, shared runs, the watchlist and the holidays live in SSM.</summary>
+    public bool UsesSsm => Store == TokenStoreKind.Ssm;
 
     /// <summary>A customer-managed KMS key for the SecureString parameters; null uses aws/ssm.</summary>
     public string? KmsKeyId { get; set; }

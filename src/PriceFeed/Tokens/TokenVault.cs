@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using PriceFeed.Fyers.Auth;
+using PriceFeed.Fyers.Data;
 using PriceFeed.Fyers.Errors;
 
 namespace PriceFeed.Tokens;
@@ -23,20 +24,20 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         var clientId = ClientId.Normalize(clientIdText, out var clientIdError);
         if (clientId is null)
         {
-            return VaultResult.Fail(400, clientIdError!);
+            return VaultResult.Fail(VaultOutcome.InvalidInput, clientIdError!);
         }
 
         var secret = (appSecretText ?? string.Empty).Trim().Trim('\uFEFF', '"', '\'');
         if (secret.Length is < 4 or > 200 || secret.Any(char.IsWhiteSpace))
         {
-            return VaultResult.Fail(400, "Enter the App Secret shown next to the Client ID in the FYERS API dashboard (no spaces).");
+            return VaultResult.Fail(VaultOutcome.InvalidInput, "Enter the App Secret shown next to the Client ID in the FYERS API dashboard (no spaces).");
         }
 
         Uri? redirectUri = null;
         if (!string.IsNullOrWhiteSpace(redirectUriText)
             && (!Uri.TryCreate(redirectUriText.Trim(), UriKind.Absolute, out redirectUri) || redirectUri.Scheme is not ("https" or "http")))
         {
-            return VaultResult.Fail(400, "The redirect URI must be the full http(s) address registered in the FYERS app, or empty to use this page's own callback.");
+            return VaultResult.Fail(VaultOutcome.InvalidInput, "The redirect URI must be the full http(s) address registered in the FYERS app, or empty to use this page's own callback.");
         }
 
         var snapshot = await ReadAsync(cancellationToken);
@@ -44,12 +45,12 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         {
             if (snapshot.AppSecret is null || currentSecret is null || !FixedTimeEquals(snapshot.AppSecret, currentSecret.Trim()))
             {
-                return VaultResult.Fail(403, "This PriceFeed is already set up. To replace the credentials, also enter the current App Secret (or run 'pricefeed token reset-binding' where PriceFeed is installed).");
+                return VaultResult.Fail(VaultOutcome.CurrentSecretNeeded, "This PriceFeed is already set up. To replace the credentials, also enter the current App Secret (or run 'pricefeed token reset-binding' where PriceFeed is installed).");
             }
 
             if (!string.Equals(binding.ClientId, clientId, StringComparison.Ordinal))
             {
-                return VaultResult.Fail(409, $"This PriceFeed is bound to the FYERS app {binding.ClientId}. To move it to another app, run 'pricefeed token reset-binding' first.");
+                return VaultResult.Fail(VaultOutcome.Conflict, $"This PriceFeed is bound to the FYERS app {binding.ClientId}. To move it to another app, run 'pricefeed token reset-binding' first.");
             }
         }
 
@@ -78,7 +79,7 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         var snapshot = await ReadAsync(cancellationToken);
         if (snapshot.ClientId is null || snapshot.AppSecret is null)
         {
-            return VaultResult.Fail(409, "Enter the FYERS Client ID and App Secret first.");
+            return VaultResult.Fail(VaultOutcome.Conflict, "Enter the FYERS Client ID and App Secret first.");
         }
 
         FyersTokens tokens;
@@ -91,14 +92,14 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         catch (FyersApiException e)
         {
             Log.LoginFailed(logger, e.Kind, e.FyersCode);
-            return VaultResult.Fail(StatusFor(e), e.Message);
+            return VaultResult.Fail(OutcomeFor(e), e.Message);
         }
 
         var fyId = AccessTokenInfo.TryDecode(tokens.AccessToken)?.FyId ?? profile.FyId;
         if (snapshot.Binding is { } binding && !binding.Matches(snapshot.ClientId, fyId))
         {
             Log.ForeignAccountRefused(logger, TokenStatus.MaskFyId(fyId), TokenStatus.MaskFyId(binding.FyId));
-            return VaultResult.Fail(409, $"This PriceFeed is bound to FYERS account {TokenStatus.MaskFyId(binding.FyId)} (app {binding.ClientId}), but you logged in as {TokenStatus.MaskFyId(fyId)}. Nothing was changed. Log in with the bound account, or run 'pricefeed token reset-binding' to switch accounts.");
+            return VaultResult.Fail(VaultOutcome.Conflict, $"This PriceFeed is bound to FYERS account {TokenStatus.MaskFyId(binding.FyId)} (app {binding.ClientId}), but you logged in as {TokenStatus.MaskFyId(fyId)}. Nothing was changed. Log in with the bound account, or run 'pricefeed token reset-binding' to switch accounts.");
         }
 
         var values = new Dictionary<string, string>
@@ -118,17 +119,17 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
 
         await store.PutAsync(values, cancellationToken);
         var info = AccessTokenInfo.TryDecode(tokens.AccessToken);
-        Log.TokenStored(logger, TokenStatus.MaskFyId(fyId), info is null ? "unknown" : TokenStatus.FormatIst(info.ExpiresAt));
+        Log.TokenStored(logger, TokenStatus.MaskFyId(fyId), info is null ? "unknown" : MarketTime.Format(info.ExpiresAt));
         return VaultResult.Success;
     }
 
     /// <summary>Asks FYERS whether the stored token still works (/profile) and remembers the answer.</summary>
-    public async Task<(TokenStatus Status, string? Problem)> CheckAsync(CancellationToken cancellationToken)
+    public async Task<TokenCheckResult> CheckAsync(CancellationToken cancellationToken)
     {
         var snapshot = await ReadAsync(cancellationToken);
         if (snapshot.Credentials is not { } credentials)
         {
-            return (TokenStatus.From(snapshot, time.GetUtcNow(), calendar), null);
+            return new TokenCheckResult(TokenStatus.From(snapshot, time.GetUtcNow(), calendar), null);
         }
 
         bool accepted;
@@ -144,13 +145,13 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         catch (FyersApiException e)
         {
             // FYERS could not answer: that says nothing about the token, so nothing is recorded.
-            return (TokenStatus.From(snapshot, time.GetUtcNow(), calendar), e.Message);
+            return new TokenCheckResult(TokenStatus.From(snapshot, time.GetUtcNow(), calendar), e.Message);
         }
 
         var check = new TokenCheck(accepted, time.GetUtcNow(), TokenCheck.Fingerprint(credentials.AccessToken));
         await store.PutAsync(new Dictionary<string, string> { [TokenParameters.TokenCheck] = check.Serialize() }, cancellationToken);
         Log.TokenChecked(logger, accepted);
-        return (TokenStatus.From(snapshot with { LastCheck = check }, time.GetUtcNow(), calendar), null);
+        return new TokenCheckResult(TokenStatus.From(snapshot with { LastCheck = check }, time.GetUtcNow(), calendar), null);
     }
 
     /// <summary>Records that FYERS refused this token during a job, so the page and the CLI say "rejected" at once.</summary>
@@ -168,11 +169,11 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         Log.BindingReset(logger);
     }
 
-    private static int StatusFor(FyersApiException e) => e.Kind switch
+    private static VaultOutcome OutcomeFor(FyersApiException e) => e.Kind switch
     {
-        FyersErrorKind.RateLimited => 429,
-        FyersErrorKind.ServerError or FyersErrorKind.Network or FyersErrorKind.UnexpectedResponse => 502,
-        _ => 400,
+        FyersErrorKind.RateLimited => VaultOutcome.FyersRateLimited,
+        FyersErrorKind.ServerError or FyersErrorKind.Network or FyersErrorKind.UnexpectedResponse => VaultOutcome.FyersUnavailable,
+        _ => VaultOutcome.FyersRefused,
     };
 
     private static bool FixedTimeEquals(string a, string b) =>

@@ -1,12 +1,14 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
-using PriceFeed.Tokens;
 
 namespace PriceFeed.Web;
 
 /// <summary>What a page on the internet needs around its endpoints: proxy headers, path base, limits, CSRF, headers.</summary>
 internal static class WebProtection
 {
+    /// <summary>The per-address limit on endpoints a stranger could hammer (login, callback, state changes): 30 a minute.</summary>
+    public const string RateLimitPolicy = "token-api";
+
     public static void AddWebProtection(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(o =>
@@ -30,7 +32,7 @@ internal static class WebProtection
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(TokenEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+            o.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = static (context, cancellationToken) =>

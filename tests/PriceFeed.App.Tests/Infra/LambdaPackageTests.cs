@@ -86,7 +86,7 @@ public sealed class LambdaPackageTests : IAsyncLifetime
             ["Lake__Prefix"] = "lake/",
         }));
 
-        // Exactly what the adapter sends for a non-HTTP event (AWS reference §1.7).
+        // Exactly what the adapter sends for a non-HTTP event (docs/deploy-aws.md A3).
         using var body = new StringContent("{\"job\":\"token-check\"}", Encoding.UTF8, "application/json");
         using var response = await function.Http.PostAsync(new Uri(function.Origin, "events"), body, Ct);
         var emf = await function.WaitForLineAsync("{\"_aws\"");

@@ -12,7 +12,7 @@ namespace PriceFeed.App.Tests.Infra;
 
 /// <summary>
 /// Structural checks over infra/*.tf, parsed by npm @cdktf/hcl2json (tests/infra). `terraform
-/// validate` and `plan` need the AWS provider, which cannot be fetched offline (AWS reference §6.2),
+/// validate` and `plan` need the AWS provider, which cannot be fetched offline (docs/deploy-aws.md A7),
 /// so these tests hold the rules that matter: least privilege, log retention, India time, token
 /// parameters Terraform never reverts, a private bucket, and names that match the app's own.
 /// </summary>

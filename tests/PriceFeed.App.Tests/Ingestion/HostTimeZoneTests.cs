@@ -6,7 +6,7 @@ namespace PriceFeed.App.Tests.Ingestion;
 
 /// <summary>
 /// The published CLI run twice as separate processes, once with TZ=UTC (Lambda, CI) and once with
-/// TZ=Asia/Kolkata (a laptop in India): the lakes they write must be identical (peers §5.4 item 19).
+/// TZ=Asia/Kolkata (a laptop in India): the lakes they write must be identical (fyers-protocol.md §13.7).
 /// </summary>
 public sealed class HostTimeZoneTests
 {

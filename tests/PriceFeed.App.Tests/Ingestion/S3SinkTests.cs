@@ -43,7 +43,7 @@ public sealed class S3SinkTests(S3rverFixture s3rver) : IClassFixture<S3rverFixt
     [Fact]
     public async Task S3Sink_MissingKey_IsNullAndRewriteReplaces()
     {
-        var options = new LakeOptions { Sink = "s3", Bucket = S3rverFixture.Bucket, Prefix = "test-b/", ServiceUrl = s3rver.ServiceUrl, ForcePathStyle = true, ChecksumsWhenRequired = true };
+        var options = new LakeOptions { Sink = LakeSinkKind.S3, Bucket = S3rverFixture.Bucket, Prefix = "test-b/", ServiceUrl = s3rver.ServiceUrl, ForcePathStyle = true, ChecksumsWhenRequired = true };
         using var client = S3DataSink.CreateClient(options);
         var sink = new S3DataSink(client, options);
 

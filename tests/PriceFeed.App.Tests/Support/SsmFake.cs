@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace PriceFeed.App.Tests.Support;
 
 /// <summary>
-/// A stateful SSM Parameter Store speaking the real wire format (AWS reference §7.3): POST / with
+/// A stateful SSM Parameter Store speaking the real wire format (docs/deploy-aws.md A6): POST / with
 /// X-Amz-Target, x-amz-json-1.1 bodies, versions, ParameterAlreadyExists without Overwrite,
 /// InvalidParameters for unknown names, and ThrottlingException on demand. No SSM emulator exists.
 /// </summary>

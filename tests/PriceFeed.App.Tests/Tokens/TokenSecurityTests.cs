@@ -47,7 +47,7 @@ public sealed class TokenSecurityTests
             Assert.DoesNotContain(secret, seen, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
 
-            // Not even a prefix: peers leaked "partial prefixes" of tokens (peers §5.2).
+            // Not even a prefix: peers leaked "partial prefixes" of tokens (fyers-protocol.md §13.4).
             Assert.DoesNotContain(secret[..12], logs, StringComparison.Ordinal);
         }
     }

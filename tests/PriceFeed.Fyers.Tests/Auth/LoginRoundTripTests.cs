@@ -7,7 +7,7 @@ using PriceFeed.Sandbox;
 
 namespace PriceFeed.Fyers.Tests.Auth;
 
-/// <summary>The v3 login against the sandbox over real HTTP (reference §3).</summary>
+/// <summary>The v3 login against the sandbox over real HTTP (fyers-protocol.md §5).</summary>
 public sealed class LoginRoundTripTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

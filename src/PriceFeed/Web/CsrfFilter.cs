@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 
-namespace PriceFeed.Tokens;
+namespace PriceFeed.Web;
 
 /// <summary>
 /// Every state-changing API call must carry the antiforgery header (double-submit, fetched from

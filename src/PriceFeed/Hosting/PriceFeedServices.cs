@@ -1,0 +1,24 @@
+using PriceFeed.Fyers;
+using PriceFeed.Ingestion;
+using PriceFeed.Tokens;
+
+namespace PriceFeed.Hosting;
+
+/// <summary>The one registration path every PriceFeed host takes, web server and CLI alike.</summary>
+internal static class PriceFeedServices
+{
+    /// <param name="sandboxOrigin">The server whose /sandbox/fyers the FYERS client talks to; null for the real FYERS hosts.</param>
+    public static IServiceCollection AddPriceFeed(this IServiceCollection services, IConfiguration configuration, Uri? sandboxOrigin)
+    {
+        services.AddFyersClient(configuration, options =>
+        {
+            if (sandboxOrigin is not null)
+            {
+                ServeSettings.UseSandboxAt(options, sandboxOrigin);
+            }
+        });
+        services.AddTokenVault(configuration);
+        services.AddIngestion(configuration);
+        return services;
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+using PriceFeed.Calendar;
+using PriceFeed.Fyers;
+using PriceFeed.Fyers.Data;
+using PriceFeed.Lake;
+
+namespace PriceFeed.Ingestion;
+
+/// <summary>
+/// What a fetched chunk is worth: its complete bars sanitized (repaired or quarantined with a
+/// reason), and how many bars the NSE sessions in its range say there should be.
+/// </summary>
+internal sealed class CandleCheck(MarketCalendar calendar, IOptions<FyersOptions> fyers)
+{
+    public CheckedChunk Inspect(RunState run, string symbol, Resolution resolution, HistoryChunk chunk, DateTimeOffset from, DateTimeOffset to)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(chunk);
+        var sanitized = CandleSanitizer.Sanitize(symbol, resolution, chunk.CompleteCandles, Source(chunk.IsSynthetic), calendar);
+        foreach (var (reason, count) in sanitized.Reasons)
+        {
+            run.Reasons[reason] = run.Reasons.GetValueOrDefault(reason) + count;
+        }
+
+        var expected = ExpectedBars(symbol, resolution, from, to < chunk.FetchedAt ? to : chunk.FetchedAt);
+        var empty = sanitized.Accepted.Count == 0 && expected > 0;
+        var report = new SymbolReport(symbol, resolution.Code, !empty, sanitized.Accepted.Count, expected, chunk.Candles.Count, sanitized.Rejected.Count,
+            empty ? $"FYERS returned no {resolution} bars for {symbol} between {MarketTime.Format(from)} and {MarketTime.Format(to)}, although the market was open." : null);
+        return new CheckedChunk(report, sanitized.Accepted, sanitized.Rejected, expected);
+    }
+
+    /// <summary>"sandbox" for synthetic data (the sandbox marks every answer), else "fyers".</summary>
+    public string Source(bool synthetic) => synthetic || fyers.Value.UseSandbox ? "sandbox" : "fyers";
+
+    /// <summary>Bars whose whole span lies in [from, until], over the sessions of the calendar.</summary>
+    public int ExpectedBars(string symbol, Resolution resolution, DateTimeOffset from, DateTimeOffset until)
+    {
+        if (resolution.BarLength is not { } bar)
+        {
+            return 0;
+        }
+
+        var total = 0;
+        foreach (var session in calendar.Sessions(MarketTime.IstDate(from), MarketTime.IstDate(until)))
+        {
+            if (!resolution.IsIntraday)
+            {
+                total += session.Close <= until && session.Open >= from.AddDays(-1) ? 1 : 0;
+                continue;
+            }
+
+            var sessionBars = calendar.ExpectedBars(session, resolution, IngestionOptions.IsFnoStock(symbol));
+            for (var i = 0; i < sessionBars; i++)
+            {
+                var start = session.Open + (bar * i);
+                if (start >= from && start + bar <= until)
+                {
+                    total++;
+                }
+            }
+        }
+
+        return total;
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json;
+
+namespace PriceFeed.Lake;
+
+/// <summary>The chunks a backfill has finished, kept in the lake (_state/backfill/{id}.json) so a killed run continues where it stopped.</summary>
+public sealed class BackfillLedger(IDataSink sink)
+{
+    public async Task<HashSet<string>> ReadAsync(string id, CancellationToken cancellationToken) =>
+        await sink.ReadAsync(LakeKeys.BackfillLedger(id), cancellationToken) is { } bytes
+            ? new HashSet<string>(JsonSerializer.Deserialize(bytes, LakeJsonContext.Default.ListString) ?? [], StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+
+    public Task WriteAsync(string id, IEnumerable<string> done, CancellationToken cancellationToken) =>
+        sink.WriteAsync(LakeKeys.BackfillLedger(id), JsonSerializer.SerializeToUtf8Bytes(done.Order(StringComparer.Ordinal).ToList(), LakeJsonContext.Default.ListString), cancellationToken);
+}
