@@ -196,7 +196,8 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
     /// On failure, every open page is photographed and the browser console is added to the error.
     /// Each top-level navigation is written to the test output (path only: a callback's query holds
     /// the auth code). Besides telling where a failed test got to, the lines keep the test runner
-    /// hearing from the test process: see App.Tests' TestHeartbeat for the crash detector they feed.
+    /// hearing from the test process (xunit.runner.visualstudio reports a process that is silent for
+    /// 5 s before it exits as crashed).
     /// </summary>
     private static async Task DiagnoseAsync(IBrowserContext context, string name, Func<Task> test)
     {

@@ -32,6 +32,7 @@ public sealed class FyersRateLimiter
     private readonly Lock gate = new();
     private readonly Queue<DateTimeOffset> inLastSecond = new();
     private readonly Queue<DateTimeOffset> inLastMinute = new();
+    private readonly List<DateTimeOffset> wakeUps = [];
     private readonly TimeProvider time;
     private readonly FyersOptions options;
     private DateTimeOffset pausedUntil = DateTimeOffset.MinValue;
@@ -80,12 +81,29 @@ public sealed class FyersRateLimiter
         }
     }
 
+    /// <summary>
+    /// When the first caller waiting for a permit looks again; null when nobody waits. With a manual
+    /// clock (the tests' FakeTimeProvider) this says exactly how far to move time, so a minute-long
+    /// pause is tested without a minute of waiting.
+    /// </summary>
+    public DateTimeOffset? NextWakeUp
+    {
+        get
+        {
+            lock (gate)
+            {
+                return wakeUps.Count == 0 ? null : wakeUps.Min();
+            }
+        }
+    }
+
     /// <summary>Waits until a request may be sent within every window, then counts it as sent.</summary>
     public async ValueTask AcquireAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             TimeSpan wait;
+            DateTimeOffset wakeUp;
             lock (gate)
             {
                 var now = time.GetUtcNow();
@@ -99,9 +117,22 @@ public sealed class FyersRateLimiter
                     granted++;
                     return;
                 }
+
+                wakeUp = now + wait;
+                wakeUps.Add(wakeUp);
             }
 
-            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (gate)
+                {
+                    wakeUps.Remove(wakeUp);
+                }
+            }
         }
     }
 

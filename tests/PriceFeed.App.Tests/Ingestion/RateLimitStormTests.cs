@@ -1,46 +1,40 @@
 using Microsoft.Extensions.DependencyInjection;
 using PriceFeed.App.Tests.Support;
 using PriceFeed.Ingestion;
+using PriceFeed.Testing;
 
 namespace PriceFeed.App.Tests.Ingestion;
 
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TimingCollection
-{
-    /// <summary>
-    /// Tests whose outcome depends on when requests arrive. The sandbox runs in the test process, so
-    /// while other tests load both cores a request can reach it more than a second after it was
-    /// sent, which a real FYERS connection does not do; these run alone.
-    /// </summary>
-    public const string Name = "Timing";
-}
-
-/// <summary>A 429 storm through a whole job run, against the sandbox's own limits.</summary>
-[Collection(TimingCollection.Name)]
+/// <summary>A 429 storm through a whole job run, against the sandbox's own limits, on a manual clock.</summary>
 public sealed class RateLimitStormTests
 {
     /// <summary>
     /// Another tool spends most of the app's FYERS minute budget, so FYERS refuses us long before our
     /// own limiter would: the sandbox allows 16 a minute and the job needs 31 (the market status, then
-    /// 30 symbols). One 429, then the whole job holds until the refused minute is over (real time:
-    /// about a minute), then finishes within the budget FYERS showed it.
+    /// 30 symbols). One 429, then the whole job holds until the refused minute is over, then finishes
+    /// within the budget FYERS showed it. The clock moves only where the limiter waits, so the minute
+    /// takes no real time and the bars each symbol sees are exact.
     /// </summary>
     [Fact]
-    [Trait("Category", "Slow")]
     public async Task Intraday_In429Storm_NeverSendsInsideTheRefusedMinute_AndStoresEverySymbol()
     {
         var symbols = string.Join(',', Enumerable.Range(1, 30).Select(i => $"NSE:SYN{i:000}-EQ"));
-        await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330)), symbols: symbols, sandbox: o => o.RequestsPerMinute = 16);
-        await app.LogInAsync();
+        var start = new DateTimeOffset(2026, 11, 27, 11, 0, 5, TimeSpan.FromMinutes(330));
+        await using var app = await TestApp.StartAsync(now: start, symbols: symbols, manualClock: true, sandbox: o => o.RequestsPerMinute = 16);
+        var runner = app.App.Services.GetRequiredService<IngestionRunner>();
+        var limiter = app.App.Services.GetRequiredService<PriceFeed.Fyers.Http.FyersRateLimiter>();
+        await FakeClockPump.RunAsync(app.LogInAsync(), app.ManualClock, limiter, () => app.Sandbox.RateLimiter.Accepted + app.Sandbox.RateLimiter.TooManyRequestsSent);
         app.Sandbox.RateLimiter.Reset();
-        await using var heartbeat = TestHeartbeat.Start(() => $"429s sent {app.Sandbox.RateLimiter.TooManyRequestsSent}, sent before Retry-After {app.Sandbox.RateLimiter.RequestsBeforeRetryAfter}");
+        start = app.ManualClock.GetUtcNow();
 
-        var report = await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(TestContext.Current.CancellationToken);
+        var report = await FakeClockPump.RunAsync(runner.RunIntradayAsync(TestContext.Current.CancellationToken), app.ManualClock, limiter, () => app.Sandbox.RateLimiter.Accepted + app.Sandbox.RateLimiter.TooManyRequestsSent);
 
         Assert.Equal(RunReport.Ok, report.Status);
-        // 105 completed bars at 11:00:30; the symbols fetched after the wait see a minute more.
-        Assert.Equal(30, report.Symbols.Count(s => s.Ok && s.BarsWritten is 105 or 106));
-        Assert.Contains(report.Symbols, s => s.BarsWritten == 106);
+        // The market status and 15 symbols fit FYERS' 16; those symbols see the 105 bars completed by
+        // 11:00:05. The 16th is refused; the rest go after the minute, at 11:01:05 or later, and see 106.
+        Assert.Equal(30, report.Symbols.Count(s => s.Ok));
+        Assert.Equal(Enumerable.Repeat(105, 15).Concat(Enumerable.Repeat(106, 15)), report.Symbols.Select(s => s.BarsWritten));
+        Assert.InRange(app.ManualClock.GetUtcNow() - start, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(70));
         Assert.Equal(1, app.Sandbox.RateLimiter.TooManyRequestsSent);
         Assert.Equal(0, app.Sandbox.RateLimiter.RequestsBeforeRetryAfter);
         Assert.Equal(1, report.RateLimited);

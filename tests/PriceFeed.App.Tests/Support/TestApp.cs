@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using PriceFeed.Hosting;
 using PriceFeed.Sandbox;
 
@@ -14,13 +15,15 @@ internal sealed class TestApp : IAsyncDisposable
 {
     public static readonly DateTimeOffset FridayMorning = new(2026, 11, 27, 8, 30, 0, TimeSpan.FromMinutes(330));
 
-    private TestApp(WebApplication app, ServeSettings settings, string dataDirectory, JumpableClock clock, CollectingLoggerProvider logs, StringWriter emf)
+    private readonly TimeProvider clock;
+
+    private TestApp(WebApplication app, ServeSettings settings, string dataDirectory, TimeProvider clock, CollectingLoggerProvider logs, StringWriter emf)
     {
         Emf = emf;
         App = app;
         Settings = settings;
         DataDirectory = dataDirectory;
-        Clock = clock;
+        this.clock = clock;
         Logs = logs;
         Sandbox = app.Services.GetRequiredService<SandboxState>();
     }
@@ -31,7 +34,11 @@ internal sealed class TestApp : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    public JumpableClock Clock { get; }
+    /// <summary>The app's clock: it runs on like the wall clock from the start moment, and jumps when told to.</summary>
+    public JumpableClock Clock => clock as JumpableClock ?? throw new InvalidOperationException("This app runs on a manual clock: use ManualClock.");
+
+    /// <summary>The app's clock when started with manualClock: it moves only when the test moves it (FakeClockPump).</summary>
+    public FakeTimeProvider ManualClock => clock as FakeTimeProvider ?? throw new InvalidOperationException("This app's clock runs on by itself: use Clock.");
 
     public CollectingLoggerProvider Logs { get; }
 
@@ -60,11 +67,11 @@ internal sealed class TestApp : IAsyncDisposable
         Assert.Equal("valid", status.GetProperty("token").GetProperty("state").GetString());
     }
 
-    public static async Task<TestApp> StartAsync(string? pathBase = null, Action<SandboxOptions>? sandbox = null, string? dataDirectory = null, DateTimeOffset? now = null, string symbols = "NSE:SBIN-EQ,NSE:NIFTY50-INDEX", params string[] extraSettings)
+    public static async Task<TestApp> StartAsync(string? pathBase = null, Action<SandboxOptions>? sandbox = null, string? dataDirectory = null, DateTimeOffset? now = null, string symbols = "NSE:SBIN-EQ,NSE:NIFTY50-INDEX", bool manualClock = false, params string[] extraSettings)
     {
         var settings = new ServeSettings(FreePort.Next(), Sandbox: true, pathBase);
         var data = dataDirectory ?? Directory.CreateTempSubdirectory("pricefeed-test-").FullName;
-        var clock = new JumpableClock(now ?? FridayMorning);
+        TimeProvider clock = manualClock ? new FakeTimeProvider(now ?? FridayMorning) : new JumpableClock(now ?? FridayMorning);
         var logs = new CollectingLoggerProvider();
         var sandboxOptions = SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback"));
         sandboxOptions.Apps[0].RedirectUris.Add(PasteRedirect);

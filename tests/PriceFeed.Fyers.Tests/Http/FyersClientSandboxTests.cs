@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using PriceFeed.Fyers.Data;
 using PriceFeed.Fyers.Errors;
 using PriceFeed.Fyers.Tests.Support;
+using PriceFeed.Testing;
 
 namespace PriceFeed.Fyers.Tests.Http;
 

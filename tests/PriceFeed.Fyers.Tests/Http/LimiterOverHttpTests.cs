@@ -1,39 +1,40 @@
+using Microsoft.Extensions.Time.Testing;
 using PriceFeed.Fyers.Tests.Support;
+using PriceFeed.Testing;
 
 namespace PriceFeed.Fyers.Tests.Http;
 
-/// <summary>The shared limiter measured by the sandbox's own counters on real time.</summary>
-[Collection(TimingCollection.Name)]
+/// <summary>
+/// The shared limiter as the sandbox counts it at the other end of real HTTP. Both ends run on one
+/// manual clock that moves only where the limiter waits, so five seconds of traffic take no real
+/// time and the server's per-second count does not depend on how busy the machine is.
+/// </summary>
 public sealed class LimiterOverHttpTests
 {
+    private static readonly DateTimeOffset FridayMorning = new(2026, 11, 27, 10, 0, 0, TimeSpan.FromMinutes(330));
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Limiter_20ConcurrentCallers_NeverExceedItsBudgetOnTheServer()
     {
-        await using var server = await SandboxServer.StartAsync();
-        using var client = server.CreateClient();
-        var credentials = await client.LogInAsync();
-
-        // Warm both ends (JIT, connection) first: a cold first request lands late and would be
-        // counted in the same server window as later ones, which measures the warm-up, not the limiter.
-        await client.Data.GetMarketStatusAsync(credentials, Ct);
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.Data.GetMarketStatusAsync(credentials, Ct)));
+        var clock = new FakeTimeProvider(FridayMorning);
+        await using var server = await SandboxServer.StartAsync(time: clock);
+        using var client = server.CreateClient(clientTime: clock);
+        var credentials = await FakeClockPump.RunAsync(client.LogInAsync(), clock, client.Limiter, () => server.State.RateLimiter.Accepted + server.State.RateLimiter.TooManyRequestsSent);
         server.State.ResetCounters();
+        var started = clock.GetUtcNow();
 
-        // A line per finished caller: the test takes ~5 s at 8/s, and the runner's crash detector
-        // wants to hear from the test process at least every 5 s (see App.Tests' TestHeartbeat).
-        var started = TimeProvider.System.GetTimestamp();
-        var callers = Enumerable.Range(0, 20).Select(async i =>
+        var callers = Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
         {
             await client.Data.GetMarketStatusAsync(credentials, Ct);
             await client.Data.GetMarketStatusAsync(credentials, Ct);
-            TestContext.Current.TestOutputHelper?.WriteLine($"caller {i} done at {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.00} s");
-        });
-        await Task.WhenAll(callers);
+        }));
+        await FakeClockPump.RunAsync(callers, clock, client.Limiter, () => server.State.RateLimiter.Accepted + server.State.RateLimiter.TooManyRequestsSent);
 
         Assert.Equal(40, server.State.RateLimiter.Accepted);
         Assert.Equal(0, server.State.RateLimiter.TooManyRequestsSent);
         Assert.InRange(server.State.RateLimiter.MaxPerSecondSeen, 1, 8);
+        Assert.True(clock.GetUtcNow() - started >= TimeSpan.FromSeconds(4), "40 requests at 8 a second cannot all be sent within 4 s");
     }
 }
