@@ -27,4 +27,38 @@ public sealed class CliTests
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("serve", output.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>Bad backfill options: one line naming the fix, exit 2, and nothing built, read or fetched.</summary>
+    [Theory]
+    [InlineData("--resolution", "7", "'7' is not a FYERS resolution")]
+    [InlineData("--resolution", "5S", "Second resolutions")]
+    [InlineData("--symbols", ",", "No symbols")]
+    [InlineData("--symbols", "SBIN", "not FYERS symbols: 'SBIN'")]
+    [InlineData("--max-requests", "0", "--max-requests must be at least 1")]
+    public async Task Backfill_BadOption_IsOneLineAndUsageExit(string option, string value, string says)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await PriceFeedCli.RunAsync(["backfill", "--from", "2026-05-04", "--to", "2026-05-08", option, value], output, error, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(says, error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(output.ToString());
+    }
+
+    [Theory]
+    [InlineData("1900-01-01", "2026-05-08", "FYERS has history from 2017-07-03")]
+    [InlineData("2017-07-03", "2217-07-03", "--to 2217-07-03 is not over yet")]
+    [InlineData("2026-05-08", "2026-05-04", "is before --from")]
+    public async Task Backfill_DatesOutsideWhatFyersHasOrNotOverYet_AreRefused(string from, string to, string says)
+    {
+        using var error = new StringWriter();
+
+        var code = await PriceFeedCli.RunAsync(["backfill", "--from", from, "--to", to], TextWriter.Null, error, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(says, error.ToString(), StringComparison.Ordinal);
+    }
 }

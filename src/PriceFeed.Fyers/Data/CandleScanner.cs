@@ -4,8 +4,8 @@ namespace PriceFeed.Fyers.Data;
 /// The fast path of <see cref="HistoryParser"/>: the candles array is a plain grid of numbers, so it is
 /// scanned byte by byte instead of tokenised. Numbers with at most 15 significant digits and no
 /// exponent are converted exactly (an integer mantissa divided by an exact power of ten is correctly
-/// rounded); anything else makes the scanner give up, and the general Utf8JsonReader path parses the
-/// body instead. Hand-written because no JSON library offers a typed numeric-grid reader, and this is
+/// rounded); anything else, and any number JSON does not allow (a leading zero, a bare '.'), makes
+/// the scanner give up, and the general Utf8JsonReader path parses the body instead or refuses it. Hand-written because no JSON library offers a typed numeric-grid reader, and this is
 /// the hot loop of every backfill.
 /// </summary>
 internal static class CandleScanner
@@ -155,6 +155,11 @@ internal static class CandleScanner
             i++;
         }
 
+        if (LeadingZero(json, i))
+        {
+            return false;
+        }
+
         var digits = 0;
         while (i < json.Length && (uint)(json[i] - '0') <= 9)
         {
@@ -170,12 +175,14 @@ internal static class CandleScanner
         if (i < json.Length && json[i] == (byte)'.')
         {
             i++;
+            var zeros = 0;
             while (i < json.Length && json[i] == (byte)'0')
             {
+                zeros++;
                 i++;
             }
 
-            if (i < json.Length && (uint)(json[i] - '0') <= 9)
+            if (zeros == 0 || (i < json.Length && (uint)(json[i] - '0') <= 9))
             {
                 return false;
             }
@@ -190,6 +197,10 @@ internal static class CandleScanner
         return true;
     }
 
+    /// <summary>JSON allows a leading zero only alone before the point: "0", "0.5", never "007" or "02.5".</summary>
+    private static bool LeadingZero(ReadOnlySpan<byte> json, int i) =>
+        i + 1 < json.Length && json[i] == (byte)'0' && (uint)(json[i + 1] - '0') <= 9;
+
     private static bool TryDecimal(ReadOnlySpan<byte> json, ref int i, out double value)
     {
         value = 0;
@@ -197,6 +208,11 @@ internal static class CandleScanner
         if (negative)
         {
             i++;
+        }
+
+        if (LeadingZero(json, i))
+        {
+            return false;
         }
 
         long mantissa = 0;
@@ -224,6 +240,11 @@ internal static class CandleScanner
                 digits++;
                 fraction++;
                 i++;
+            }
+
+            if (fraction == 0)
+            {
+                return false;
             }
         }
 

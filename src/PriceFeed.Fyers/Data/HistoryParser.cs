@@ -53,6 +53,11 @@ public static class HistoryParser
                     var tail = utf8[arrayEnd..].TrimStart(" \t\r\n"u8);
                     if (tail.Length > 0 && tail[0] == (byte)',')
                     {
+                        if (tail[1..].TrimStart(" \t\r\n"u8) is not [(byte)'"', ..])
+                        {
+                            return Reset(candles, before); // a trailing comma: not JSON, the general path says so
+                        }
+
                         var rest = new byte[tail.Length];
                         rest[0] = (byte)'{';
                         tail[1..].CopyTo(rest.AsSpan(1));
@@ -69,15 +74,15 @@ public static class HistoryParser
                 reader.Read();
                 if (name.SequenceEqual(SProperty))
                 {
-                    head = head with { Status = reader.TokenType == JsonTokenType.String ? reader.GetString() : null };
+                    head = head with { Status = StringOrNull(ref reader) };
                 }
                 else if (name.SequenceEqual(CodeProperty))
                 {
-                    head = head with { Code = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var c) ? c : null };
+                    head = head with { Code = Int32OrNull(ref reader) };
                 }
                 else if (name.SequenceEqual(MessageProperty))
                 {
-                    head = head with { Message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null };
+                    head = head with { Message = StringOrNull(ref reader) };
                 }
                 else
                 {
@@ -101,7 +106,8 @@ public static class HistoryParser
 
     internal static HistoryBody ParseGeneral(ReadOnlySpan<byte> utf8, List<Candle> candles)
     {
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        // Strict JSON, as FYERS sends it: what System.Text.Json refuses, this refuses too.
+        var reader = new Utf8JsonReader(utf8);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new JsonException("A FYERS history body must be a JSON object.");
@@ -129,17 +135,17 @@ public static class HistoryParser
             else if (reader.ValueTextEquals(SProperty))
             {
                 reader.Read();
-                status = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                status = StringOrNull(ref reader);
             }
             else if (reader.ValueTextEquals(CodeProperty))
             {
                 reader.Read();
-                code = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var c) ? c : null;
+                code = Int32OrNull(ref reader);
             }
             else if (reader.ValueTextEquals(MessageProperty))
             {
                 reader.Read();
-                message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                message = StringOrNull(ref reader);
             }
             else
             {
@@ -151,6 +157,11 @@ public static class HistoryParser
         if (reader.TokenType != JsonTokenType.EndObject)
         {
             throw new JsonException("The FYERS history body ended early.");
+        }
+
+        if (reader.Read())
+        {
+            throw new JsonException("The FYERS history body goes on after its closing brace.");
         }
 
         return new HistoryBody(status, code, message, sawCandles);
@@ -194,7 +205,7 @@ public static class HistoryParser
                         oi = ReadInt64(ref reader);
                         break;
                     case < 7:
-                        values[count] = reader.GetDouble();
+                        values[count] = ReadPrice(ref reader);
                         break;
                     default:
                         break; // extra columns FYERS may add later are ignored
@@ -214,8 +225,52 @@ public static class HistoryParser
         throw new JsonException("The candles array ended early.");
     }
 
-    private static long ReadInt64(ref Utf8JsonReader reader) =>
-        reader.TryGetInt64(out var l) ? l : checked((long)Math.Round(reader.GetDouble()));
+    /// <summary>
+    /// Times, volumes and open interest are whole numbers. Written another way (12345.0, 1.2345e4)
+    /// they are kept exactly; a fraction or a value beyond Int64 is refused, never rounded or wrapped.
+    /// </summary>
+    private static long ReadInt64(ref Utf8JsonReader reader)
+    {
+        if (reader.TryGetInt64(out var whole))
+        {
+            return whole;
+        }
+
+        var text = Encoding.ASCII.GetString(reader.ValueSpan);
+        return decimal.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var exact)
+            && exact == decimal.Truncate(exact) && exact is >= long.MinValue and <= long.MaxValue
+            ? (long)exact
+            : throw new JsonException($"A candle's time, volume or open interest must be a whole number within 64 bits; FYERS sent {text[..Math.Min(text.Length, 40)]}.");
+    }
+
+    private static double ReadPrice(ref Utf8JsonReader reader) =>
+        reader.TryGetDouble(out var price) && double.IsFinite(price)
+            ? price
+            : throw new JsonException($"A candle price must be a finite number; FYERS sent {Encoding.ASCII.GetString(reader.ValueSpan[..Math.Min(reader.ValueSpan.Length, 40)])}.");
+
+    /// <summary>The envelope's "s" and "message": a string, or null for any other type (skipped whole).</summary>
+    private static string? StringOrNull(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>The envelope's "code": an Int32, or null for any other value (skipped whole).</summary>
+    private static int? Int32OrNull(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var code))
+        {
+            return code;
+        }
+
+        reader.Skip();
+        return null;
+    }
 }
 
 /// <summary>The envelope fields of a history body.</summary>

@@ -33,16 +33,34 @@ internal static class IngestCommand
         var command = new Command("backfill", "Fetch history for a date range; resumable: rerun the same command after an interruption.") { from, to, symbols, resolution, maxRequests, sandbox };
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (result.GetValue(to) < result.GetValue(from))
+            // Checked before anything is built or read: a bad option is one line and exit 2.
+            IReadOnlyList<string>? list;
+            try
             {
-                await error.WriteLineAsync("--to is before --from.");
+                list = result.GetValue(symbols) is { } s ? WatchlistSource.Parse(s, "--symbols") ?? [] : null;
+            }
+            catch (FormatException e)
+            {
+                await error.WriteLineAsync(e.Message.Replace(" Nothing was fetched.", string.Empty, StringComparison.Ordinal));
+                return ExitCodes.Usage;
+            }
+
+            if (list is { Count: 0 })
+            {
+                await error.WriteLineAsync("No symbols: give --symbols NSE:SBIN-EQ,NSE:TCS-EQ, or leave it out for the watchlist.");
+                return ExitCodes.Usage;
+            }
+
+            var resolutions = result.GetValue(resolution)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var check = new BackfillRequest(result.GetValue(from), result.GetValue(to), list ?? [], resolutions, result.GetValue(maxRequests));
+            if (check.Problem(TimeProvider.System.GetUtcNow(), Calendar.MarketCalendar.Load(new())) is { } problem)
+            {
+                await error.WriteLineAsync(problem);
                 return ExitCodes.Usage;
             }
 
             using var host = CliHost.Build(SandboxOption.Value(result, sandbox));
-            var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestionOptions>>().Value;
-            var list = result.GetValue(symbols) is { } s ? s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [.. options.Watchlist];
-            var request = new BackfillRequest(result.GetValue(from), result.GetValue(to), list, result.GetValue(resolution)!.Split(',', StringSplitOptions.TrimEntries), result.GetValue(maxRequests));
+            var request = check with { Symbols = list ?? host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestionOptions>>().Value.Watchlist };
             var report = await host.Services.GetRequiredService<IngestionRunner>().RunBackfillAsync(request, new ProgressBar(error), cancellationToken);
             return await PrintAsync(report, output, error);
         });
