@@ -12,7 +12,8 @@ namespace PriceFeed.Cli;
 /// <summary>
 /// <c>pricefeed query "SELECT ..."</c>: SQL over the local lake with DuckDB, whose Parquet reader and
 /// SQL engine we would not write ourselves. The lake appears as the views <c>candles</c> and
-/// <c>quotes</c> (Hive partitions become columns). Left out of the Lambda build.
+/// <c>quotes</c> (Hive partitions become columns). Read-only: only the jobs change the lake.
+/// Left out of the Lambda build.
 /// </summary>
 internal static class QueryCommand
 {
@@ -65,8 +66,20 @@ internal static class QueryCommand
             return ExitCodes.Error;
         }
 
+        if (csvPath is not null && IsInside(Path.GetFullPath(csvPath), root))
+        {
+            await error.WriteLineAsync($"--csv {csvPath} is inside the lake ({root}); write the export somewhere else.");
+            return ExitCodes.Usage;
+        }
+
         try
         {
+            if (await RefusalAsync(connection, sql, cancellationToken) is { } refusal)
+            {
+                await error.WriteLineAsync(refusal);
+                return ExitCodes.Usage;
+            }
+
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -88,6 +101,33 @@ internal static class QueryCommand
             return ExitCodes.Error;
         }
     }
+
+    /// <summary>
+    /// Only statements that read run. DuckDB's own parser says what a statement is:
+    /// json_serialize_sql serializes SELECT statements (WITH, VALUES, set operations included) and
+    /// refuses every other kind, so COPY ... TO, CREATE, ATTACH, INSTALL, SET and the like never reach
+    /// the engine, alone or behind a ';'.
+    /// </summary>
+    private static async Task<string?> RefusalAsync(DuckDBConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var check = connection.CreateCommand();
+        check.CommandText = "SELECT json_serialize_sql($sql::VARCHAR)";
+        check.Parameters.Add(new DuckDBParameter("sql", sql));
+        var json = await check.ExecuteScalarAsync(cancellationToken) as string ?? "{}";
+        using var parsed = System.Text.Json.JsonDocument.Parse(json);
+        if (!parsed.RootElement.TryGetProperty("error", out var failed) || failed.ValueKind != System.Text.Json.JsonValueKind.True)
+        {
+            return null;
+        }
+
+        var reason = parsed.RootElement.TryGetProperty("error_message", out var m) ? m.GetString() : null;
+        return parsed.RootElement.TryGetProperty("error_type", out var t) && t.GetString() == "parser"
+            ? $"The query failed: {reason}"
+            : "Only queries that read run here (SELECT, WITH ...): the lake is changed only by PriceFeed's jobs. Use --csv to export.";
+    }
+
+    private static bool IsInside(string path, string folder) =>
+        path.StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static async Task PrintTableAsync(DbDataReader reader, TextWriter output, CancellationToken cancellationToken)
     {

@@ -69,4 +69,60 @@ public sealed class QueryTests
         Assert.Equal(ExitCodes.Error, code);
         Assert.Contains("nope", error.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>No statement can create, replace or delete anything in the lake; the day file stays byte for byte.</summary>
+    [Theory]
+    [InlineData("COPY (SELECT 1 AS x) TO '{day}' (FORMAT parquet)")]
+    [InlineData("SELECT 1; COPY (SELECT 1 AS x) TO '{day}' (FORMAT parquet)")]
+    [InlineData("CREATE TABLE t AS SELECT * FROM candles")]
+    [InlineData("ATTACH '{lake}/x.db' AS x")]
+    [InlineData("INSTALL httpfs")]
+    public async Task Query_StatementThatWrites_IsRefusedAndTheLakeIsUnchanged(string statement)
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        var day = Path.Combine(app.LakeDirectory, "candles", "resolution=1", "date=2026-11-27", "part-000.parquet");
+        var before = await File.ReadAllBytesAsync(day, Ct);
+        using var error = new StringWriter();
+
+        var code = await QueryCommand.RunAsync(app.LakeDirectory, statement.Replace("{day}", day, StringComparison.Ordinal).Replace("{lake}", app.LakeDirectory, StringComparison.Ordinal), null, TextWriter.Null, error, Ct);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("Only queries that read run here", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(day, Ct));
+        Assert.Equal(["part-000.parquet"], Directory.GetFiles(Path.GetDirectoryName(day)!).Select(Path.GetFileName));
+        Assert.False(File.Exists(Path.Combine(app.LakeDirectory, "x.db")));
+    }
+
+    [Fact]
+    public async Task Query_CsvIntoTheLake_IsRefused()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        var day = Path.Combine(app.LakeDirectory, "candles", "resolution=1", "date=2026-11-27", "part-000.parquet");
+        var before = await File.ReadAllBytesAsync(day, Ct);
+        using var error = new StringWriter();
+
+        var code = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT 1", day, TextWriter.Null, error, Ct);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("inside the lake", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(day, Ct));
+    }
+
+    [Fact]
+    public async Task Query_WithAndValues_StillRun()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        using var output = new StringWriter();
+
+        var code = await QueryCommand.RunAsync(app.LakeDirectory, "WITH s AS (SELECT DISTINCT symbol FROM candles) SELECT count(*) AS n FROM s UNION ALL VALUES (7)", null, output, TextWriter.Null, Ct);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("(2 rows)", output.ToString(), StringComparison.Ordinal);
+    }
 }
