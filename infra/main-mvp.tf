@@ -138,6 +138,15 @@ resource "aws_lambda_function" "ingestion" {
   depends_on = [aws_iam_role_policy.ingestion]
 }
 
+# Scheduler invokes asynchronously, and a 5xx (a failed run) is a function error: Lambda's own async
+# retries (2 by default, for up to 6 hours) would replay the run about a minute later, on top of the
+# next tick and its lake writes. None here: the next scheduled run catches up from the cursors.
+resource "aws_lambda_function_event_invoke_config" "ingestion" {
+  function_name                = aws_lambda_function.ingestion.function_name
+  maximum_retry_attempts       = 0
+  maximum_event_age_in_seconds = 60
+}
+
 # ---------------------------------------------------------------------------------------------
 # The token parameters, created with a placeholder the app reads as "no token yet". Terraform never
 # reverts what the app writes later (ignore_changes), and no real secret ever enters the state.

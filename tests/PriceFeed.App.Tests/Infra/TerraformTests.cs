@@ -151,6 +151,12 @@ public sealed partial class TerraformTests
         var target = schedule["target"]![0]!;
         Assert.Equal("${aws_lambda_function.ingestion.arn}", target["arn"]!.ToString());
         Assert.True(target["retry_policy"]![0]!["maximum_retry_attempts"]!.GetValue<int>() <= 2);
+
+        // Lambda's own async retries would replay a failed run on top of the next tick.
+        var invoke = Resource("aws_lambda_function_event_invoke_config", "ingestion");
+        Assert.Equal("${aws_lambda_function.ingestion.function_name}", invoke["function_name"]!.ToString());
+        Assert.Equal(0, invoke["maximum_retry_attempts"]!.GetValue<int>());
+        Assert.InRange(invoke["maximum_event_age_in_seconds"]!.GetValue<int>(), 60, 300);
         Assert.Equal("${jsonencode({ job = each.key })}", target["input"]!.ToString());
 
         var jobs = Blocks("locals")["schedules"]!.ToString();
