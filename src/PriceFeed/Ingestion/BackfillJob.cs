@@ -23,6 +23,19 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
     {
         ArgumentNullException.ThrowIfNull(request);
         var run = recorder.Begin("backfill");
+        if (await guards.LakeAsync(run, cancellationToken) is not { } lease)
+        {
+            return run.Report!;
+        }
+
+        await using (lease)
+        {
+            return await FetchAsync(run, request, progress, cancellationToken);
+        }
+    }
+
+    private async Task<RunReport> FetchAsync(RunState run, BackfillRequest request, IProgress<BackfillProgress>? progress, CancellationToken cancellationToken)
+    {
         if (await guards.UsableCredentialsAsync(run, cancellationToken) is not { } credentials)
         {
             return run.Report!;

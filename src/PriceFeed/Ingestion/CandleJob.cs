@@ -60,6 +60,19 @@ internal sealed partial class CandleJob(
 
     private async Task<RunReport> IngestAsync(RunState run, DateTimeOffset until, TradingSession? refetch, CancellationToken cancellationToken)
     {
+        if (await guards.LakeAsync(run, cancellationToken) is not { } lease)
+        {
+            return run.Report!;
+        }
+
+        await using (lease)
+        {
+            return await IngestLockedAsync(run, until, refetch, cancellationToken);
+        }
+    }
+
+    private async Task<RunReport> IngestLockedAsync(RunState run, DateTimeOffset until, TradingSession? refetch, CancellationToken cancellationToken)
+    {
         if (await guards.UsableCredentialsAsync(run, cancellationToken) is not { } credentials
             || await guards.WatchlistAsync(run, cancellationToken) is not { } symbols)
         {

@@ -23,7 +23,7 @@ internal static class IngestionServiceCollectionExtensions
             var lake = sp.GetRequiredService<IOptions<LakeOptions>>().Value;
             if (lake.Sink == LakeSinkKind.S3)
             {
-                return new S3DataSink(S3DataSink.CreateClient(lake), lake);
+                return new S3DataSink(S3DataSink.CreateClient(lake), lake, sp.GetRequiredService<TimeProvider>());
             }
 
             var ingestion = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
@@ -31,6 +31,7 @@ internal static class IngestionServiceCollectionExtensions
             return new LocalDataSink(ingestion.LakeDirectory ?? Path.Combine(tokens.ResolveDataDirectory(), "lake"));
         });
         services.AddSingleton<CandleLake>();
+        services.AddSingleton<LakeWriter>();
         services.AddSingleton<QuoteStore>();
         services.AddSingleton<BackfillLedger>();
         services.AddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>(), configuration.GetValue("Metrics:Detailed", defaultValue: true)));

@@ -17,6 +17,19 @@ internal sealed class QuotesJob(FyersDataClient data, QuoteStore quotes, MarketC
             return recorder.Finish(run, RunReport.Skipped, guards.ClosedMessage(now), tokenValid: null);
         }
 
+        if (await guards.LakeAsync(run, cancellationToken) is not { } lease)
+        {
+            return run.Report!;
+        }
+
+        await using (lease)
+        {
+            return await FetchAsync(run, cancellationToken);
+        }
+    }
+
+    private async Task<RunReport> FetchAsync(RunState run, CancellationToken cancellationToken)
+    {
         if (await guards.UsableCredentialsAsync(run, cancellationToken) is not { } credentials
             || await guards.WatchlistAsync(run, cancellationToken) is not { } symbols)
         {

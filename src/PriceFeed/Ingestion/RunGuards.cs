@@ -2,17 +2,32 @@ using PriceFeed.Calendar;
 using PriceFeed.Fyers.Auth;
 using PriceFeed.Fyers.Data;
 using PriceFeed.Fyers.Errors;
+using PriceFeed.Lake;
 using PriceFeed.Tokens;
 
 namespace PriceFeed.Ingestion;
 
 /// <summary>
-/// The checks before a run asks FYERS for data: a usable token, a watchlist that parses, and FYERS
-/// agreeing that the market is open. A check that fails finishes the run with a message saying what
+/// The checks before a run asks FYERS for data: the lake to itself, a usable token, a watchlist that
+/// parses, and FYERS agreeing that the market is open. A check that fails finishes the run with a message saying what
 /// to do, and returns null; the job then returns <see cref="RunState.Report"/>.
 /// </summary>
-internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchlist, FyersDataClient data, MarketCalendar calendar, RunRecorder recorder, TimeProvider time, ILogger<RunGuards> logger)
+internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchlist, FyersDataClient data, MarketCalendar calendar, LakeWriter writer, RunRecorder recorder, TimeProvider time, ILogger<RunGuards> logger)
 {
+    /// <summary>The lake's writer lock for this run; null (and a failed run naming the holder) when another run kept it.</summary>
+    public async Task<IAsyncDisposable?> LakeAsync(RunState run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await writer.AcquireAsync(run.Job, cancellationToken);
+        }
+        catch (LakeBusyException e)
+        {
+            recorder.Finish(run, RunReport.Failed, e.Message, tokenValid: null);
+            return null;
+        }
+    }
+
     public async Task<FyersCredentials?> UsableCredentialsAsync(RunState run, CancellationToken cancellationToken)
     {
         var snapshot = await vault.ReadAsync(cancellationToken);

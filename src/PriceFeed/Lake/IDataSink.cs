@@ -14,4 +14,10 @@ public interface IDataSink
 
     /// <summary>Keys under a prefix, in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the lake's writer lock for <paramref name="claim"/> without waiting: the lease (dispose it
+    /// to release), or null and the current holder when another run has it.
+    /// </summary>
+    Task<(IAsyncDisposable? Lease, WriterClaim? Holder)> TryLockWriterAsync(WriterClaim claim, CancellationToken cancellationToken);
 }

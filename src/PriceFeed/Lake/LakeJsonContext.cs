@@ -7,4 +7,5 @@ namespace PriceFeed.Lake;
 [JsonSerializable(typeof(Dictionary<string, long>))]
 [JsonSerializable(typeof(QuarantineLine))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(WriterClaim))]
 internal sealed partial class LakeJsonContext : JsonSerializerContext;

@@ -16,5 +16,11 @@ public static class LakeKeys
 
     public const string Cursors = "_state/cursors.json";
 
+    /// <summary>The writer lock: one run writes a lake at a time (a locked file locally, a conditional-write lease in S3).</summary>
+    public const string WriterLock = "_state/writer.lock";
+
+    /// <summary>Beside the local lock file, who holds it (the locked file itself cannot be read by others).</summary>
+    public const string WriterHolder = "_state/writer.json";
+
     public static string BackfillLedger(string id) => $"_state/backfill/{id}.json";
 }

@@ -33,4 +33,10 @@ public sealed class LakeOptions
     /// production keeps the SDK's default integrity checks unless this is set.
     /// </summary>
     public bool ChecksumsWhenRequired { get; set; }
+
+    /// <summary>How long a run waits for another run writing the same lake before it stops, saying who holds it.</summary>
+    public TimeSpan WriterWait { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long an S3 writer lease lasts unrenewed: a run killed with its function frees the lake after this.</summary>
+    public TimeSpan WriterLease { get; set; } = TimeSpan.FromMinutes(6);
 }

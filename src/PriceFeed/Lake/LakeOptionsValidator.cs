@@ -19,6 +19,11 @@ internal sealed class LakeOptionsValidator : IValidateOptions<LakeOptions>
             errors.Add($"Lake:Prefix '{options.Prefix}' must end with '/' (for example lake/), or be empty.");
         }
 
+        if (options.WriterWait < TimeSpan.Zero || options.WriterLease < TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Lake:WriterWait must not be negative and Lake:WriterLease must be at least a minute (00:01:00).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -39,6 +39,39 @@ public sealed class LocalDataSink(string root) : IDataSink
         return Task.FromResult(keys);
     }
 
+    /// <summary>
+    /// An exclusive OS lock on _state/writer.lock (flock on Linux and macOS, a share lock on Windows),
+    /// released by the OS if the process dies, so a crashed run never leaves the lake locked. The lock
+    /// file is never deleted: a waiter could otherwise lock a file that is no longer the lock.
+    /// </summary>
+    public async Task<(IAsyncDisposable? Lease, WriterClaim? Holder)> TryLockWriterAsync(WriterClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var lockPath = PathOf(LakeKeys.WriterLock);
+        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+        FileStream held;
+        try
+        {
+            held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return (null, WriterClaim.TryRead(await ReadAsync(LakeKeys.WriterHolder, cancellationToken)) ?? new WriterClaim("a run", "this machine", 0, DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
+        }
+
+        await WriteAsync(LakeKeys.WriterHolder, claim.Serialize(), cancellationToken);
+        return (new LocalLease(held, PathOf(LakeKeys.WriterHolder)), null);
+    }
+
+    private sealed class LocalLease(FileStream held, string holderPath) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            File.Delete(holderPath);
+            await held.DisposeAsync();
+        }
+    }
+
     private string PathOf(string key)
     {
         if (key.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(key))

@@ -5,10 +5,12 @@ using Amazon.S3.Model;
 namespace PriceFeed.Lake;
 
 /// <summary>The lake in S3. A PUT replaces an object atomically, so readers never see half a partition.</summary>
-public sealed class S3DataSink(IAmazonS3 s3, LakeOptions options) : IDataSink
+public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimeProvider? time = null) : IDataSink
 {
     private readonly string bucket = options.Bucket ?? throw new InvalidOperationException("Lake:Bucket is required when Lake:Sink is s3.");
     private readonly string prefix = options.Prefix;
+
+    private IAmazonS3 Client => s3;
 
     public static IAmazonS3 CreateClient(LakeOptions options)
     {
@@ -77,5 +79,135 @@ public sealed class S3DataSink(IAmazonS3 s3, LakeOptions options) : IDataSink
         while (response.IsTruncated == true);
 
         return [.. keys.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// A lease object, _state/writer.lock, written only with S3's conditional writes: If-None-Match: *
+    /// creates it when nobody holds the lake, If-Match on its ETag takes over a lease whose holder let
+    /// it expire (a run killed with its function), renews it, and deletes it on release. Two writers
+    /// racing for it get one success and one 412 from S3 itself.
+    /// </summary>
+    public async Task<(IAsyncDisposable? Lease, WriterClaim? Holder)> TryLockWriterAsync(WriterClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var key = prefix + LakeKeys.WriterLock;
+        if (await TryPutLeaseAsync(key, claim, ifMatch: null, cancellationToken) is { } created)
+        {
+            return (new S3Lease(this, key, claim, created, time ?? TimeProvider.System), null);
+        }
+
+        string etag;
+        WriterClaim? holder;
+        try
+        {
+            using var current = await s3.GetObjectAsync(bucket, key, cancellationToken);
+            using var memory = new MemoryStream();
+            await current.ResponseStream.CopyToAsync(memory, cancellationToken);
+            (etag, holder) = (current.ETag, WriterClaim.TryRead(memory.ToArray()));
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return (null, null); // released between our two calls: the caller tries again
+        }
+
+        if (holder is not null && holder.Until > claim.Since)
+        {
+            return (null, holder);
+        }
+
+        // Expired (or unreadable): take it over, unless someone else does first.
+        return await TryPutLeaseAsync(key, claim, etag, cancellationToken) is { } taken
+            ? (new S3Lease(this, key, claim, taken, time ?? TimeProvider.System), null)
+            : (null, holder);
+    }
+
+    /// <summary>The new ETag, or null when S3 refused the condition (412, or 409 for a concurrent conditional write).</summary>
+    private async Task<string?> TryPutLeaseAsync(string key, WriterClaim claim, string? ifMatch, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream(claim.Serialize(), writable: false);
+        var request = new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            InputStream = body,
+            ContentType = "application/json",
+            UseChunkEncoding = !options.ChecksumsWhenRequired,
+        };
+        if (ifMatch is null)
+        {
+            request.IfNoneMatch = "*";
+        }
+        else
+        {
+            request.IfMatch = ifMatch;
+        }
+
+        try
+        {
+            return (await s3.PutObjectAsync(request, cancellationToken)).ETag;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode is System.Net.HttpStatusCode.PreconditionFailed or System.Net.HttpStatusCode.Conflict)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A held lease: renewed at a third of its length while the run lasts, deleted (if still ours) at the end.</summary>
+    private sealed class S3Lease : IAsyncDisposable
+    {
+        private readonly S3DataSink sink;
+        private readonly string key;
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task renewing;
+        private string etag;
+
+        public S3Lease(S3DataSink sink, string key, WriterClaim claim, string etag, TimeProvider time)
+        {
+            this.sink = sink;
+            this.key = key;
+            this.etag = etag;
+            renewing = RenewAsync(claim, time);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await renewing;
+            stop.Dispose();
+            try
+            {
+                await sink.Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = sink.bucket, Key = key, IfMatch = etag });
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode is System.Net.HttpStatusCode.PreconditionFailed or System.Net.HttpStatusCode.NotFound)
+            {
+                // Not ours any more (it expired and was taken over) or already gone: nothing to release.
+            }
+        }
+
+        private async Task RenewAsync(WriterClaim claim, TimeProvider time)
+        {
+            var length = claim.Until - claim.Since;
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(length / 3, time, stop.Token);
+                    if (await sink.TryPutLeaseAsync(key, claim with { Until = time.GetUtcNow() + length }, etag, stop.Token) is not { } renewed)
+                    {
+                        return; // taken over: the release then leaves it alone
+                    }
+
+                    etag = renewed;
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (AmazonS3Exception)
+                {
+                    // Retried on the next turn; the lease outlasts two failed renewals.
+                }
+            }
+        }
     }
 }
