@@ -45,6 +45,18 @@ public sealed class SandboxOptions
     /// <summary>Latency added to every FYERS call from the start (benchmarks); tests set SandboxFaults.Latency instead.</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>From the start, this share (0..1) of FYERS calls is answered 503 (a seeded draw, so runs repeat).</summary>
+    public double ServerErrorRate { get; set; }
+
+    /// <summary>From the start, history leaves out these IST dates entirely.</summary>
+    public List<DateOnly> MissingDays { get; set; } = [];
+
+    /// <summary>From the start, history cuts these IST dates after their first half.</summary>
+    public List<DateOnly> TruncatedDays { get; set; } = [];
+
+    /// <summary>From the start, every token issued so far dies after this many more FYERS calls.</summary>
+    public int? RevokeTokensAfter { get; set; }
+
     /// <summary>HS256 key of the tokens the sandbox issues; fixed so tokens survive a restart. Not a secret: sandbox only.</summary>
     public string SigningKey { get; set; } = "pricefeed-sandbox-signing-key-not-a-secret";
 

@@ -16,7 +16,18 @@ public sealed class SandboxState
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         Time = time;
-        Faults = new SandboxFaults { Latency = options.Latency };
+        Faults = new SandboxFaults
+        {
+            Latency = options.Latency,
+            ServerErrorRate = options.ServerErrorRate,
+            MissingDays = [.. options.MissingDays],
+            TruncatedDays = [.. options.TruncatedDays],
+        };
+        if (options.RevokeTokensAfter is { } after)
+        {
+            Faults.RevokeTokensAfter(after);
+        }
+
         RateLimiter = new SandboxRateLimiter(options, time);
         Authority = new SandboxAuthority(options, time);
         Market = new SyntheticMarket(options);

@@ -22,6 +22,12 @@ public sealed class SandboxFaults
     /// <summary>History answers "ok" with no candles, like FYERS' silent empty history (fyers-protocol.md §13.8).</summary>
     public bool EmptyHistory { get; set; }
 
+    /// <summary>IST dates history leaves out entirely, for every symbol: a trading day missing from FYERS' answer.</summary>
+    public HashSet<DateOnly> MissingDays { get; set; } = [];
+
+    /// <summary>IST dates history cuts after the first half of the session: an answer that stops early.</summary>
+    public HashSet<DateOnly> TruncatedDays { get; set; } = [];
+
     /// <summary>
     /// What marketStatus reports for every segment instead of the synthetic session's state, e.g.
     /// "CLOSED" on a day the calendar calls a trading day: an unscheduled closure or a halt.
@@ -44,6 +50,8 @@ public sealed class SandboxFaults
             Latency = TimeSpan.Zero;
             ServerErrorRate = 0;
             EmptyHistory = false;
+            MissingDays = [];
+            TruncatedDays = [];
             MarketStatusOverride = null;
             force429 = 0;
             revokeAfter = -1;

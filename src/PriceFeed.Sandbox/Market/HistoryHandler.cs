@@ -23,6 +23,17 @@ internal static class HistoryHandler
             return FyersBodies.Error(context, 400, -300, "Please provide a valid symbol");
         }
 
+        // Only what FYERS documents (fyers-protocol.md §9): a lenient sandbox would hide a client bug.
+        if (!Documented.Contains(resolution.Trim().ToUpperInvariant()))
+        {
+            return FyersBodies.Error(context, 400, -50, $"Invalid resolution {resolution}");
+        }
+
+        if (SyntheticMarket.IstDate(from) < EarliestHistory)
+        {
+            return FyersBodies.Error(context, 400, -50, $"History is available from {EarliestHistory:yyyy-MM-dd}");
+        }
+
         var intraday = int.TryParse(resolution, out _);
         var limit = intraday ? 100 : 366;
         if (days > limit)
@@ -35,6 +46,8 @@ internal static class HistoryHandler
         {
             return FyersBodies.Error(context, 400, -50, $"Invalid resolution {resolution} (the sandbox simulates minute, D, 1W and 1M bars)");
         }
+
+        bars = WithDayFaults(bars, state.Faults);
 
         return FyersBodies.Json(context, 200, w =>
         {
@@ -56,6 +69,34 @@ internal static class HistoryHandler
 
             w.WriteEndArray();
         });
+    }
+
+    /// <summary>Minutes 1 to 240 as FYERS lists them, D/1D, 1W, 1M. Second resolutions are not simulated.</summary>
+    private static readonly HashSet<string> Documented = ["1", "2", "3", "5", "10", "15", "20", "30", "60", "120", "240", "D", "1D", "1W", "W", "1M", "M"];
+
+    private static readonly DateOnly EarliestHistory = new(2017, 7, 3);
+
+    /// <summary>Leaves out the missing days and cuts the truncated ones after their first half.</summary>
+    private static List<Bar> WithDayFaults(List<Bar> bars, SandboxFaults faults)
+    {
+        if (faults.MissingDays.Count == 0 && faults.TruncatedDays.Count == 0)
+        {
+            return bars;
+        }
+
+        var result = new List<Bar>(bars.Count);
+        foreach (var day in bars.GroupBy(b => SyntheticMarket.IstDate(DateTimeOffset.FromUnixTimeSeconds(b.Time))))
+        {
+            if (faults.MissingDays.Contains(day.Key))
+            {
+                continue;
+            }
+
+            var all = day.ToList();
+            result.AddRange(faults.TruncatedDays.Contains(day.Key) ? all.Take(Math.Max(1, all.Count / 2)) : all);
+        }
+
+        return result;
     }
 
     private static bool TryRange(string format, string fromText, string toText, out DateTimeOffset from, out DateTimeOffset to, out int days)

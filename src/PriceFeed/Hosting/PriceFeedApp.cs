@@ -67,10 +67,23 @@ internal static class PriceFeedApp
     private static void AddSandbox(this WebApplicationBuilder builder, ServeSettings settings)
     {
         var sandbox = SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback"));
-        sandbox.Latency = builder.Configuration.GetValue<TimeSpan>("Sandbox:Latency");
+        // Outages to rehearse against (README, "Sandbox mode"): Sandbox:Latency, Sandbox:ServerErrorRate,
+        // Sandbox:MissingDays / Sandbox:TruncatedDays (comma-separated IST dates), Sandbox:RevokeTokensAfter.
+        var config = builder.Configuration.GetSection("Sandbox");
+        sandbox.Latency = config.GetValue<TimeSpan>("Latency");
+        sandbox.ServerErrorRate = config.GetValue<double>("ServerErrorRate");
+        sandbox.MissingDays = Dates(config["MissingDays"], "Sandbox:MissingDays");
+        sandbox.TruncatedDays = Dates(config["TruncatedDays"], "Sandbox:TruncatedDays");
+        sandbox.RevokeTokensAfter = config.GetValue<int?>("RevokeTokensAfter");
         sandbox.Holidays = [.. Calendar.MarketCalendar.Load(builder.Configuration.GetSection(Calendar.CalendarOptions.SectionName).Get<Calendar.CalendarOptions>() ?? new()).FullClosures];
         builder.Services.AddFyersSandbox(sandbox);
     }
+
+    private static List<DateOnly> Dates(string? text, string setting) =>
+        [.. (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d =>
+            DateOnly.TryParseExact(d, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+                ? date
+                : throw new InvalidOperationException($"{setting}: '{d}' is not a date; write yyyy-MM-dd, separated by commas."))];
 
     /// <summary>The laptop home schedules itself; on Lambda (or when switched off) EventBridge does.</summary>
     private static bool RunsLocalScheduler(IConfiguration configuration) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PriceFeed.Fyers.Data;
 using PriceFeed.Fyers.Errors;
 using PriceFeed.Fyers.Http;
@@ -10,7 +11,7 @@ namespace PriceFeed.Ingestion;
 /// window across symbols, stored in batches. A ledger in the lake records finished chunks, so a killed
 /// run continues where it stopped; a chunk enters the ledger only once its rows are stored.
 /// </summary>
-internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, BackfillLedger ledger, FyersRateLimiter limiter, RunRecorder recorder, RunGuards guards, CandleCheck check)
+internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, BackfillLedger ledger, GapLedger gapLedger, FyersRateLimiter limiter, RunRecorder recorder, RunGuards guards, CandleCheck check, IOptions<IngestionOptions> options, TimeProvider time)
 {
     /// <summary>
     /// Backfill rows held before a merge: one buffer of about 18 MB, allocated once. It is flushed
@@ -42,6 +43,7 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
         }
 
         var done = await ledger.ReadAsync(request.LedgerId, cancellationToken);
+        var gaps = new GapBook(await gapLedger.ReadAsync(cancellationToken), options.Value.GapRetries, time.GetUtcNow());
         var chunks = (from symbol in request.Symbols
                       from code in request.Resolutions
                       from chunk in HistoryRequest.ForDates(symbol, Resolution.Parse(code), request.From, request.To).Split()
@@ -63,6 +65,11 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
         async Task FlushAsync()
         {
             run.BarsWritten += await lake.StoreAsync(batch, cancellationToken);
+            if (gaps.Changed)
+            {
+                await gapLedger.WriteAsync(gaps.Entries, cancellationToken);
+            }
+
             if (finishedChunks.Count > 0)
             {
                 done.UnionWith(finishedChunks);
@@ -84,7 +91,8 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
             {
                 var fetched = await data.GetHistoryChunkAsync(chunk, credentials, cancellationToken);
                 var inspected = check.Inspect(run, chunk.Symbol, chunk.Resolution, fetched, chunk.From, chunk.To);
-                run.Symbols.Add(inspected.Report with { BarsWritten = inspected.Rows.Count });
+                var report = Settle(chunk, inspected, fetched.FetchedAt, gaps);
+                run.Symbols.Add(report with { BarsWritten = inspected.Rows.Count });
                 if (batch.Rows.Count > 0 && batch.Rows.Count + inspected.Rows.Count > batch.Rows.Capacity)
                 {
                     await FlushAsync();
@@ -92,7 +100,7 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
 
                 batch.Rows.AddRange(inspected.Rows);
                 batch.Rejected.AddRange(inspected.Rejected);
-                if (inspected.Report.Ok)
+                if (report.Ok)
                 {
                     finishedChunks.Add(LedgerEntry(chunk));
                 }
@@ -120,6 +128,20 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
                 ? $"Backfill complete: {chunks.Count} chunks ({skipped} already done earlier), {run.Symbols.Sum(s => s.BarsWritten)} bars written."
                 : $"{failed} chunks failed (they stay unfinished in the ledger; run the same command again to retry them).",
             tokenValid: true);
+    }
+
+    /// <summary>
+    /// A chunk is done only when its answer holds every trading day of its range (or the days it
+    /// lacks were asked for Ingestion:GapRetries times and given up); otherwise it stays unfinished
+    /// in the ledger, so the same command asks again.
+    /// </summary>
+    private SymbolReport Settle(HistoryRequest chunk, CheckedChunk inspected, DateTimeOffset fetchedAt, GapBook gaps)
+    {
+        var (checkedDays, lacking) = check.FindGaps(chunk.Symbol, chunk.Resolution, inspected.Rows, chunk.From, chunk.To < fetchedAt ? chunk.To : fetchedAt);
+        var open = gaps.Settle(chunk.Symbol, chunk.Resolution.Code, checkedDays, lacking);
+        return open.Count > 0
+            ? inspected.Report with { Ok = false, Error = gaps.Describe(chunk.Symbol, chunk.Resolution.Code, open) }
+            : checkedDays.Count > 0 ? inspected.Report with { Ok = true, Error = null } : inspected.Report;
     }
 
     private static TimeSpan? Remaining(TimeSpan elapsed, int done, int total) =>

@@ -29,6 +29,53 @@ internal sealed class CandleCheck(MarketCalendar calendar, IOptions<FyersOptions
         return new CheckedChunk(report, sanitized.Accepted, sanitized.Rejected, expected);
     }
 
+    /// <summary>A session whose bars stop this long before the last expected one is "truncated".</summary>
+    private static readonly TimeSpan TruncationSlack = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// The whole sessions inside [from, until] and the ones an answer lacked: no bar at all
+    /// ("missing"), or bars that stop 30 minutes or more before the last one expected ("truncated").
+    /// Sessions cut by the range (a cursor mid-day, today still trading) are not judged. Intraday only.
+    /// </summary>
+    public (IReadOnlyList<DateOnly> Checked, IReadOnlyList<DayGap> Gaps) FindGaps(string symbol, Resolution resolution, IReadOnlyCollection<CandleRow> rows, DateTimeOffset from, DateTimeOffset until)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (!resolution.IsIntraday || resolution.BarLength is not { } bar)
+        {
+            return ([], []);
+        }
+
+        var lastByDay = new Dictionary<DateOnly, long>();
+        foreach (var row in rows)
+        {
+            lastByDay[row.IstDate] = Math.Max(lastByDay.GetValueOrDefault(row.IstDate), row.TsUtc);
+        }
+
+        var checkedDays = new List<DateOnly>();
+        var gaps = new List<DayGap>();
+        foreach (var session in calendar.Sessions(MarketTime.IstDate(from), MarketTime.IstDate(until)))
+        {
+            var expected = calendar.ExpectedBars(session, resolution, IngestionOptions.IsFnoStock(symbol));
+            if (session.Open < from || session.Close > until || expected == 0)
+            {
+                continue;
+            }
+
+            checkedDays.Add(session.Date);
+            var lastExpected = session.Open + (bar * (expected - 1));
+            if (!lastByDay.TryGetValue(session.Date, out var last))
+            {
+                gaps.Add(new DayGap(session.Date, "missing"));
+            }
+            else if (DateTimeOffset.FromUnixTimeSeconds(last) < lastExpected - TruncationSlack)
+            {
+                gaps.Add(new DayGap(session.Date, "truncated"));
+            }
+        }
+
+        return (checkedDays, gaps);
+    }
+
     /// <summary>"sandbox" for synthetic data (the sandbox marks every answer), else "fyers".</summary>
     public string Source(bool synthetic) => synthetic || fyers.Value.UseSandbox ? "sandbox" : "fyers";
 

@@ -15,6 +15,7 @@ namespace PriceFeed.Ingestion;
 internal sealed partial class CandleJob(
     FyersDataClient data,
     CandleLake lake,
+    GapLedger gapLedger,
     MarketCalendar calendar,
     IOptions<IngestionOptions> options,
     RunRecorder recorder,
@@ -86,6 +87,16 @@ internal sealed partial class CandleJob(
 
         var cursors = await lake.ReadCursorsAsync(cancellationToken);
         var batch = new CandleBatch();
+        var gaps = new GapBook(await gapLedger.ReadAsync(cancellationToken), options.Value.GapRetries, time.GetUtcNow());
+        async Task StoreAsync(CancellationToken token)
+        {
+            run.BarsWritten += await lake.StoreAsync(batch, token);
+            if (gaps.Changed)
+            {
+                await gapLedger.WriteAsync(gaps.Entries, token);
+            }
+        }
+
         try
         {
             foreach (var symbol in symbols)
@@ -98,30 +109,30 @@ internal sealed partial class CandleJob(
                         from = refetch.Open;
                     }
 
-                    await IngestSeriesAsync(run, symbol, resolution, from, until, credentials, batch, cancellationToken);
+                    await IngestSeriesAsync(run, symbol, resolution, from, until, credentials, batch, gaps, cancellationToken);
                 }
 
                 if (refetch is not null)
                 {
-                    await IngestSeriesAsync(run, symbol, Resolution.Daily, MarketTime.At(refetch.Date, TimeOnly.MinValue), MarketTime.At(refetch.Date, new TimeOnly(23, 59, 59)), credentials, batch, cancellationToken);
+                    await IngestSeriesAsync(run, symbol, Resolution.Daily, MarketTime.At(refetch.Date, TimeOnly.MinValue), MarketTime.At(refetch.Date, new TimeOnly(23, 59, 59)), credentials, batch, gaps, cancellationToken);
                 }
             }
         }
         catch (FyersApiException e) when (e.Kind == FyersErrorKind.TokenInvalid)
         {
             // Keep what was fetched and checked before the token died; cursors say exactly where to resume.
-            run.BarsWritten += await lake.StoreAsync(batch, cancellationToken);
+            await StoreAsync(cancellationToken);
             return await guards.FailOnFyersErrorAsync(run, e, credentials, cancellationToken);
         }
         catch (OperationCanceledException) when (batch.HasBars)
         {
             // Stopped at a deadline: store what was fetched (the write itself is not cancelled, and it is
             // atomic), so a run that is always cut short still makes progress.
-            run.BarsWritten += await lake.StoreAsync(batch, CancellationToken.None);
+            await StoreAsync(CancellationToken.None);
             throw;
         }
 
-        run.BarsWritten += await lake.StoreAsync(batch, cancellationToken);
+        await StoreAsync(cancellationToken);
         run.DataLagSeconds = await DataLagAsync(symbols, until, cancellationToken);
         var failed = run.Symbols.Where(s => !s.Ok).Select(s => s.Symbol).Distinct().ToList();
         return recorder.Finish(
@@ -133,7 +144,7 @@ internal sealed partial class CandleJob(
             tokenValid: true);
     }
 
-    private async Task IngestSeriesAsync(RunState run, string symbol, Resolution resolution, DateTimeOffset from, DateTimeOffset until, FyersCredentials credentials, CandleBatch batch, CancellationToken cancellationToken)
+    private async Task IngestSeriesAsync(RunState run, string symbol, Resolution resolution, DateTimeOffset from, DateTimeOffset until, FyersCredentials credentials, CandleBatch batch, GapBook gaps, CancellationToken cancellationToken)
     {
         var last = resolution.IsIntraday ? until - resolution.BarLength!.Value : until;
         if (from > last)
@@ -158,21 +169,29 @@ internal sealed partial class CandleJob(
 
             batch.Rows.AddRange(received);
             batch.Rejected.AddRange(rejected);
-            if (received.Count > 0)
+
+            // The cursor never passes a day the answer lacked: the next run asks from there again.
+            var (checkedDays, lacking) = check.FindGaps(symbol, resolution, received, from, until);
+            var open = gaps.Settle(symbol, resolution.Code, checkedDays, lacking);
+            var firstGap = open.Count > 0 ? open.Min(g => g.Date) : DateOnly.MaxValue;
+            var kept = received.Where(r => r.IstDate < firstGap).ToList();
+            if (kept.Count > 0)
             {
-                batch.Advance(symbol, resolution.Code, received.Max(r => r.TsUtc));
+                batch.Advance(symbol, resolution.Code, kept.Max(r => r.TsUtc));
             }
 
             var empty = received.Count == 0 && expected > 0;
             run.Symbols.Add(new SymbolReport(
                 symbol,
                 resolution.Code,
-                !empty,
+                !empty && open.Count == 0,
                 received.Count,
                 expected,
                 received.Count,
                 rejected.Count,
-                empty ? $"FYERS returned no {resolution} bars for {symbol} between {MarketTime.Format(from)} and {MarketTime.Format(until)}, although the market was open. Treated as an error, not as 'no data'." : null));
+                open.Count > 0 ? gaps.Describe(symbol, resolution.Code, open)
+                : empty ? $"FYERS returned no {resolution} bars for {symbol} between {MarketTime.Format(from)} and {MarketTime.Format(until)}, although the market was open. Treated as an error, not as 'no data'."
+                : null));
         }
         catch (FyersApiException e) when (e.Kind != FyersErrorKind.TokenInvalid)
         {

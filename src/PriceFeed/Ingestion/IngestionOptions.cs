@@ -35,6 +35,10 @@ public sealed class IngestionOptions
     [System.ComponentModel.DataAnnotations.Range(1, 60)]
     public int FirstRunLookbackDays { get; set; } = 1;
 
+    /// <summary>How many answers may lack a trading day before that gap is given up (and listed as such) instead of asked again.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 20)]
+    public int GapRetries { get; set; } = 3;
+
     /// <summary>The lake folder for the local sink; defaults to {Tokens:DataDirectory}/lake.</summary>
     public string? LakeDirectory { get; set; }
 

@@ -34,6 +34,7 @@ internal static class IngestionServiceCollectionExtensions
         services.AddSingleton<LakeWriter>();
         services.AddSingleton<QuoteStore>();
         services.AddSingleton<BackfillLedger>();
+        services.AddSingleton<GapLedger>();
         services.AddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>(), configuration.GetValue("Metrics:Detailed", defaultValue: true)));
         var tokens = new TokenStoreOptions();
         configuration.GetSection(TokenStoreOptions.SectionName).Bind(tokens);

@@ -8,4 +8,5 @@ namespace PriceFeed.Lake;
 [JsonSerializable(typeof(QuarantineLine))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(WriterClaim))]
+[JsonSerializable(typeof(Dictionary<string, GapEntry>))]
 internal sealed partial class LakeJsonContext : JsonSerializerContext;

@@ -22,5 +22,8 @@ public static class LakeKeys
     /// <summary>Beside the local lock file, who holds it (the locked file itself cannot be read by others).</summary>
     public const string WriterHolder = "_state/writer.json";
 
+    /// <summary>Trading days FYERS' answers lacked, open or given up (<see cref="GapLedger"/>).</summary>
+    public const string Gaps = "_state/gaps.json";
+
     public static string BackfillLedger(string id) => $"_state/backfill/{id}.json";
 }

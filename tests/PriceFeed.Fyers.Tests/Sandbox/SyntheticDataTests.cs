@@ -162,4 +162,38 @@ public sealed class SyntheticDataTests
         Assert.True(result.Failed);
         Assert.Contains("--sandbox", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    /// <summary>The sandbox refuses what FYERS refuses, so a lenient sandbox cannot hide a client bug.</summary>
+    [Theory]
+    [InlineData("7", "2026-11-02", "2026-11-03")]
+    [InlineData("1000", "2026-11-02", "2026-11-03")]
+    [InlineData("1", "2017-06-30", "2017-07-05")]
+    public async Task History_ResolutionOrDateFyersDoesNotHave_IsRefusedWithMinus50(string resolution, string from, string to)
+    {
+        var (server, client, credentials) = await StartAsync(FridayMidSession);
+        await using var _ = server;
+        using var __ = client;
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.DataBase, $"history?symbol=NSE:SBIN-EQ&resolution={resolution}&date_format=1&range_from={from}&range_to={to}&cont_flag=1"));
+        request.Headers.TryAddWithoutValidation("Authorization", $"{credentials.ClientId}:{credentials.AccessToken}");
+
+        using var response = await client.Browser.SendAsync(request, Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"code\":-50", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task History_MissingAndTruncatedDayFaults_LeaveOutAndCutThoseDays()
+    {
+        var (server, client, credentials) = await StartAsync(FridayMidSession);
+        await using var _ = server;
+        using var __ = client;
+        server.State.Faults.MissingDays = [new DateOnly(2026, 11, 25)];
+        server.State.Faults.TruncatedDays = [new DateOnly(2026, 11, 26)];
+
+        var chunk = await client.Data.GetHistoryChunkAsync(HistoryRequest.ForDates("NSE:NIFTY50-INDEX", Resolution.OneMinute, new(2026, 11, 25), new(2026, 11, 26)), credentials, Ct);
+
+        var perDay = chunk.Candles.GroupBy(c => MarketTime.IstDate(DateTimeOffset.FromUnixTimeSeconds(c.Time))).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<DateOnly, int> { [new DateOnly(2026, 11, 26)] = 187 }, perDay);
+    }
 }

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.DependencyInjection;
+using PriceFeed.App.Tests.Support;
+using PriceFeed.Ingestion;
+using PriceFeed.Lake;
+
+namespace PriceFeed.App.Tests.Ingestion;
+
+/// <summary>Never mark a gap done: a trading day missing from FYERS' answer is reported, kept open and filled later.</summary>
+public sealed class GapTests
+{
+    private static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
+    private static readonly DateTimeOffset FridayEleven = new(2026, 11, 27, 11, 0, 30, Ist);
+    private static readonly BackfillRequest MayWeek = new(new DateOnly(2026, 5, 4), new DateOnly(2026, 5, 8), ["NSE:SBIN-EQ"], ["1"], null);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Backfill_AnswerLacksADay_IsNotMarkedDone_AndTheNextRunFillsIt()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        app.Sandbox.Faults.MissingDays = [new DateOnly(2026, 5, 6)];
+
+        var first = await Runner(app).RunBackfillAsync(MayWeek, null, Ct);
+        var gapsAfterFirst = await Gaps(app).ReadAsync(Ct);
+        app.Sandbox.Faults.MissingDays = [];
+        var second = await Runner(app).RunBackfillAsync(MayWeek, null, Ct);
+
+        Assert.Equal(RunReport.Failed, first.Status);
+        Assert.Contains("2026-05-06 (missing)", first.Symbols.Single().Error, StringComparison.Ordinal);
+        Assert.Equal(new GapEntry("missing", 1, FridayEleven, false), gapsAfterFirst["NSE:SBIN-EQ|1|2026-05-06"] with { LastAsked = FridayEleven });
+        Assert.Equal(RunReport.Ok, second.Status);
+        Assert.Contains("(0 already done earlier)", second.Message, StringComparison.Ordinal); // the chunk was not marked done
+        Assert.Equal(375, (await Lake(app).ReadAsync("1", new DateOnly(2026, 5, 6), Ct)).Count);
+        Assert.Empty(await Gaps(app).ReadAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Backfill_DayFyersNeverHas_IsGivenUpAfterTheRetries_NotAskedForever()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        app.Sandbox.Faults.MissingDays = [new DateOnly(2026, 5, 6)];
+
+        var reports = new List<RunReport>();
+        for (var i = 0; i < 4; i++)
+        {
+            reports.Add(await Runner(app).RunBackfillAsync(MayWeek, null, Ct));
+        }
+
+        Assert.Equal([RunReport.Failed, RunReport.Failed, RunReport.Ok, RunReport.Ok], reports.Select(r => r.Status));
+        Assert.Contains("1 already done earlier", reports[3].Message, StringComparison.Ordinal);
+        Assert.Equal(3, app.Sandbox.RequestsTo("data/history"));
+        var gap = (await Gaps(app).ReadAsync(Ct))["NSE:SBIN-EQ|1|2026-05-06"];
+        Assert.True(gap.GivenUp);
+        Assert.Equal(3, gap.Attempts);
+    }
+
+    /// <summary>The intraday catch-up over three days with the middle one missing: the cursor stops before the gap.</summary>
+    [Fact]
+    public async Task Intraday_CatchUpLacksADay_CursorStopsBeforeIt_AndTheNextRunFillsTheGapExactly()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, symbols: "NSE:SBIN-EQ", extraSettings: "--Ingestion:FirstRunLookbackDays=3");
+        await app.LogInAsync();
+        app.Sandbox.Faults.MissingDays = [new DateOnly(2026, 11, 26)];
+
+        var first = await Runner(app).RunIntradayAsync(Ct);
+        var cursor = (await Lake(app).ReadCursorsAsync(Ct))["NSE:SBIN-EQ|1"];
+        app.Sandbox.Faults.MissingDays = [];
+        var second = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Failed, first.Status);
+        Assert.Contains("2026-11-26 (missing)", first.Symbols.Single().Error, StringComparison.Ordinal);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 15, 29, 0, Ist), DateTimeOffset.FromUnixTimeSeconds(cursor)); // the last bar before the gap
+        Assert.Equal(RunReport.Ok, second.Status);
+        Assert.Equal(375, (await Lake(app).ReadAsync("1", new DateOnly(2026, 11, 26), Ct)).Count);
+        Assert.Equal(105, (await Lake(app).ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Count);
+        Assert.Empty(await Gaps(app).ReadAsync(Ct));
+    }
+
+    [Fact]
+    public async Task EndOfDay_AnswerStopsHalfwayThroughTheSession_IsReportedAsTruncated()
+    {
+        await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 16, 5, 0, Ist), symbols: "NSE:NIFTY50-INDEX");
+        await app.LogInAsync();
+        app.Sandbox.Faults.TruncatedDays = [new DateOnly(2026, 11, 27)];
+
+        var report = await Runner(app).RunEndOfDayAsync(null, Ct);
+
+        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Contains("2026-11-27 (truncated)", report.Symbols.First(s => s.Resolution == "1").Error, StringComparison.Ordinal);
+        Assert.Equal("truncated", (await Gaps(app).ReadAsync(Ct))["NSE:NIFTY50-INDEX|1|2026-11-27"].Reason);
+    }
+
+    private static IngestionRunner Runner(TestApp app) => app.App.Services.GetRequiredService<IngestionRunner>();
+
+    private static CandleLake Lake(TestApp app) => app.App.Services.GetRequiredService<CandleLake>();
+
+    private static GapLedger Gaps(TestApp app) => app.App.Services.GetRequiredService<GapLedger>();
+}
