@@ -19,6 +19,10 @@ internal static class CliHost
         builder.Logging.AddFilter(static level => level >= LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
+        // A run that fails unexpectedly is one line in the command's own report; its stack trace is
+        // for logs (serve, Lambda), not for the terminal.
+        builder.Logging.AddFilter("PriceFeed.Ingestion.IngestionRunner", LogLevel.None);
         builder.Services.AddPriceFeed(builder.Configuration, sandboxUrl);
 
         // EMF lines are for CloudWatch (serve on Lambda); on a terminal the command prints its own summary.

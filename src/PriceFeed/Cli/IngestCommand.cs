@@ -16,7 +16,8 @@ internal static class IngestCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             using var host = CliHost.Build(SandboxOption.Value(result, sandbox));
-            var report = await host.Services.GetRequiredService<IngestionRunner>().RunAsync(result.GetValue(job)!, cancellationToken);
+            // The overload that turns what a run does not expect into a failed run with one line.
+            var report = await host.Services.GetRequiredService<IngestionRunner>().RunAsync(result.GetValue(job)!, CancellationToken.None, cancellationToken);
             return await PrintAsync(report, output, error);
         });
         return command;

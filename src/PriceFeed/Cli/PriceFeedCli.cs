@@ -11,7 +11,7 @@ internal static class PriceFeedCli
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("PriceFeed: the daily FYERS login and a market-data feed into a Parquet lake.");
-        root.Subcommands.Add(ServeCommand.Create(output));
+        root.Subcommands.Add(ServeCommand.Create(output, error));
         root.Subcommands.Add(LoginCommand.Create(input, output, error));
         root.Subcommands.Add(TokenCommand.Create(output, error));
         root.Subcommands.Add(IngestCommand.CreateIngest(output, error));
@@ -32,7 +32,26 @@ internal static class PriceFeedCli
             return ExitCodes.Usage;
         }
 
-        var config = new InvocationConfiguration { Output = output, Error = error };
-        return await parse.InvokeAsync(config, cancellationToken);
+        // No stack trace on the terminal: an unexpected failure is one line, the details go to a file.
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parse.InvokeAsync(config, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var details = Path.Combine(Path.GetTempPath(), "pricefeed-last-error.txt");
+            try
+            {
+                await File.WriteAllTextAsync(details, e.ToString(), CancellationToken.None);
+            }
+            catch (Exception write) when (write is IOException or UnauthorizedAccessException)
+            {
+                details = "not written";
+            }
+
+            await error.WriteLineAsync($"pricefeed failed: {e.Message} (details: {details})");
+            return ExitCodes.Error;
+        }
     }
 }

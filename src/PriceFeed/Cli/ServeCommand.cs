@@ -6,7 +6,7 @@ namespace PriceFeed.Cli;
 /// <summary><c>pricefeed serve</c>: the web UI and API (and, with --sandbox, the local FYERS stand-in).</summary>
 internal static class ServeCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var urls = new Option<string>("--urls")
         {
@@ -26,7 +26,16 @@ internal static class ServeCommand
         {
             var settings = new ServeSettings(new Uri(result.GetValue(urls)!), result.GetValue(sandbox), result.GetValue(pathBase));
             await using var app = PriceFeedApp.Build(settings, []);
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await error.WriteLineAsync($"{settings.Url.GetLeftPart(UriPartial.Authority)} is in use (another PriceFeed?). Stop it, or pick another port: pricefeed serve --urls http://127.0.0.1:8081");
+                return ExitCodes.Error;
+            }
+
             await output.WriteLineAsync(PriceFeedApp.Banner(settings));
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Ok;

@@ -89,10 +89,19 @@ internal sealed partial class IngestionRunner(
         return await tokenCheck.RunAsync(cancellationToken);
     }
 
+    /// <summary>A backfill; what it does not expect (a damaged lake file, a full disk) ends it as a failed run saying so.</summary>
     public async Task<RunReport> RunBackfillAsync(BackfillRequest request, IProgress<BackfillProgress>? progress, CancellationToken cancellationToken)
     {
-        await holidays.RefreshAsync(cancellationToken);
-        return await backfill.RunAsync(request, progress, cancellationToken);
+        try
+        {
+            await holidays.RefreshAsync(cancellationToken);
+            return await backfill.RunAsync(request, progress, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
+        {
+            Log.RunCrashed(logger, e, "backfill");
+            return recorder.Finish(recorder.Begin("backfill"), RunReport.Failed, $"The backfill failed: {e.Message}", tokenValid: null);
+        }
     }
 
     private static partial class Log

@@ -143,8 +143,24 @@ public sealed class CandleLake(IDataSink sink)
 
     public static string CursorKey(string symbol, string resolution) => $"{symbol}|{resolution}";
 
-    private async Task<List<CandleRow>> ReadPartitionAsync(string key, CancellationToken cancellationToken) =>
-        await sink.ReadAsync(key, cancellationToken) is { } bytes ? await CandleParquet.ReadAsync(bytes, cancellationToken) : [];
+    private async Task<List<CandleRow>> ReadPartitionAsync(string key, CancellationToken cancellationToken)
+    {
+        if (await sink.ReadAsync(key, cancellationToken) is not { } bytes)
+        {
+            return [];
+        }
+
+        try
+        {
+            return await CandleParquet.ReadAsync(bytes, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // A damaged file is never merged over: the run stops here and says which file it is.
+            var date = key.Split('/').FirstOrDefault(p => p.StartsWith("date=", StringComparison.Ordinal))?[5..];
+            throw new LakeFileException($"The lake file {key} cannot be read as Parquet ({e.Message}). Nothing was changed. Move it out of the lake, then fetch that day again: pricefeed backfill --from {date} --to {date}.", e);
+        }
+    }
 }
 
 public readonly record struct MergeResult(int Added, int Replaced, int Unchanged)

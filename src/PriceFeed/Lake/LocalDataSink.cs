@@ -16,12 +16,34 @@ public sealed class LocalDataSink(string root) : IDataSink
         var path = PathOf(key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.WriteThrough))
+        try
         {
-            await stream.WriteAsync(content, cancellationToken);
-        }
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.WriteThrough))
+            {
+                await stream.WriteAsync(content, cancellationToken);
+            }
 
-        File.Move(temp, path, overwrite: true);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            // A full disk or a cancelled write leaves the old file whole and no temporary file behind.
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // Swept by the next run that takes the writer lock.
+            }
+
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new LakeFileException($"Could not write {path}: {e.Message} Is the disk full or the folder read-only? Nothing stored was changed.", e);
+        }
     }
 
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken)
@@ -60,7 +82,23 @@ public sealed class LocalDataSink(string root) : IDataSink
         }
 
         await WriteAsync(LakeKeys.WriterHolder, claim.Serialize(), cancellationToken);
+        SweepTemporaryFiles();
         return (new LocalLease(held, PathOf(LakeKeys.WriterHolder)), null);
+    }
+
+    /// <summary>Temporary files a killed run left behind. Only the lock holder writes, so none of them is in use.</summary>
+    private void SweepTemporaryFiles()
+    {
+        foreach (var stray in Directory.EnumerateFiles(Root, "*.tmp", SearchOption.AllDirectories))
+        {
+            try
+            {
+                File.Delete(stray);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     private sealed class LocalLease(FileStream held, string holderPath) : IAsyncDisposable

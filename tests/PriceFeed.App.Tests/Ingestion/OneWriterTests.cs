@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Amazon.Runtime;
 using Amazon.S3;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,8 +26,8 @@ public sealed class OneWriterTests
         string Symbols(int first, int last) => string.Join(',', Enumerable.Range(first, last - first + 1).Select(i => $"NSE:SYN{i:000}-EQ"));
 
         var both = await Task.WhenAll(
-            RunCliAsync(app, "backfill", "--from", "2026-05-04", "--to", "2026-06-12", "--symbols", Symbols(1, 6)),
-            RunCliAsync(app, "backfill", "--from", "2026-05-04", "--to", "2026-06-12", "--symbols", Symbols(4, 9)));
+            CliProcess.RunAsync(app, "backfill", "--from", "2026-05-04", "--to", "2026-06-12", "--symbols", Symbols(1, 6)),
+            CliProcess.RunAsync(app, "backfill", "--from", "2026-05-04", "--to", "2026-06-12", "--symbols", Symbols(4, 9)));
 
         Assert.All(both, r => Assert.True(r.ExitCode == 0, r.Output));
         var lake = new CandleLake(new LocalDataSink(app.LakeDirectory));
@@ -109,27 +108,4 @@ public sealed class OneWriterTests
 
     private static S3DataSink Sink(AmazonS3Client client) =>
         new(client, new LakeOptions { Sink = LakeSinkKind.S3, Bucket = "lake", Prefix = "x/", ChecksumsWhenRequired = true });
-
-    private static async Task<(int ExitCode, string Output)> RunCliAsync(TestApp app, params string[] args)
-    {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "pricefeed"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args.Append("--sandbox").Append(app.Settings.Origin.AbsoluteUri))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["Tokens__DataDirectory"] = app.DataDirectory;
-        start.Environment["Ingestion__LakeDirectory"] = app.LakeDirectory;
-        ProcessClock.StartAt(start, app.Clock.GetUtcNow());
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        return (process.ExitCode, await output + await error);
-    }
 }

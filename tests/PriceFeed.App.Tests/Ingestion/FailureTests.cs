@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using PriceFeed.App.Tests.Support;
+using PriceFeed.Cli;
+using PriceFeed.Ingestion;
+
+namespace PriceFeed.App.Tests.Ingestion;
+
+/// <summary>Expected failures are one line a person can act on, the documented exit code, and nothing stored changes.</summary>
+public sealed class FailureTests
+{
+    private static readonly DateTimeOffset FridayEleven = new(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Backfill_OverACorruptDayFile_IsOneLineNamingTheFile_AndChangesNothing()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        var day = Path.Combine(app.LakeDirectory, "candles", "resolution=1", "date=2026-11-25", "part-000.parquet");
+        Directory.CreateDirectory(Path.GetDirectoryName(day)!);
+        await File.WriteAllTextAsync(day, "not parquet at all", Ct);
+
+        var (code, output) = await CliProcess.RunAsync(app, "backfill", "--from", "2026-11-25", "--to", "2026-11-26", "--symbols", "NSE:SBIN-EQ");
+
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("candles/resolution=1/date=2026-11-25/part-000.parquet cannot be read as Parquet", output, StringComparison.Ordinal);
+        Assert.Contains("pricefeed backfill --from 2026-11-25 --to 2026-11-25", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace
+        Assert.Equal("not parquet at all", await File.ReadAllTextAsync(day, Ct));
+    }
+
+    [Fact]
+    public async Task Run_TemporaryFilesOfAKilledRun_AreSweptByTheNextWriter()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        var stray = Path.Combine(app.LakeDirectory, "candles", "resolution=1", "date=2026-11-26", "part-000.parquet.0123abcd.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(stray)!);
+        await File.WriteAllTextAsync(stray, "half a file", Ct);
+
+        var report = await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Ok, report.Status);
+        Assert.False(File.Exists(stray));
+    }
+
+    [Fact]
+    public async Task Serve_OnAPortInUse_IsOneLineWithTheFix()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await PriceFeedCli.RunAsync(["serve", "--urls", app.Settings.Origin.AbsoluteUri], TextReader.Null, output, error, Ct);
+
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("is in use (another PriceFeed?)", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--urls http://127.0.0.1:8081", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
