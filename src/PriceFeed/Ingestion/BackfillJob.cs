@@ -91,7 +91,7 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
             {
                 var fetched = await data.GetHistoryChunkAsync(chunk, credentials, cancellationToken);
                 var inspected = check.Inspect(run, chunk.Symbol, chunk.Resolution, fetched, chunk.From, chunk.To);
-                var report = Settle(chunk, inspected, fetched.FetchedAt, gaps);
+                var report = Settle(run, chunk, inspected, fetched.FetchedAt, gaps);
                 run.Symbols.Add(report with { BarsWritten = inspected.Rows.Count });
                 if (batch.Rows.Count > 0 && batch.Rows.Count + inspected.Rows.Count > batch.Rows.Capacity)
                 {
@@ -135,10 +135,11 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
     /// lacks were asked for Ingestion:GapRetries times and given up); otherwise it stays unfinished
     /// in the ledger, so the same command asks again.
     /// </summary>
-    private SymbolReport Settle(HistoryRequest chunk, CheckedChunk inspected, DateTimeOffset fetchedAt, GapBook gaps)
+    private SymbolReport Settle(RunState run, HistoryRequest chunk, CheckedChunk inspected, DateTimeOffset fetchedAt, GapBook gaps)
     {
         var (checkedDays, lacking) = check.FindGaps(chunk.Symbol, chunk.Resolution, inspected.Rows, chunk.From, chunk.To < fetchedAt ? chunk.To : fetchedAt);
         var open = gaps.Settle(chunk.Symbol, chunk.Resolution.Code, checkedDays, lacking);
+        run.GapsOpen += open.Count;
         return open.Count > 0
             ? inspected.Report with { Ok = false, Error = gaps.Describe(chunk.Symbol, chunk.Resolution.Code, open) }
             : checkedDays.Count > 0 ? inspected.Report with { Ok = true, Error = null } : inspected.Report;

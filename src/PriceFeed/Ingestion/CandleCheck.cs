@@ -35,7 +35,8 @@ internal sealed class CandleCheck(MarketCalendar calendar, IOptions<FyersOptions
     /// <summary>
     /// The whole sessions inside [from, until] and the ones an answer lacked: no bar at all
     /// ("missing"), or bars that stop 30 minutes or more before the last one expected ("truncated").
-    /// Sessions cut by the range (a cursor mid-day, today still trading) are not judged. Intraday only.
+    /// Sessions cut by the range (a cursor mid-day, today still trading) and special sessions are not
+    /// judged. Intraday only.
     /// </summary>
     public (IReadOnlyList<DateOnly> Checked, IReadOnlyList<DayGap> Gaps) FindGaps(string symbol, Resolution resolution, IReadOnlyCollection<CandleRow> rows, DateTimeOffset from, DateTimeOffset until)
     {
@@ -56,7 +57,9 @@ internal sealed class CandleCheck(MarketCalendar calendar, IOptions<FyersOptions
         foreach (var session in calendar.Sessions(MarketTime.IstDate(from), MarketTime.IstDate(until)))
         {
             var expected = calendar.ExpectedBars(session, resolution, IngestionOptions.IsFnoStock(symbol));
-            if (session.Open < from || session.Close > until || expected == 0)
+            // Special sessions (Muhurat, often on a weekend) are not judged: FYERS lacks some of them
+            // outright and stamps others late (fyers-protocol.md §13.12), so a gap there proves nothing.
+            if (session.IsSpecial || session.Open < from || session.Close > until || expected == 0)
             {
                 continue;
             }

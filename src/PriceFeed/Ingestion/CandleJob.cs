@@ -173,6 +173,7 @@ internal sealed partial class CandleJob(
             // The cursor never passes a day the answer lacked: the next run asks from there again.
             var (checkedDays, lacking) = check.FindGaps(symbol, resolution, received, from, until);
             var open = gaps.Settle(symbol, resolution.Code, checkedDays, lacking);
+            run.GapsOpen += open.Count;
             var firstGap = open.Count > 0 ? open.Min(g => g.Date) : DateOnly.MaxValue;
             var kept = received.Where(r => r.IstDate < firstGap).ToList();
             if (kept.Count > 0)

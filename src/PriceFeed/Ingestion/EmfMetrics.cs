@@ -26,7 +26,7 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
     [
         ("RunFailed", "Count"), ("TokenValid", "Count"), ("SymbolsOk", "Count"), ("SymbolsFailed", "Count"),
         ("BarsWritten", "Count"), ("BarsExpected", "Count"), ("BarsRejected", "Count"), ("Requests", "Count"),
-        ("RateLimited", "Count"), ("DurationMs", "Milliseconds"), ("DataLagSeconds", "Seconds"), ("HolidayListMissing", "Count"),
+        ("RateLimited", "Count"), ("DurationMs", "Milliseconds"), ("DataLagSeconds", "Seconds"), ("HolidayListMissing", "Count"), ("GapsOpen", "Count"),
     ];
 
     public string Write(RunReport report)
@@ -75,6 +75,7 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
             w.WriteNumber("Requests", report.Requests);
             w.WriteNumber("RateLimited", report.RateLimited);
             w.WriteNumber("HolidayListMissing", report.HolidayListMissing ? 1 : 0);
+            w.WriteNumber("GapsOpen", report.GapsOpen);
             w.WriteNumber("DurationMs", (long)(report.FinishedAt - report.StartedAt).TotalMilliseconds);
             if (report.DataLagSeconds is { } lag)
             {

@@ -54,6 +54,7 @@ internal static class IngestionServiceCollectionExtensions
         services.AddSingleton<TokenCheckJob>();
         services.AddSingleton<BackfillJob>();
         services.AddSingleton<IngestionRunner>();
+        services.AddSingleton<LakeVerifier>();
         return services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestionJsonContext.Default));
     }
 }

@@ -15,7 +15,8 @@ public sealed record RunSummary(
     int BarsExpected,
     long Requests,
     long RateLimited,
-    double? DataLagSeconds)
+    double? DataLagSeconds,
+    int GapsOpen = 0)
 {
     /// <summary>Messages naming many failed symbols are cut here (an SSM Standard value holds 4 KB).</summary>
     public const int MaxMessageLength = 1000;
@@ -24,7 +25,7 @@ public sealed record RunSummary(
     {
         ArgumentNullException.ThrowIfNull(report);
         var message = report.Message.Length <= MaxMessageLength ? report.Message : report.Message[..(MaxMessageLength - 1)] + "…";
-        return new RunSummary(report.Job, report.Status, message, report.StartedAt, report.FinishedAt, report.Symbols.Count(s => s.Ok), report.Symbols.Count, report.BarsWritten, report.BarsExpected, report.Requests, report.RateLimited, report.DataLagSeconds);
+        return new RunSummary(report.Job, report.Status, message, report.StartedAt, report.FinishedAt, report.Symbols.Count(s => s.Ok), report.Symbols.Count, report.BarsWritten, report.BarsExpected, report.Requests, report.RateLimited, report.DataLagSeconds, report.GapsOpen);
     }
 }
 

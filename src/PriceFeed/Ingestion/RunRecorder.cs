@@ -30,7 +30,8 @@ internal sealed partial class RunRecorder(FyersRateLimiter limiter, TimeProvider
             run.Symbols.Sum(s => s.BarsRejected),
             run.DataLagSeconds,
             new Dictionary<string, int>(run.Reasons),
-            holidays.Coverage(finished).Warning);
+            holidays.Coverage(finished).Warning,
+            run.GapsOpen);
         run.Report = report;
         metrics.Write(report);
         history.Record(report);

@@ -16,7 +16,8 @@ public sealed record RunReport(
     int BarsRejected,
     double? DataLagSeconds,
     IReadOnlyDictionary<string, int> RejectReasons,
-    string? CalendarWarning = null)
+    string? CalendarWarning = null,
+    int GapsOpen = 0)
 {
     public const string Ok = "ok";
     public const string Failed = "failed";

@@ -19,6 +19,9 @@ internal sealed class RunState(string job, DateTimeOffset startedAt, long reques
 
     public double? DataLagSeconds { get; set; }
 
+    /// <summary>Trading days the run's answers lacked that stay open (asked again by the next run).</summary>
+    public int GapsOpen { get; set; }
+
     /// <summary>Set once the run is finished; a check that finished it early leaves it here for the caller.</summary>
     public RunReport? Report { get; set; }
 }

@@ -141,6 +141,10 @@ public sealed class CandleLake(IDataSink sink)
         await sink.WriteAsync(LakeKeys.Cursors, JsonSerializer.SerializeToUtf8Bytes(all, LakeJsonContext.Default.DictionaryStringInt64), cancellationToken);
     }
 
+    /// <summary>Writes the cursors as given, backwards included: only <c>verify --repair</c> rewinds them, to before a gap.</summary>
+    public Task ReplaceCursorsAsync(Dictionary<string, long> cursors, CancellationToken cancellationToken) =>
+        sink.WriteAsync(LakeKeys.Cursors, JsonSerializer.SerializeToUtf8Bytes(cursors, LakeJsonContext.Default.DictionaryStringInt64), cancellationToken);
+
     public static string CursorKey(string symbol, string resolution) => $"{symbol}|{resolution}";
 
     private async Task<List<CandleRow>> ReadPartitionAsync(string key, CancellationToken cancellationToken)

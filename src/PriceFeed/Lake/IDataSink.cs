@@ -15,6 +15,9 @@ public interface IDataSink
     /// <summary>Keys under a prefix, in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken);
 
+    /// <summary>Removes an object; only <c>verify --repair</c> does, after copying it to the quarantine.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>
     /// Takes the lake's writer lock for <paramref name="claim"/> without waiting: the lease (dispose it
     /// to release), or null and the current holder when another run has it.

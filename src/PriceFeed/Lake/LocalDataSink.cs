@@ -46,6 +46,12 @@ public sealed class LocalDataSink(string root) : IDataSink
         }
     }
 
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken)
     {
         var directory = PathOf(prefix);

@@ -65,6 +65,9 @@ public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimePr
             cancellationToken);
     }
 
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        s3.DeleteObjectAsync(bucket, prefix + key, cancellationToken);
+
     public async Task<IReadOnlyList<string>> ListAsync(string keyPrefix, CancellationToken cancellationToken)
     {
         var keys = new List<string>();

@@ -23,11 +23,17 @@ public sealed class GapTests
 
         var first = await Runner(app).RunBackfillAsync(MayWeek, null, Ct);
         var gapsAfterFirst = await Gaps(app).ReadAsync(Ct);
+        using var browser = app.NewBrowser();
+        var statusAfterFirst = await browser.StatusAsync();
         app.Sandbox.Faults.MissingDays = [];
         var second = await Runner(app).RunBackfillAsync(MayWeek, null, Ct);
 
         Assert.Equal(RunReport.Failed, first.Status);
         Assert.Contains("2026-05-06 (missing)", first.Symbols.Single().Error, StringComparison.Ordinal);
+        Assert.Equal(1, first.GapsOpen);
+        Assert.Contains("\"GapsOpen\":1", app.Emf.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, statusAfterFirst.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("job").GetString() == "backfill").GetProperty("gapsOpen").GetInt32());
+
         Assert.Equal(new GapEntry("missing", 1, FridayEleven, false), gapsAfterFirst["NSE:SBIN-EQ|1|2026-05-06"] with { LastAsked = FridayEleven });
         Assert.Equal(RunReport.Ok, second.Status);
         Assert.Contains("(0 already done earlier)", second.Message, StringComparison.Ordinal); // the chunk was not marked done
@@ -90,6 +96,20 @@ public sealed class GapTests
         Assert.Equal(RunReport.Failed, report.Status);
         Assert.Contains("2026-11-27 (truncated)", report.Symbols.First(s => s.Resolution == "1").Error, StringComparison.Ordinal);
         Assert.Equal("truncated", (await Gaps(app).ReadAsync(Ct))["NSE:NIFTY50-INDEX|1|2026-11-27"].Reason);
+    }
+
+    /// <summary>Muhurat (Sunday 8 Nov 2026) is in the calendar, but FYERS lacks some special sessions: not a gap.</summary>
+    [Fact]
+    public async Task Backfill_OverASpecialSessionTheAnswerLacks_IsNotAGap()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+
+        var report = await Runner(app).RunBackfillAsync(new BackfillRequest(new DateOnly(2026, 11, 6), new DateOnly(2026, 11, 10), ["NSE:SBIN-EQ"], ["1"], null), null, Ct);
+
+        Assert.Equal(RunReport.Ok, report.Status);
+        Assert.NotNull(PriceFeed.Calendar.MarketCalendar.Load(new()).SessionOn(new DateOnly(2026, 11, 8)));
+        Assert.Empty(await Gaps(app).ReadAsync(Ct));
     }
 
     private static IngestionRunner Runner(TestApp app) => app.App.Services.GetRequiredService<IngestionRunner>();

@@ -81,7 +81,8 @@ function render(status) {
   list.replaceChildren(...runs.map((run) => {
     const item = document.createElement("li");
     item.className = `run run-${run.status}`;
-    item.textContent = `${run.job}: ${run.status} at ${fmt(run.finishedAt)} · ${run.seriesOk}/${run.seriesTotal} series ok · ${run.barsWritten} bars written · ${run.message}`;
+    const gaps = run.gapsOpen ? ` · ${run.gapsOpen} missing trading day${run.gapsOpen === 1 ? "" : "s"} asked again next run` : "";
+    item.textContent = `${run.job}: ${run.status} at ${fmt(run.finishedAt)} · ${run.seriesOk}/${run.seriesTotal} series ok · ${run.barsWritten} bars written${gaps} · ${run.message}`;
     return item;
   }));
 

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using PriceFeed.Ingestion;
+
+namespace PriceFeed.Cli;
+
+/// <summary><c>pricefeed verify [--repair]</c>: proves the lake whole (exit 0) or lists what is not (exit 1).</summary>
+internal static class VerifyCommand
+{
+    private const int MaxListed = 20;
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var repair = new Option<bool>("--repair") { Description = "Move unreadable files to quarantine/unreadable/, rewind cursors and ledgers past gaps, fetch the missing days, and check again." };
+        var sandbox = SandboxOption.Create();
+        var command = new Command("verify", "Check every lake file against the NSE calendar: unreadable files, duplicates, missing days, cursors and ledgers.") { repair, sandbox };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var host = CliHost.Build(SandboxOption.Value(result, sandbox));
+            var verifier = host.Services.GetRequiredService<LakeVerifier>();
+            var found = await verifier.CheckAsync(cancellationToken);
+            await PrintAsync("verify", found, output);
+            if (!found.IsWhole && result.GetValue(repair))
+            {
+                var runner = host.Services.GetRequiredService<IngestionRunner>();
+                found = await verifier.RepairAsync(found, request => runner.RunBackfillAsync(request, null, cancellationToken), cancellationToken);
+                await PrintAsync("after repair", found, output);
+            }
+
+            if (!found.IsWhole)
+            {
+                await error.WriteLineAsync(result.GetValue(repair)
+                    ? "The lake is still not whole: what is listed could not be fetched now (no usable token, or FYERS lacks it); run 'pricefeed verify --repair' again later."
+                    : "The lake is not whole. 'pricefeed verify --repair' moves unreadable files aside (nothing is deleted) and fetches what is missing.");
+                return ExitCodes.Error;
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static async Task PrintAsync(string label, LakeCheck found, TextWriter output)
+    {
+        await output.WriteLineAsync($"{label}: {found.SymbolDays} symbol-days read; {found.Unreadable.Count} unreadable files, {found.Duplicates} duplicate bars, {found.Gaps.Count} symbol-days missing or partial, {found.CursorsAhead.Count} cursors ahead of the stored bars, {found.LedgersDoneOverGaps.Count} backfill ledgers calling a gap done.{(found.IsWhole ? " The lake is whole." : string.Empty)}");
+        foreach (var line in found.Unreadable.Take(MaxListed))
+        {
+            await output.WriteLineAsync($"  unreadable: {line}");
+        }
+
+        foreach (var gap in found.Gaps.Take(MaxListed))
+        {
+            await output.WriteLineAsync($"  {gap.Reason}: {gap.Symbol} {gap.Date:yyyy-MM-dd}");
+        }
+
+        if (found.Gaps.Count > MaxListed)
+        {
+            await output.WriteLineAsync($"  ... and {found.Gaps.Count - MaxListed} more symbol-days");
+        }
+
+        foreach (var cursor in found.CursorsAhead.Take(MaxListed))
+        {
+            await output.WriteLineAsync($"  cursor ahead of the stored bars: {cursor}");
+        }
+    }
+}
