@@ -15,9 +15,7 @@ public sealed class QueryTests
     [Fact]
     public async Task Query_AfterIntraday_ShowsTheBarsPerSymbolWithPartitionColumns()
     {
-        await using var app = await TestApp.StartAsync(now: FridayEleven);
-        await app.LogInAsync();
-        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        await using var app = await LakeWithTodaysBarsAsync();
         using var output = new StringWriter();
 
         var code = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT symbol, count(*) AS bars, min(minute_ist) AS first_minute, any_value(source) AS source, any_value(\"date\") AS day FROM candles WHERE resolution = '1' GROUP BY symbol ORDER BY symbol", null, output, TextWriter.Null, Ct);
@@ -31,9 +29,7 @@ public sealed class QueryTests
     [Fact]
     public async Task Query_Csv_ExportsEveryRow()
     {
-        await using var app = await TestApp.StartAsync(now: FridayEleven);
-        await app.LogInAsync();
-        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        await using var app = await LakeWithTodaysBarsAsync();
         var csv = Path.Combine(app.DataDirectory, "out.csv");
 
         var code = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT symbol, ts_utc, close FROM candles ORDER BY symbol, ts_utc", csv, TextWriter.Null, TextWriter.Null, Ct);
@@ -59,9 +55,7 @@ public sealed class QueryTests
     [Fact]
     public async Task Query_BadSql_IsAnErrorWithDuckDbsReason()
     {
-        await using var app = await TestApp.StartAsync(now: FridayEleven);
-        await app.LogInAsync();
-        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        await using var app = await LakeWithTodaysBarsAsync();
         using var error = new StringWriter();
 
         var code = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT nope FROM candles", null, TextWriter.Null, error, Ct);
@@ -79,9 +73,7 @@ public sealed class QueryTests
     [InlineData("INSTALL httpfs")]
     public async Task Query_StatementThatWrites_IsRefusedAndTheLakeIsUnchanged(string statement)
     {
-        await using var app = await TestApp.StartAsync(now: FridayEleven);
-        await app.LogInAsync();
-        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        await using var app = await LakeWithTodaysBarsAsync();
         var day = Path.Combine(app.LakeDirectory, "candles", "resolution=1", "date=2026-11-27", "part-000.parquet");
         var before = await File.ReadAllBytesAsync(day, Ct);
         using var error = new StringWriter();
@@ -98,9 +90,7 @@ public sealed class QueryTests
     [Fact]
     public async Task Query_CsvIntoTheLake_IsRefused()
     {
-        await using var app = await TestApp.StartAsync(now: FridayEleven);
-        await app.LogInAsync();
-        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        await using var app = await LakeWithTodaysBarsAsync();
         var day = Path.Combine(app.LakeDirectory, "candles", "resolution=1", "date=2026-11-27", "part-000.parquet");
         var before = await File.ReadAllBytesAsync(day, Ct);
         using var error = new StringWriter();
@@ -115,14 +105,21 @@ public sealed class QueryTests
     [Fact]
     public async Task Query_WithAndValues_StillRun()
     {
-        await using var app = await TestApp.StartAsync(now: FridayEleven);
-        await app.LogInAsync();
-        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        await using var app = await LakeWithTodaysBarsAsync();
         using var output = new StringWriter();
 
         var code = await QueryCommand.RunAsync(app.LakeDirectory, "WITH s AS (SELECT DISTINCT symbol FROM candles) SELECT count(*) AS n FROM s UNION ALL VALUES (7)", null, output, TextWriter.Null, Ct);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("(2 rows)", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The sandbox app after a login and one intraday run: 105 bars of two symbols on 27 Nov.</summary>
+    private static async Task<TestApp> LakeWithTodaysBarsAsync()
+    {
+        var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+        return app;
     }
 }

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace PriceFeed.App.Tests.Support;
 
@@ -34,15 +29,9 @@ internal sealed class S3ConditionalFake : IAsyncDisposable
 
     public static async Task<S3ConditionalFake> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         S3ConditionalFake? fake = null;
-        app.Map("/{bucket}/{**key}", (HttpContext context, string bucket, string key) => fake!.HandleAsync(context, $"{bucket}/{key}"));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new S3ConditionalFake(app, new Uri(address));
+        var (app, url) = await LoopbackServer.StartAsync(app => app.Map("/{bucket}/{**key}", (HttpContext context, string bucket, string key) => fake!.HandleAsync(context, $"{bucket}/{key}")));
+        fake = new S3ConditionalFake(app, url);
         return fake;
     }
 

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace PriceFeed.App.Tests.Support;
 
@@ -36,15 +31,9 @@ internal sealed class SsmFake : IAsyncDisposable
 
     public static async Task<SsmFake> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         SsmFake? fake = null;
-        app.MapPost("/", (HttpContext context) => fake!.HandleAsync(context));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new SsmFake(app, new Uri(address));
+        var (app, url) = await LoopbackServer.StartAsync(app => app.MapPost("/", (HttpContext context) => fake!.HandleAsync(context)));
+        fake = new SsmFake(app, url);
         return fake;
     }
 
