@@ -24,8 +24,12 @@ public sealed class SandboxOptions
     /// <summary>"Blocked for the rest of the day if the per-minute limit is exceeded more than 3 times" (fyers-protocol.md §4).</summary>
     public bool BlockAfterThreeMinuteBreaches { get; set; } = true;
 
-    /// <summary>Send Retry-After and X-Retry-After-Ms with 429s; FYERS does on order endpoints, data endpoints UNCONFIRMED.</summary>
-    public bool SendRetryAfter { get; set; } = true;
+    /// <summary>
+    /// Send Retry-After and X-Retry-After-Ms with 429s. FYERS does on order endpoints; on data
+    /// endpoints it is unconfirmed (fyers-protocol.md §4), so by default the sandbox does not, and
+    /// the client's path without the header is the one tests exercise.
+    /// </summary>
+    public bool SendRetryAfter { get; set; }
 
     /// <summary>How long an auth code can be exchanged (it also works only once).</summary>
     public TimeSpan AuthCodeValidity { get; set; } = TimeSpan.FromMinutes(5);

@@ -95,7 +95,7 @@ public sealed class FyersClientSandboxTests
     public async Task RateLimited_ServerBudgetSmallerThanOurs_HonoursItsRetryAfter()
     {
         var clock = new FakeTimeProvider(FridayMorning);
-        await using var server = await SandboxServer.StartAsync(o => o.RequestsPerMinute = 5, clock);
+        await using var server = await SandboxServer.StartAsync(o => (o.RequestsPerMinute, o.SendRetryAfter) = (5, true), clock);
         using var client = server.CreateClient(clientTime: clock);
         var credentials = await client.LogInAsync();
         server.State.ResetCounters();
