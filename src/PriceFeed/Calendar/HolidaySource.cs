@@ -37,8 +37,14 @@ internal sealed partial class HolidaySource(MarketCalendar calendar, IOptions<Ca
                 return;
             }
 
-            var ssm = services.GetService<IAmazonSimpleSystemsManagement>()
-                ?? throw new InvalidOperationException($"Calendar:HolidaysParameter ({name}) needs Tokens:Store=ssm, which gives PriceFeed its SSM client.");
+            // Misconfigured: say so where the holiday warning is seen, rather than failing every run and page load.
+            if (services.GetService<IAmazonSimpleSystemsManagement>() is not { } ssm)
+            {
+                problem = $"Calendar:HolidaysParameter ({name}) needs Tokens:Store=ssm, which gives PriceFeed its SSM client; the embedded holidays stay in use.";
+                readUntil = time.GetUtcNow() + CacheFor;
+                return;
+            }
+
             try
             {
                 var value = (await ssm.GetParameterAsync(new GetParameterRequest { Name = name }, cancellationToken)).Parameter?.Value;

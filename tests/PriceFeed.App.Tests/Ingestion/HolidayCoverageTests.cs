@@ -121,4 +121,14 @@ public sealed class HolidayCoverageTests
         Assert.NotNull(report.CalendarWarning);
         Assert.Contains("\"HolidayListMissing\":1", app.Emf.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Refresh_ParameterWithoutAnSsmClient_BecomesTheWarningInsteadOfFailingTheRun()
+    {
+        var (source, _, _) = Create(new DateTimeOffset(2027, 6, 15, 9, 30, 0, Ist), new CalendarOptions { HolidaysParameter = "/stock-pipeline/config/holidays" });
+
+        await source.RefreshAsync(Ct);
+
+        Assert.Contains("needs Tokens:Store=ssm", source.Coverage().Warning, StringComparison.Ordinal);
+    }
 }
