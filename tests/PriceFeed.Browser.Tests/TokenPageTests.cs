@@ -66,11 +66,13 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await EnterCredentialsAsync(page);
 
             await page.ClickAsync("#login");
-            await page.WaitForURLAsync("**/generate-authcode**", new() { WaitUntil = WaitUntilState.Commit });
+            // A polling assertion: an event waiter attached after the click can miss a navigation
+            // that already committed (CI failure of 3 Dec 2026).
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/generate-authcode\\?"));
             await Shot(page, "callback-phone-1-fyers-login");
             await LogInAtFyersAsync(page);
 
-            await page.WaitForURLAsync(app.PageUrl.AbsoluteUri);
+            await Expect(page).ToHaveURLAsync(app.PageUrl.AbsoluteUri);
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
             await Expect(page.Locator("#token-message")).ToContainTextAsync("Tokens stored, valid until");
             await Expect(page.Locator("#last-login")).ToBeHiddenAsync();
@@ -108,7 +110,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await page.ClickAsync("#login");
             await LogInAtFyersAsync(page);
 
-            await page.WaitForURLAsync(app.PageUrl.AbsoluteUri);
+            await Expect(page).ToHaveURLAsync(app.PageUrl.AbsoluteUri);
             Assert.EndsWith("/prod/", page.Url, StringComparison.Ordinal);
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
             await Shot(page, "prod-phone-stored");
@@ -178,7 +180,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await page.ClickAsync("#login");
             var tab = await fyersTab;
             await LogInAtFyersAsync(tab);
-            await tab.WaitForURLAsync(TestApp.PasteRedirect + "**");
+            await Expect(tab).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(TestApp.PasteRedirect)));
             var redirect = tab.Url;
             await tab.CloseAsync();
 

@@ -24,6 +24,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
             throw new InvalidOperationException($"Browser tests need Debian's Chromium at {ExecutablePath}: run 'apt-get install -y chromium' (scripts/test.sh does).");
         }
 
+        // Assertions poll; on a 2-core CI machine a login redirect chain can take longer than the
+        // 5 s default, and a slow pass must not read as a failure.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
