@@ -3,11 +3,16 @@ namespace PriceFeed.Sandbox.Market;
 /// <summary>
 /// Deterministic, plausible market data: every bar is a function of (symbol, date), so two runs, two
 /// hosts and two resolutions agree. Bars exist only inside the 09:15-15:30 IST session of trading days
-/// and only up to the sandbox clock; the bar that contains "now" is still forming.
+/// and only up to the sandbox clock; the bar that contains "now" is still forming. From the closing
+/// auction's start (3 Aug 2026) stocks (<c>-EQ</c>) trade continuously only until 15:15, so their
+/// days end with the 15:14 bar (360 bars); indices keep 375 (docs/fyers-protocol.md §9, §12).
 /// </summary>
 internal sealed class SyntheticMarket(SandboxOptions options)
 {
     public const int SessionMinutes = 375;
+    /// <summary>Continuous trading of derivative-listed stocks ends at 15:15 from this date (SEBI closing auction session).</summary>
+    public static readonly DateOnly ClosingAuctionFrom = new(2026, 8, 3);
+    private const int ContinuousMinutesWithAuction = 360;
     /// <summary>India Standard Time, UTC+05:30 all year: the sandbox's one IST constant.</summary>
     public static readonly TimeSpan Ist = TimeSpan.FromMinutes(330);
     private static readonly TimeOnly SessionOpen = new(9, 15);
@@ -59,7 +64,15 @@ internal sealed class SyntheticMarket(SandboxOptions options)
         return Anchor(symbol, date);
     }
 
-    /// <summary>All 375 minute bars of a trading day, as they are once the day is over.</summary>
+    /// <summary>
+    /// Minute bars a stock or index has in a full day: 375, or 360 for stocks from the closing
+    /// auction's start. Like PriceFeed's calendar, the sandbox takes every <c>-EQ</c> symbol as
+    /// derivative-listed.
+    /// </summary>
+    public static int MinutesInDay(string symbol, DateOnly date) =>
+        date >= ClosingAuctionFrom && symbol.EndsWith("-EQ", StringComparison.Ordinal) ? ContinuousMinutesWithAuction : SessionMinutes;
+
+    /// <summary>All minute bars of a trading day, as they are once the day is over.</summary>
     public static Bar[] FullDay(string symbol, DateOnly date)
     {
         var rng = new SplitMix(SplitMix.Hash(symbol) ^ ((ulong)date.DayNumber * 0x9E3779B97F4A7C15UL));
@@ -83,7 +96,10 @@ internal sealed class SyntheticMarket(SandboxOptions options)
             price = close;
         }
 
-        return bars;
+        // Drawn for the whole session and then cut, so a day's bars before 15:15 are the same
+        // whichever rule applies.
+        var minutes = MinutesInDay(symbol, date);
+        return minutes == SessionMinutes ? bars : bars[..minutes];
     }
 
     private static double Anchor(string symbol, DateOnly date)

@@ -66,11 +66,11 @@ public sealed class IngestionTests
 
         Assert.Equal(RunReport.Ok, report.Status);
         var rows = await Lake(app).ReadAsync("1", Friday, Ct);
-        Assert.Equal(2 * 375, rows.Count);
+        Assert.Equal(375 + 360, rows.Count); // the index to 15:29, the stock to 15:14 (closing auction, fyers-protocol.md §9)
         Assert.Equal(rows.Count, rows.Select(r => (r.Symbol, r.TsUtc)).Distinct().Count());
         Assert.Equal(2, (await Lake(app).ReadAsync("D", Friday, Ct)).Count);
         Assert.Contains(report.Symbols, s => s is { Symbol: "NSE:NIFTY50-INDEX", Resolution: "1", BarsExpected: 375, BarsReceived: 375 });
-        Assert.Contains(report.Symbols, s => s is { Symbol: "NSE:SBIN-EQ", Resolution: "1", BarsReceived: 375 });
+        Assert.Contains(report.Symbols, s => s is { Symbol: "NSE:SBIN-EQ", Resolution: "1", BarsExpected: 360, BarsReceived: 360 });
     }
 
     [Fact]
@@ -168,7 +168,8 @@ public sealed class IngestionTests
         Assert.Contains("2 already done earlier", second.Message, StringComparison.Ordinal);
         // Window by window: the first run did May-Aug of both symbols, the second Aug-Oct of both.
         var secondWindowDays = PriceFeed.Calendar.MarketCalendar.Load(new()).Sessions(new DateOnly(2026, 8, 9), new DateOnly(2026, 10, 31)).Count();
-        Assert.Contains($"{2 * 375 * secondWindowDays} bars written", second.Message, StringComparison.Ordinal);
+        // All of the second window lies in the closing-auction era: two stocks with 360 bars a day.
+        Assert.Contains($"{2 * 360 * secondWindowDays} bars written", second.Message, StringComparison.Ordinal);
         var oneDay = await Lake(app).ReadAsync("1", new DateOnly(2026, 7, 15), Ct);
         Assert.Equal(2 * 375, oneDay.Count);
     }

@@ -32,8 +32,28 @@ public sealed class SyntheticDataTests
         var first = await client.Data.GetHistoryChunkAsync(request, credentials, Ct);
         var second = await client.Data.GetHistoryChunkAsync(request, credentials, Ct);
 
-        Assert.Equal(4 * 375, first.Candles.Count);
+        Assert.Equal(4 * 360, first.Candles.Count);
         Assert.Equal(first.Candles, second.Candles);
+    }
+
+    [Fact]
+    public async Task History_ClosingAuctionEra_StocksEndAt1514_IndicesAndEarlierDaysAt1529()
+    {
+        var (server, client, credentials) = await StartAsync(FridayMidSession);
+        await using var _ = server;
+        using var __ = client;
+        async Task<IReadOnlyList<Candle>> DayAsync(string symbol, DateOnly day) =>
+            (await client.Data.GetHistoryChunkAsync(HistoryRequest.ForDates(symbol, Resolution.OneMinute, day, day), credentials, Ct)).Candles;
+        static string Last(IReadOnlyList<Candle> bars) => bars[^1].Start.ToOffset(TimeSpan.FromMinutes(330)).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+        // The last trading day before the closing auction session, and its first day (docs/fyers-protocol.md §9).
+        var before = await DayAsync("NSE:SBIN-EQ", new(2026, 7, 31));
+        var stock = await DayAsync("NSE:SBIN-EQ", new(2026, 8, 3));
+        var index = await DayAsync("NSE:NIFTY50-INDEX", new(2026, 8, 3));
+
+        Assert.Equal((375, "15:29"), (before.Count, Last(before)));
+        Assert.Equal((360, "15:14"), (stock.Count, Last(stock)));
+        Assert.Equal((375, "15:29"), (index.Count, Last(index)));
     }
 
     [Fact]
@@ -70,7 +90,7 @@ public sealed class SyntheticDataTests
         var fives = (await client.Data.GetHistoryChunkAsync(HistoryRequest.ForDates("NSE:TCS-EQ", Resolution.Parse("5"), day, day), credentials, Ct)).Candles;
         var daily = Assert.Single((await client.Data.GetHistoryChunkAsync(HistoryRequest.ForDates("NSE:TCS-EQ", Resolution.Daily, day, day), credentials, Ct)).Candles);
 
-        Assert.Equal(75, fives.Count);
+        Assert.Equal(72, fives.Count); // 09:15-15:14: a stock in the closing-auction era
         var third = minutes.Skip(10).Take(5).ToList();
         Assert.Equal(new Candle(third[0].Time, third[0].Open, third.Max(c => c.High), third.Min(c => c.Low), third[^1].Close, third.Sum(c => c.Volume)), fives[2]);
         Assert.Equal(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero), daily.Start);
