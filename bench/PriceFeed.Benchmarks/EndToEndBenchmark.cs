@@ -35,7 +35,7 @@ internal static class EndToEndBenchmark
     /// per-second rate, and at most perMinute in any sliding minute), plus one request's time.
     /// Beyond 190 requests the minute budget, not the second one, sets the floor.
     /// </summary>
-    private static double Floor(int requests, int perSecond, int perMinute)
+    internal static double Floor(int requests, int perSecond, int perMinute)
     {
         var sent = new double[requests];
         for (var k = 1; k < requests; k++)

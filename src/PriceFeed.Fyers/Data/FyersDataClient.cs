@@ -85,11 +85,11 @@ public sealed class FyersDataClient
 
         var operation = $"Fetching {request.Resolution} history of {request.Symbol}";
         var response = await transport.SendAsync(HttpMethod.Get, new Uri(baseUri, "history?" + request.ToQuery()), credentials, null, operation, cancellationToken).ConfigureAwait(false);
-        var candles = new List<Candle>();
         HistoryBody body;
+        List<Candle> candles;
         try
         {
-            body = HistoryParser.Parse(response.Body, candles);
+            (body, candles) = HistoryParser.Parse(response.Body);
         }
         catch (JsonException e)
         {

@@ -15,6 +15,18 @@ public static class HistoryParser
     private static ReadOnlySpan<byte> MessageProperty => "message"u8;
     private static ReadOnlySpan<byte> CandlesProperty => "candles"u8;
 
+    /// <summary>
+    /// Parses a body into a new list sized before parsing: every candle opens with '[', and counting
+    /// them (vectorized) costs far less than a growing list, which copies itself into one twice the
+    /// size at each step and briefly holds both. The client's path, and the benchmark's.
+    /// </summary>
+    /// <exception cref="JsonException">The body is not the JSON shape FYERS sends.</exception>
+    public static (HistoryBody Body, List<Candle> Candles) Parse(ReadOnlySpan<byte> utf8)
+    {
+        var candles = new List<Candle>(Math.Max(0, utf8.Count((byte)'[') - 1));
+        return (Parse(utf8, candles), candles);
+    }
+
     /// <summary>Parses the body; candles are appended to <paramref name="candles"/>.</summary>
     /// <exception cref="JsonException">The body is not the JSON shape FYERS sends.</exception>
     public static HistoryBody Parse(ReadOnlySpan<byte> utf8, List<Candle> candles)

@@ -14,11 +14,10 @@ namespace PriceFeed.Ingestion;
 internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, BackfillLedger ledger, GapLedger gapLedger, FyersRateLimiter limiter, RunRecorder recorder, RunGuards guards, CandleCheck check, IOptions<IngestionOptions> options, TimeProvider time)
 {
     /// <summary>
-    /// Backfill rows held before a merge: one buffer of about 18 MB, allocated once. It is flushed
-    /// before it would have to grow, because growing a List copies it into one twice the size, and
-    /// both copies live at once (that alone was 56 MB of the backfill's peak).
+    /// Fetched rows parked on disk before a merge, at most (about 290 MB of spill); a window holds
+    /// fewer unless the watchlist runs to hundreds of symbols.
     /// </summary>
-    private const int BufferRows = 250_000;
+    private const long SpillRows = 5_000_000;
 
     public async Task<RunReport> RunAsync(BackfillRequest request, IProgress<BackfillProgress>? progress, CancellationToken cancellationToken)
     {
@@ -58,13 +57,26 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var finished = 0;
 
-        // Rows are buffered across chunks and merged in batches: merging chunk by chunk would rewrite
-        // each day's partition once per symbol.
-        var batch = new CandleBatch(BufferRows);
+        // Rows are parked on disk by partition until their window (the chunks of all symbols for the
+        // same dates) is fetched, then each day file is merged once: merging chunk by chunk would
+        // rewrite each day once per symbol, and holding a window in memory grows with the watchlist.
+        using var spill = new CandleSpill();
+        var rejected = new List<QuarantinedBar>();
         var finishedChunks = new List<string>();
+        DateOnly? window = null;
         async Task FlushAsync()
         {
-            run.BarsWritten += await lake.StoreAsync(batch, cancellationToken);
+            foreach (var (resolution, date, rows) in spill.Drain())
+            {
+                run.BarsWritten += (await lake.MergePartitionAsync(resolution, date, rows, 0, rows.Count, cancellationToken)).Written;
+            }
+
+            if (rejected.Count > 0)
+            {
+                await lake.QuarantineAsync(rejected, cancellationToken);
+                rejected.Clear();
+            }
+
             if (gaps.Changed)
             {
                 await gapLedger.WriteAsync(gaps.Entries, cancellationToken);
@@ -93,13 +105,14 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
                 var inspected = check.Inspect(run, chunk.Symbol, chunk.Resolution, fetched, chunk.From, chunk.To);
                 var report = Settle(run, chunk, inspected, fetched.FetchedAt, gaps);
                 run.Symbols.Add(report with { BarsWritten = inspected.Rows.Count });
-                if (batch.Rows.Count > 0 && batch.Rows.Count + inspected.Rows.Count > batch.Rows.Capacity)
+                if (spill.Rows > 0 && (window != chunk.FromDate || spill.Rows + inspected.Rows.Count > SpillRows))
                 {
                     await FlushAsync();
                 }
 
-                batch.Rows.AddRange(inspected.Rows);
-                batch.Rejected.AddRange(inspected.Rejected);
+                window = chunk.FromDate;
+                spill.Add(inspected.Rows);
+                rejected.AddRange(inspected.Rejected);
                 if (report.Ok)
                 {
                     finishedChunks.Add(LedgerEntry(chunk));

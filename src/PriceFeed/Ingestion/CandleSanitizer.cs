@@ -16,7 +16,10 @@ internal static class CandleSanitizer
 
     public static SanitizeResult Sanitize(string symbol, Resolution resolution, IEnumerable<Candle> candles, string source, MarketCalendar calendar)
     {
-        var accepted = new SortedDictionary<long, CandleRow>();
+        // FYERS answers in time order, so bars are appended and only an out-of-order answer is sorted
+        // (a SortedDictionary per bar was a tenth of a backfill's CPU).
+        var accepted = new List<CandleRow>(candles.TryGetNonEnumeratedCount(out var n) ? n : 0);
+        var ordered = true;
         var rejected = new List<QuarantinedBar>();
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         void Count(string reason) => reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
@@ -65,15 +68,41 @@ internal static class CandleSanitizer
                 continue;
             }
 
-            if (accepted.ContainsKey(row.TsUtc))
+            if (accepted.Count > 0 && accepted[^1].TsUtc >= row.TsUtc)
             {
-                Count("duplicate_ts");
+                if (accepted[^1].TsUtc == row.TsUtc)
+                {
+                    Count("duplicate_ts");
+                    accepted[^1] = row; // the later one wins
+                    continue;
+                }
+
+                ordered = false;
             }
 
-            accepted[row.TsUtc] = row;
+            accepted.Add(row);
         }
 
-        return new SanitizeResult([.. accepted.Values], rejected, reasons);
+        return new SanitizeResult(ordered ? accepted : InTimeOrder(accepted, Count), rejected, reasons);
+    }
+
+    /// <summary>An answer out of time order: sorted, and of bars with the same time the later one kept.</summary>
+    private static List<CandleRow> InTimeOrder(List<CandleRow> rows, Action<string> count)
+    {
+        var byTime = new Dictionary<long, CandleRow>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (byTime.ContainsKey(row.TsUtc))
+            {
+                count("duplicate_ts");
+            }
+
+            byTime[row.TsUtc] = row;
+        }
+
+        var sorted = byTime.Values.ToList();
+        sorted.Sort(static (a, b) => a.TsUtc.CompareTo(b.TsUtc));
+        return sorted;
     }
 
     private static bool InsideSession(CandleRow row, MarketCalendar calendar)

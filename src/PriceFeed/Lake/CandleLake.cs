@@ -49,45 +49,127 @@ public sealed class CandleLake(IDataSink sink)
                 end++;
             }
 
-            var key = LakeKeys.Candles(partition.Resolution, partition.IstDate);
-            var existing = await ReadPartitionAsync(key, cancellationToken);
-            var merged = new Dictionary<(string, long), CandleRow>(existing.Count + (end - start));
-            foreach (var row in existing)
-            {
-                merged[(row.Symbol, row.TsUtc)] = row;
-            }
-
-            var changed = false;
-            for (var i = start; i < end; i++)
-            {
-                var row = rows[i];
-                if (!merged.TryGetValue((row.Symbol, row.TsUtc), out var old))
-                {
-                    added++;
-                    changed = true;
-                }
-                else if (old != row)
-                {
-                    replaced++;
-                    changed = true;
-                }
-                else
-                {
-                    unchanged++;
-                }
-
-                merged[(row.Symbol, row.TsUtc)] = row;
-            }
-
-            if (changed)
-            {
-                await sink.WriteAsync(key, await CandleParquet.WriteAsync([.. merged.Values], cancellationToken), cancellationToken);
-            }
-
+            var result = await MergePartitionAsync(partition.Resolution, partition.IstDate, rows, start, end, cancellationToken);
+            added += result.Added;
+            replaced += result.Replaced;
+            unchanged += result.Unchanged;
             start = end;
         }
 
         return new MergeResult(added, replaced, unchanged);
+    }
+
+    /// <summary>
+    /// Merges rows[start..end), all of one partition, into its file: read once, written once if
+    /// anything changed. Of two rows with the same symbol and time the later one wins. Both sides are
+    /// put in file order (symbol, then time; files are written that way and a backfill's rows mostly
+    /// arrive that way) and joined in one pass into the array that is written, so a partition costs
+    /// two row arrays and no hash table.
+    /// </summary>
+    public async Task<MergeResult> MergePartitionAsync(string resolution, DateOnly istDate, IReadOnlyList<CandleRow> rows, int start, int end, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var key = LakeKeys.Candles(resolution, istDate);
+        var existing = InFileOrder(await ReadPartitionAsync(key, cancellationToken), 0, null);
+        var incoming = InFileOrder(rows, start, end);
+        var merged = new CandleRow[existing.Count + incoming.Count];
+        int n = 0, e = 0, added = 0, replaced = 0, unchanged = 0;
+        for (var i = 0; i < incoming.Count; i++)
+        {
+            // The same bar more than once in this batch: the last one stands for all.
+            var row = incoming[i];
+            while (i + 1 < incoming.Count && CompareKeys(incoming[i + 1], row) == 0)
+            {
+                row = incoming[++i];
+            }
+
+            while (e < existing.Count && CompareKeys(existing[e], row) < 0)
+            {
+                merged[n++] = existing[e++];
+            }
+
+            CandleRow? stored = null;
+            while (e < existing.Count && CompareKeys(existing[e], row) == 0)
+            {
+                stored = existing[e++];
+            }
+
+            if (stored is not { } old)
+            {
+                added++;
+            }
+            else if (old == row)
+            {
+                unchanged++;
+            }
+            else
+            {
+                replaced++;
+            }
+
+            merged[n++] = row;
+        }
+
+        while (e < existing.Count)
+        {
+            merged[n++] = existing[e++];
+        }
+
+        if (added + replaced > 0)
+        {
+            await sink.WriteAsync(key, await CandleParquet.WriteSortedAsync(new ArraySegment<CandleRow>(merged, 0, n), cancellationToken), cancellationToken);
+        }
+
+        return new MergeResult(added, replaced, unchanged);
+    }
+
+    /// <summary>Symbol (ordinal), then time: the order of rows in a partition file.</summary>
+    internal static int CompareKeys(CandleRow a, CandleRow b)
+    {
+        var bySymbol = string.CompareOrdinal(a.Symbol, b.Symbol);
+        return bySymbol != 0 ? bySymbol : a.TsUtc.CompareTo(b.TsUtc);
+    }
+
+    /// <summary>rows[start..end) in file order, as they are when already sorted; a stable sort (later duplicates stay later) otherwise.</summary>
+    private static IReadOnlyList<CandleRow> InFileOrder(IReadOnlyList<CandleRow> rows, int start, int? end)
+    {
+        var stop = end ?? rows.Count;
+        var sorted = true;
+        for (var i = start + 1; i < stop && sorted; i++)
+        {
+            sorted = CompareKeys(rows[i - 1], rows[i]) <= 0;
+        }
+
+        if (sorted)
+        {
+            return start == 0 && stop == rows.Count ? rows : new ListSlice(rows, start, stop - start);
+        }
+
+        var slice = new CandleRow[stop - start];
+        for (var i = start; i < stop; i++)
+        {
+            slice[i - start] = rows[i];
+        }
+
+        // OrderBy is stable, which List.Sort and Array.Sort are not.
+        return slice.OrderBy(r => r, Comparer<CandleRow>.Create(CompareKeys)).ToArray();
+    }
+
+    private sealed class ListSlice(IReadOnlyList<CandleRow> rows, int start, int count) : IReadOnlyList<CandleRow>
+    {
+        public CandleRow this[int index] => rows[start + index];
+
+        public int Count => count;
+
+        public IEnumerator<CandleRow> GetEnumerator()
+        {
+            for (var i = 0; i < count; i++)
+            {
+                yield return rows[start + i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     public async Task<List<CandleRow>> ReadAsync(string resolution, DateOnly istDate, CancellationToken cancellationToken) =>

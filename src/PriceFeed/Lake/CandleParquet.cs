@@ -30,14 +30,15 @@ internal static class CandleParquet
     internal static ParquetOptions Options() => new()
     {
         CompressionMethod = CompressionMethod.Zstd,
+        CompressionLevel = System.IO.Compression.CompressionLevel.Optimal,
         UseDateOnlyTypeForDates = true,
         MaximumSmallPoolFreeBytes = 4 * 1024 * 1024,
         MaximumLargePoolFreeBytes = 16 * 1024 * 1024,
     };
 
-    public static async Task<byte[]> WriteAsync(IReadOnlyList<CandleRow> unsorted, CancellationToken cancellationToken)
+    /// <summary>Rows already in file order (symbol, then time), as <see cref="CandleLake"/> merges them.</summary>
+    public static async Task<byte[]> WriteSortedAsync(ArraySegment<CandleRow> rows, CancellationToken cancellationToken)
     {
-        var rows = unsorted.OrderBy(r => r.Symbol, StringComparer.Ordinal).ThenBy(r => r.TsUtc).ToArray();
         using var buffer = new MemoryStream();
         await using (var writer = await ParquetWriter.CreateAsync(Schema, buffer, Options(), cancellationToken: cancellationToken))
         {
@@ -62,7 +63,14 @@ internal static class CandleParquet
     {
         using var stream = new MemoryStream(bytes, writable: false);
         await using var reader = await ParquetReader.CreateAsync(stream, Options(), cancellationToken: cancellationToken);
-        var rows = new List<CandleRow>();
+        var total = 0L;
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var counted = reader.OpenRowGroupReader(g);
+            total += counted.RowCount;
+        }
+
+        var rows = new List<CandleRow>((int)Math.Min(total, int.MaxValue));
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);

@@ -19,10 +19,10 @@ public readonly record struct CandleRow(
     /// <summary>The IST trading date, the partition key. Daily bars (stamped 00:00 UTC) belong to their own date.</summary>
     public DateOnly IstDate => Resolution is "D" or "1W" or "1M"
         ? DateOnly.FromDateTime(Start.UtcDateTime)
-        : MarketTime.IstDate(Start);
+        : MarketTime.IstDate(TsUtc);
 
     /// <summary>Minutes since 00:00 IST of the bar start.</summary>
-    public short IstMinute => (short)MarketTime.ToIst(Start).TimeOfDay.TotalMinutes;
+    public short IstMinute => (short)MarketTime.IstMinuteOfDay(TsUtc);
 
     public static CandleRow From(string symbol, Resolution resolution, Candle candle, string source) =>
         new(symbol, resolution.Code, candle.Time, candle.Open, candle.High, candle.Low, candle.Close, candle.Volume, source);

@@ -40,4 +40,24 @@ public sealed class SanitizerTests
         Assert.Equal(12, result.Accepted.Single(r => r.TsUtc == T0 + 360).Volume);
         Assert.All(result.Accepted, r => Assert.True(r.Low <= Math.Min(r.Open, r.Close) && r.High >= Math.Max(r.Open, r.Close)));
     }
+
+    [Fact]
+    public void Sanitize_AnswerOutOfTimeOrder_IsSortedAndTheLaterOfTwoBarsWins()
+    {
+        Candle[] candles =
+        [
+            new(T0 + 120, 100, 101, 99, 100, 3),
+            new(T0, 100, 101, 99, 100, 1),
+            new(T0 + 60, 100, 101, 99, 100, 2),
+            new(T0, 100, 101, 99, 100, 9),      // T0 again, not next to the first: still the later one wins
+            new(T0 + 180, 100, 101, 99, 100, 4),
+            new(T0 + 180, 100, 101, 99, 100, 5), // next to its twin
+        ];
+
+        var result = CandleSanitizer.Sanitize("NSE:SBIN-EQ", Resolution.OneMinute, candles, "fyers", Nse);
+
+        Assert.Equal([T0, T0 + 60, T0 + 120, T0 + 180], result.Accepted.Select(r => r.TsUtc));
+        Assert.Equal([9L, 2, 3, 5], result.Accepted.Select(r => r.Volume));
+        Assert.Equal(2, result.Reasons["duplicate_ts"]);
+    }
 }

@@ -1,0 +1,57 @@
+using PriceFeed.Lake;
+
+namespace PriceFeed.App.Tests.Ingestion;
+
+/// <summary>The merge of a batch into a day file: file order, no duplicates, the later bar wins.</summary>
+public sealed class CandleMergeTests : IDisposable
+{
+    private static readonly DateOnly Day = new(2026, 11, 23);
+    private static readonly long T = new DateTimeOffset(2026, 11, 23, 9, 15, 0, TimeSpan.FromMinutes(330)).ToUnixTimeSeconds();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly DirectoryInfo root = Directory.CreateTempSubdirectory("merge-test-");
+
+    [Fact]
+    public async Task Merge_UnsortedBatchWithRepeats_OverAStoredDay_KeepsFileOrderAndTheLaterBar()
+    {
+        var lake = new CandleLake(new LocalDataSink(root.FullName));
+        List<CandleRow> stored = [Row("NSE:SBIN-EQ", T, 1), Row("NSE:SBIN-EQ", T + 60, 2), Row("NSE:TCS-EQ", T, 3)];
+        Assert.Equal(new MergeResult(3, 0, 0), await lake.MergeAsync([.. stored], Ct));
+
+        List<CandleRow> batch =
+        [
+            Row("NSE:TCS-EQ", T + 60, 10),   // new
+            Row("NSE:INFY-EQ", T, 11),       // new, sorts first
+            Row("NSE:SBIN-EQ", T + 60, 12),  // replaces volume 2...
+            Row("NSE:SBIN-EQ", T + 60, 13),  // ...and is itself replaced: the later one wins
+            Row("NSE:SBIN-EQ", T, 1),        // the same as stored
+            Row("NSE:INFY-EQ", T, 14),       // INFY 09:15 again, not next to the first
+        ];
+
+        var result = await lake.MergeAsync(batch, Ct);
+        var day = await lake.ReadAsync("1", Day, Ct);
+
+        Assert.Equal(new MergeResult(2, 1, 1), result);
+        Assert.Equal(
+            [("NSE:INFY-EQ", T, 14L), ("NSE:SBIN-EQ", T, 1), ("NSE:SBIN-EQ", T + 60, 13), ("NSE:TCS-EQ", T, 3), ("NSE:TCS-EQ", T + 60, 10)],
+            day.Select(r => (r.Symbol, r.TsUtc, r.Volume)));
+    }
+
+    [Fact]
+    public async Task Merge_NothingNew_LeavesTheFileUntouched()
+    {
+        var lake = new CandleLake(new LocalDataSink(root.FullName));
+        await lake.MergeAsync([Row("NSE:SBIN-EQ", T, 1)], Ct);
+        var file = Directory.EnumerateFiles(root.FullName, "*.parquet", SearchOption.AllDirectories).Single();
+        var before = File.GetLastWriteTimeUtc(file);
+        File.SetLastWriteTimeUtc(file, before.AddHours(-1));
+
+        var result = await lake.MergeAsync([Row("NSE:SBIN-EQ", T, 1)], Ct);
+
+        Assert.Equal(new MergeResult(0, 0, 1), result);
+        Assert.Equal(before.AddHours(-1), File.GetLastWriteTimeUtc(file));
+    }
+
+    public void Dispose() => root.Delete(recursive: true);
+
+    private static CandleRow Row(string symbol, long ts, long volume) => new(symbol, "1", ts, 100.05, 101.1, 99.95, 100.5, volume, "sandbox");
+}
