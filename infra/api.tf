@@ -1,5 +1,7 @@
 # HTTP API with a `prod` stage: https://{api-id}.execute-api.{region}.amazonaws.com/prod
-# One $default route sends every path (the page, /api/*, /callback) to the token generator.
+# The $default route sends every path (the page, /api/*) to the token generator; the login routes
+# have their own routes only to get their own throttle buckets, so a flood of anonymous page or
+# status requests cannot starve the owner's morning login.
 
 resource "aws_apigatewayv2_api" "token_generator" {
   name          = "${var.project_name}-http-api"
@@ -21,7 +23,19 @@ resource "aws_apigatewayv2_route" "default" {
   target    = "integrations/${aws_apigatewayv2_integration.token_generator.id}"
 }
 
+locals {
+  login_routes = ["GET /callback", "POST /api/login", "PUT /api/credentials", "POST /api/tokens"]
+}
+
+resource "aws_apigatewayv2_route" "login" {
+  for_each  = toset(local.login_routes)
+  api_id    = aws_apigatewayv2_api.token_generator.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.token_generator.id}"
+}
+
 resource "aws_apigatewayv2_stage" "prod" {
+  depends_on  = [aws_apigatewayv2_route.login]
   api_id      = aws_apigatewayv2_api.token_generator.id
   name        = "prod"
   auto_deploy = true
@@ -31,6 +45,16 @@ resource "aws_apigatewayv2_stage" "prod" {
   default_route_settings {
     throttling_burst_limit = 20
     throttling_rate_limit  = 10
+  }
+
+  # One person logs in a few times a day; each login route has its own small bucket.
+  dynamic "route_settings" {
+    for_each = toset(local.login_routes)
+    content {
+      route_key              = route_settings.value
+      throttling_burst_limit = 5
+      throttling_rate_limit  = 2
+    }
   }
 
   # $context.path carries no query string, so /callback?auth_code=... never reaches the logs.

@@ -90,6 +90,14 @@ resource "aws_lambda_function" "token_generator" {
     variables = merge(local.common_env, {
       # HTTP API named stages keep /prod in rawPath; the app strips it into PathBase (docs/deploy-aws.md A2).
       PathBase = "/prod"
+      # The one origin the page is served from: CSRF checks and the FYERS callback use it, and any
+      # other Host is refused (no Host header is trusted). A custom domain replaces it.
+      Web__PublicOrigin = coalesce(var.public_origin, aws_apigatewayv2_api.token_generator.api_endpoint)
+      }, var.owner_client_id == null ? {} : {
+      # Deploy-time pins: only this FYERS app and user can ever be set up, setup code or not.
+      Tokens__OwnerClientId = var.owner_client_id
+      }, var.owner_fyers_id == null ? {} : {
+      Tokens__OwnerFyId = var.owner_fyers_id
     })
   }
 

@@ -40,3 +40,12 @@ output "token_parameter_names" {
 output "alerts_topic_arn" {
   value = aws_sns_topic.alerts.arn
 }
+
+output "project_name" {
+  description = "The {project} of the SSM parameters, for the CLI (Tokens__Project)."
+  value       = var.project_name
+}
+
+output "aws_region" {
+  value = var.aws_region
+}

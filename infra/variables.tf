@@ -134,3 +134,21 @@ variable "enable_glue_table" {
   type        = bool
   default     = false
 }
+
+variable "owner_client_id" {
+  description = "Optional: the FYERS app (Client ID, e.g. ABCD1234-100) this PriceFeed may be set up for. Not a secret; the App Secret never goes through Terraform."
+  type        = string
+  default     = null
+}
+
+variable "owner_fyers_id" {
+  description = "Optional: the FYERS user ID (e.g. XS00001) whose login may bind and feed this PriceFeed."
+  type        = string
+  default     = null
+}
+
+variable "public_origin" {
+  description = "Optional: https://your.domain when a custom domain fronts the API; default the API Gateway endpoint."
+  type        = string
+  default     = null
+}

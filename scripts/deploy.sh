@@ -58,14 +58,30 @@ terraform -chdir=infra apply -input=false -var "notification_email=${email}" -va
 
 url=$(terraform -chdir=infra output -raw token_generator_url)
 redirect=$(terraform -chdir=infra output -raw fyers_redirect_uri)
+project=$(terraform -chdir=infra output -raw project_name)
+region=$(terraform -chdir=infra output -raw aws_region)
+
+# Until the first login binds a FYERS account, the page accepts credentials only with a one-time
+# setup code. It is made here, with your AWS credentials, straight into SSM, and shown only on this
+# terminal: never a command-line argument, an output or Terraform state.
+setup_line="  Run 'Tokens__Store=ssm Tokens__Project=${project} AWS_REGION=${region} pricefeed token setup-code' for the setup code."
+if command -v dotnet >/dev/null 2>&1; then
+  if code_output=$(Tokens__Store=ssm Tokens__Project="$project" AWS_REGION="$region" dotnet run --project src/PriceFeed -c Release -- token setup-code 2>&1); then
+    setup_line="  ${code_output}"
+  elif [[ "$code_output" == *"already bound"* ]]; then
+    setup_line="  Already set up: a FYERS account is bound (no setup code needed)."
+  fi
+fi
+
 cat <<DONE
 
 Deployed.
   Token page (bookmark it):              ${url}
   Redirect URI for your FYERS app:       ${redirect}
+${setup_line}
 
 Next:
   1. Confirm the subscription email AWS just sent to ${email} (no alerts until you do).
   2. In myapi.fyers.in/dashboard, set your app's Redirect URL to the address above.
-  3. Open the token page, enter the app's Client ID and Secret once, and log in with FYERS.
+  3. Open the token page, enter the setup code and the app's Client ID and Secret once, and log in with FYERS.
 DONE

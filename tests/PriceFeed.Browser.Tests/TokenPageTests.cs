@@ -31,7 +31,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         await DiagnoseAsync(context, "CallbackMode_Desktop_PopupLoginUpdatesThePageByItself", async () =>
         {
             var page = await OpenAsync(context, app);
-            await EnterCredentialsAsync(page);
+            await EnterCredentialsAsync(page, app);
 
             var popupTask = page.WaitForPopupAsync();
             await page.ClickAsync("#login");
@@ -63,7 +63,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         {
             var page = await OpenAsync(context, app);
             await Shot(page, "callback-phone-0-first-visit");
-            await EnterCredentialsAsync(page);
+            await EnterCredentialsAsync(page, app);
 
             await page.ClickAsync("#login");
             // A polling assertion: an event waiter attached after the click can miss a navigation
@@ -82,6 +82,31 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
 
             await page.ReloadAsync();
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+        });
+    }
+
+    /// <summary>Another browser (a stranger, or the owner's new phone) sees today's token and the login button, nothing of the owner's.</summary>
+    [Fact]
+    public async Task AnotherBrowser_SeesTheTokenStateAndTheLoginButton_NotTheOwnersDetails()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.LogInAsync();
+        await using var context = await chromium.Browser.NewContextAsync(Phone);
+        await DiagnoseAsync(context, "AnotherBrowser_SeesTheTokenStateAndTheLoginButton_NotTheOwnersDetails", async () =>
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(app.PageUrl.AbsoluteUri);
+
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+            await Expect(page.Locator("#token-until")).ToContainTextAsync("06:00 IST");
+            await Expect(page.Locator("#login")).ToBeEnabledAsync();
+            await Expect(page.Locator("#token-account")).ToBeHiddenAsync();
+            await Expect(page.Locator("#credentials-card")).ToBeHiddenAsync();
+            await Expect(page.Locator("#feed-card")).ToBeHiddenAsync();
+            await Expect(page.Locator("#check")).ToBeHiddenAsync();
+            Assert.DoesNotContain("XS", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+            await AssertNoHorizontalScrollAsync(page);
+            await Shot(page, "public-phone-valid");
         });
     }
 
@@ -105,7 +130,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         await DiagnoseAsync(context, "UnderProd_PhoneLogin_Works", async () =>
         {
             var page = await OpenAsync(context, app);
-            await EnterCredentialsAsync(page);
+            await EnterCredentialsAsync(page, app);
 
             await page.ClickAsync("#login");
             await LogInAtFyersAsync(page);
@@ -125,7 +150,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         await DiagnoseAsync(context, "ExpiredToken_AfterTheMorningReset_PageSaysExpired", async () =>
         {
             var page = await OpenAsync(context, app);
-            await EnterCredentialsAsync(page);
+            await EnterCredentialsAsync(page, app);
             // Listen before clicking: a popup that opens first would otherwise be missed.
             var popupTask = page.WaitForPopupAsync();
             await page.ClickAsync("#login");
@@ -150,7 +175,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         await DiagnoseAsync(context, "SecondAccount_PageShowsTheRefusal", async () =>
         {
             var page = await OpenAsync(context, app);
-            await EnterCredentialsAsync(page);
+            await EnterCredentialsAsync(page, app);
             await page.ClickAsync("#login");
             await LogInAtFyersAsync(page);
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
@@ -173,7 +198,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             // FYERS' default redirect page is on the internet; the test stands in for it.
             await context.RouteAsync("https://trade.fyers.in/**", route => route.FulfillAsync(new() { ContentType = "text/html", Body = "<p>FYERS redirect page</p>" }));
             var page = await OpenAsync(context, app);
-            await EnterCredentialsAsync(page, TestApp.PasteRedirect);
+            await EnterCredentialsAsync(page, app, TestApp.PasteRedirect);
             await Expect(page.Locator("#paste")).ToBeVisibleAsync();
 
             var fyersTab = context.WaitForPageAsync();
@@ -251,8 +276,11 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         return page;
     }
 
-    private static async Task EnterCredentialsAsync(IPage page, string? redirectUri = null)
+    /// <summary>The first setup as the owner does it: the setup code `pricefeed serve` printed, then the FYERS app.</summary>
+    private static async Task EnterCredentialsAsync(IPage page, TestApp app, string? redirectUri = null)
     {
+        await Expect(page.Locator("#setup-code")).ToBeVisibleAsync();
+        await page.FillAsync("#setup-code", app.SetupCode!.ToLowerInvariant().Replace("-", " ", StringComparison.Ordinal));
         await page.FillAsync("#client-id", SandboxDefaults.ClientId.ToLowerInvariant());
         await page.FillAsync("#app-secret", SandboxDefaults.Secret);
         if (redirectUri is not null)
@@ -263,6 +291,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         await page.ClickAsync("#save-credentials");
         await Expect(page.Locator("#credentials-summary")).ToContainTextAsync("secret stored");
         Assert.Equal(string.Empty, await page.InputValueAsync("#app-secret"));
+        await Expect(page.Locator("#setup-code")).ToBeHiddenAsync();
     }
 
     private static async Task LogInAtFyersAsync(IPage page, string fyId = "XS00001", string code = "123456")

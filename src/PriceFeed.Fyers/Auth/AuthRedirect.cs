@@ -28,8 +28,8 @@ public sealed record AuthRedirect(string AuthCode, string? State)
 
         if (string.Equals(status, "error", StringComparison.OrdinalIgnoreCase))
         {
-            var message = values["message"] is { Length: > 0 } m ? $" FYERS said: \"{Errors.FyersErrors.Shorten(m)}\"." : string.Empty;
-            error = $"FYERS reported an error instead of a login.{message} Check that the redirect URI registered in the FYERS app matches exactly, then start the login again.";
+            // Our own words only: anyone can craft a redirect, so its message text is never shown.
+            error = "FYERS reported an error instead of a login (for example a redirect URI that does not match the one registered in the FYERS app, or a cancelled login). Check the FYERS app's redirect URI, then start the login again.";
             return false;
         }
 

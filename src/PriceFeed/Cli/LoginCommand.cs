@@ -83,9 +83,11 @@ internal static class LoginCommand
             return ExitCodes.Error;
         }
 
-        if (parsed!.State is { } returned && returned != state)
+        if (parsed!.State != state)
         {
-            await error.WriteLineAsync("That address belongs to another login (its state does not match this one). Run 'pricefeed login' again and use the newest address.");
+            await error.WriteLineAsync(parsed.State is null
+                ? "That address has no state=..., so it cannot be tied to this login. Paste the whole address FYERS sent the browser to, or run 'pricefeed login' again."
+                : "That address belongs to another login (its state does not match this one). Run 'pricefeed login' again and use the newest address.");
             return ExitCodes.Error;
         }
 

@@ -37,9 +37,30 @@ internal static class ServeCommand
             }
 
             await output.WriteLineAsync(PriceFeedApp.Banner(settings));
+            if (await SetupCodeAsync(app, cancellationToken) is { } code)
+            {
+                // Printed to this terminal only, never logged: whoever can read it can set PriceFeed up.
+                await output.WriteLineAsync($"No FYERS account is bound yet. Setup code for the first save on the page: {code}");
+            }
+
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// While nothing is bound, a laptop's serve makes a new setup code at each start and prints it
+    /// (the earlier one stops working). On Lambda nobody would see it: the deploy makes it there.
+    /// </summary>
+    private static async Task<string?> SetupCodeAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(app.Configuration["AWS_LAMBDA_FUNCTION_NAME"]))
+        {
+            return null;
+        }
+
+        var snapshot = await app.Services.GetRequiredService<Tokens.TokenVault>().ReadAsync(cancellationToken);
+        return snapshot.Binding is null ? await app.Services.GetRequiredService<Tokens.OwnerAccess>().NewSetupCodeAsync(cancellationToken) : null;
     }
 }

@@ -3,7 +3,7 @@ using PriceFeed.Tokens;
 
 namespace PriceFeed.Cli;
 
-/// <summary><c>pricefeed token status [--check]</c> and <c>pricefeed token reset-binding</c>.</summary>
+/// <summary><c>pricefeed token status [--check]</c>, <c>token reset-binding</c> and <c>token setup-code</c>.</summary>
 internal static class TokenCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -17,16 +17,34 @@ internal static class TokenCommand
             return await StatusAsync(host.Services, result.GetValue(check), output, error, cancellationToken);
         });
 
-        var reset = new Command("reset-binding", "Forget which FYERS account this store serves, so the next login may bind another.");
+        var reset = new Command("reset-binding", "Forget which FYERS account this store serves, so the next login may bind another. Prints a new setup code.");
         reset.SetAction(async (_, cancellationToken) =>
         {
             using var host = CliHost.Build(null);
             await host.Services.GetRequiredService<TokenVault>().ResetBindingAsync(cancellationToken);
+            var code = await host.Services.GetRequiredService<OwnerAccess>().NewSetupCodeAsync(cancellationToken);
             await output.WriteLineAsync("The account binding is reset. The next successful login binds this PriceFeed to that account.");
+            await output.WriteLineAsync($"Setup code for the first save on the page: {code}");
             return ExitCodes.Ok;
         });
 
-        return new Command("token", "Inspect and manage the stored FYERS token.") { status, reset };
+        var setup = new Command("setup-code", "Make a new one-time setup code (the page asks for it until a FYERS account is bound) and print it. The earlier code stops working.");
+        setup.SetAction(async (_, cancellationToken) =>
+        {
+            using var host = CliHost.Build(null);
+            var snapshot = await host.Services.GetRequiredService<TokenVault>().ReadAsync(cancellationToken);
+            if (snapshot.Binding is not null)
+            {
+                await error.WriteLineAsync($"This PriceFeed is already bound to FYERS account {TokenStatus.MaskFyId(snapshot.Binding.FyId)}; a setup code is only for the first login. To start over, run 'pricefeed token reset-binding'.");
+                return ExitCodes.Error;
+            }
+
+            var code = await host.Services.GetRequiredService<OwnerAccess>().NewSetupCodeAsync(cancellationToken);
+            await output.WriteLineAsync($"Setup code for the first save on the page: {code}");
+            return ExitCodes.Ok;
+        });
+
+        return new Command("token", "Inspect and manage the stored FYERS token.") { status, reset, setup };
     }
 
     public static async Task<int> StatusAsync(IServiceProvider services, bool check, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -30,11 +30,19 @@ internal static class PriceFeedApp
             builder.Services.AddHostedService<LocalScheduler>();
         }
 
-        builder.Services.AddOpenApi();
+        var pathBase = settings.NormalizedPathBase ?? builder.Configuration["PathBase"];
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, context, _) =>
+        {
+            // The configured public origin, or a relative server: never the Host a request claimed.
+            var origin = context.ApplicationServices.GetRequiredService<PublicOrigin>().Configured ?? string.Empty;
+            var prefix = string.IsNullOrWhiteSpace(pathBase) || pathBase.Trim() == "/" ? string.Empty : "/" + pathBase.Trim().Trim('/');
+            document.Servers = [new Microsoft.OpenApi.OpenApiServer { Url = origin + prefix + "/" }];
+            return Task.CompletedTask;
+        }));
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.UseWebProtection(settings.NormalizedPathBase ?? app.Configuration["PathBase"]);
+        app.UseWebProtection(pathBase);
         app.MapHealth();
         app.MapWebUi();
         app.MapTokenApi();

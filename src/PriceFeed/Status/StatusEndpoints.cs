@@ -4,6 +4,7 @@ using PriceFeed.Calendar;
 using PriceFeed.Fyers;
 using PriceFeed.Ingestion;
 using PriceFeed.Tokens;
+using PriceFeed.Web;
 
 namespace PriceFeed.Status;
 
@@ -18,12 +19,14 @@ internal static class StatusEndpoints
 
     public static void MapStatus(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/api/status", GetAsync).WithTags("Status")
-            .WithName("GetStatus").WithSummary("Token state (missing, valid, expired, rejected), account, validity, setup, the last runs and the holiday list's reach; never a secret.");
+            .WithName("GetStatus").WithSummary("Token state (missing, valid, expired, rejected) and validity for anyone; account, setup, the last runs and the holiday list's reach for the owner's browser only; never a secret.");
 
     public static async Task<Ok<StatusResponse>> GetAsync(
         HttpContext context,
         TokenVault vault,
         LoginResultCookie results,
+        OwnerAccess owner,
+        PublicOrigin origin,
         IOptions<TokenStoreOptions> store,
         IOptions<FyersOptions> fyers,
         TimeProvider time,
@@ -31,17 +34,41 @@ internal static class StatusEndpoints
         MarketCalendar calendar,
         HolidaySource holidays)
     {
-        await holidays.RefreshAsync(context.RequestAborted);
         var snapshot = await vault.ReadAsync(context.RequestAborted);
-        var callback = TokenEndpoints.CallbackUrl(context);
+        var token = TokenStatus.From(snapshot, time.GetUtcNow(), calendar);
+        var mode = fyers.Value.UseSandbox ? "sandbox" : "fyers";
+        var setupNeeded = snapshot.Binding is null;
+        var callback = origin.CallbackUrl(context);
         var redirect = snapshot.RedirectUri ?? callback;
+        var loginMode = TokenEndpoints.LoginMode(redirect, callback);
+        if (!owner.IsOwner(context, snapshot))
+        {
+            // The public sees whether today's token works and the login button; nothing that names
+            // the owner, their app or their jobs.
+            return TypedResults.Ok(new StatusResponse(
+                mode,
+                false,
+                setupNeeded,
+                null,
+                new CredentialsView(null, snapshot.AppSecret is not null, null, loginMode),
+                null,
+                null,
+                token with { Account = null, Name = null, IssuedAt = null, LastCheckedAt = null },
+                results.Read(context),
+                [],
+                null));
+        }
+
+        await holidays.RefreshAsync(context.RequestAborted);
         return TypedResults.Ok(new StatusResponse(
-            fyers.Value.UseSandbox ? "sandbox" : "fyers",
+            mode,
+            true,
+            setupNeeded,
             store.Value.Project,
-            new CredentialsView(snapshot.ClientId, snapshot.AppSecret is not null, redirect, TokenEndpoints.LoginMode(redirect, callback)),
+            new CredentialsView(snapshot.ClientId, snapshot.AppSecret is not null, redirect, loginMode),
             callback,
             snapshot.Binding is { } b ? new BindingView(b.ClientId, TokenStatus.MaskFyId(b.FyId)!) : null,
-            TokenStatus.From(snapshot, time.GetUtcNow(), calendar),
+            token,
             results.Read(context),
             await runs.LatestAsync(context.RequestAborted),
             holidays.Coverage()));

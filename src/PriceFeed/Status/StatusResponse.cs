@@ -4,14 +4,20 @@ using PriceFeed.Tokens;
 
 namespace PriceFeed.Status;
 
-/// <summary>The answer of GET /api/status. None of its parts can carry a secret.</summary>
+/// <summary>
+/// The answer of GET /api/status. None of its parts can carry a secret. A visitor who has not proved
+/// to be the owner (<see cref="Owner"/> false) gets the token's state and validity and what the login
+/// button needs; the project, app, account, name, callback URL, runs and calendar are null or empty.
+/// </summary>
 public sealed record StatusResponse(
     string Mode,
-    string Project,
+    bool Owner,
+    bool SetupNeeded,
+    string? Project,
     CredentialsView Credentials,
-    string CallbackUrl,
+    string? CallbackUrl,
     BindingView? Binding,
     TokenStatus Token,
     LoginResultView? LastLogin,
     IReadOnlyList<RunSummary> Runs,
-    CalendarCoverage Calendar);
+    CalendarCoverage? Calendar);

@@ -9,7 +9,7 @@ namespace PriceFeed.Tokens;
 /// The OAuth "state" of a login this browser started: random, single use, 10 minutes, and bound to
 /// the browser by an HttpOnly cookie that holds it encrypted. Nothing is kept server-side, so a login
 /// can start on one Lambda instance and finish on another; single use is enforced by clearing the
-/// cookie and by remembering used states in this process.
+/// cookie and by remembering used states in this process. The state is mandatory.
 /// </summary>
 internal sealed class LoginState(IDataProtectionProvider dataProtection, TimeProvider time)
 {
@@ -33,11 +33,18 @@ internal sealed class LoginState(IDataProtectionProvider dataProtection, TimePro
 
     /// <summary>
     /// Checks the state FYERS echoed (or the pasted URL carried) against this browser's cookie and
-    /// consumes it. An absent state is accepted only for a login this browser started in the last 10 minutes.
+    /// consumes it, before any code is used. A redirect without a state is refused: FYERS always
+    /// echoes it (fyers-protocol.md §5), so its absence means the address was made by someone else.
     /// </summary>
     public string? Consume(HttpContext context, string? returnedState)
     {
         var cookie = context.Request.Cookies[CookieName];
+        if (string.IsNullOrEmpty(returnedState))
+        {
+            // The pending login of this browser stays usable: a forged link must not use it up.
+            return "That address has no state, so it cannot be tied to a login started on this page. Use the address FYERS sends you to after a login started here.";
+        }
+
         context.Response.Cookies.Delete(CookieName, CookieOptions(context, null));
         if (string.IsNullOrEmpty(cookie))
         {
@@ -61,7 +68,7 @@ internal sealed class LoginState(IDataProtectionProvider dataProtection, TimePro
             return "The login cookie of this browser is not valid. Start the login again from this page.";
         }
 
-        if (returnedState is { Length: > 0 } && !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(returnedState)))
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(returnedState)))
         {
             return "That login was not started by this page (the state does not match). Start the login again from this page and use the newest redirect.";
         }

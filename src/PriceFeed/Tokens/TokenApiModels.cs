@@ -8,7 +8,7 @@ public sealed record BindingView(string ClientId, string Account);
 
 public sealed record LoginResultView(bool Ok, string Message);
 
-public sealed record CredentialsRequest(string? ClientId, string? AppSecret, string? RedirectUri, string? CurrentAppSecret);
+public sealed record CredentialsRequest(string? ClientId, string? AppSecret, string? RedirectUri, string? CurrentAppSecret, string? SetupCode = null);
 
 public sealed record LoginResponse(string LoginUrl, string LoginMode);
 

@@ -15,6 +15,7 @@ internal static class TokenEndpoints
     {
         services.AddSingleton<LoginState>();
         services.AddSingleton<LoginResultCookie>();
+        services.AddSingleton<AuditLog>();
         return services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, TokenApiJsonContext.Default));
     }
 
@@ -32,13 +33,13 @@ internal static class TokenEndpoints
             .RequireRateLimiting(WebProtection.RateLimitPolicy)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(429);
         changes.MapPut("/credentials", SaveCredentialsAsync)
-            .WithName("PutCredentials").WithSummary("Stores the FYERS Client ID and App Secret; once bound, needs the current App Secret.");
+            .WithName("PutCredentials").WithSummary("Stores the FYERS Client ID and App Secret; before the first login needs the setup code, once bound the current App Secret.");
         changes.MapPost("/login", BeginLoginAsync)
-            .WithName("BeginLogin").WithSummary("Starts a login: returns the FYERS login URL and binds its state to this browser.");
+            .WithName("BeginLogin").WithSummary("Starts a login: returns the FYERS login URL and binds its state to this browser. Before the first login only the browser that gave the setup code may.");
         changes.MapPost("/tokens", PasteAsync)
             .WithName("StoreTokens").WithSummary("Paste mode: exchanges the auth code in a pasted redirect URL and stores the tokens.");
         changes.MapPost("/token/check", CheckAsync)
-            .WithName("CheckToken").WithSummary("Asks FYERS (/profile) whether the stored token still works.");
+            .WithName("CheckToken").WithSummary("Asks FYERS (/profile, at most once a minute) whether the stored token still works. The owner's browser only.");
     }
 
     public static Ok<CsrfResponse> Csrf(HttpContext context, IAntiforgery antiforgery)
@@ -47,13 +48,32 @@ internal static class TokenEndpoints
         return TypedResults.Ok(new CsrfResponse(tokens.RequestToken!, tokens.HeaderName!));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> SaveCredentialsAsync(CredentialsRequest request, HttpContext context, TokenVault vault)
+    public static async Task<Results<NoContent, ProblemHttpResult>> SaveCredentialsAsync(CredentialsRequest request, HttpContext context, TokenVault vault, OwnerAccess owner, AuditLog audit)
     {
+        var snapshot = await vault.ReadAsync(context.RequestAborted);
+        if (snapshot.Binding is null && !owner.IsOwner(context, snapshot) && !OwnerAccess.MatchesSetupCode(snapshot, request.SetupCode))
+        {
+            audit.Refused(context, "credentials", string.IsNullOrWhiteSpace(request.SetupCode) ? "no setup code" : "wrong setup code");
+            return SetupCodeNeeded();
+        }
+
         var result = await vault.SaveCredentialsAsync(request.ClientId, request.AppSecret, request.RedirectUri, request.CurrentAppSecret, context.RequestAborted);
-        return result.Ok ? TypedResults.NoContent() : Problem(result);
+        if (!result.Ok)
+        {
+            audit.Refused(context, "credentials", result.Outcome.ToString());
+            return Problem(result);
+        }
+
+        if (snapshot.Binding is null)
+        {
+            owner.Issue(context, await vault.ReadAsync(context.RequestAborted));
+        }
+
+        audit.Allowed(context, "credentials");
+        return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> BeginLoginAsync(HttpContext context, TokenVault vault, FyersAuthClient auth, LoginState state)
+    public static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> BeginLoginAsync(HttpContext context, TokenVault vault, FyersAuthClient auth, LoginState state, OwnerAccess owner, AuditLog audit, PublicOrigin origin)
     {
         var snapshot = await vault.ReadAsync(context.RequestAborted);
         if (snapshot.ClientId is null || snapshot.AppSecret is null)
@@ -61,23 +81,44 @@ internal static class TokenEndpoints
             return TypedResults.Problem("Enter the FYERS Client ID and App Secret first.", statusCode: 409, title: "Credentials missing");
         }
 
-        var callback = CallbackUrl(context);
+        if (snapshot.Binding is null && !owner.IsOwner(context, snapshot))
+        {
+            // Before the first login binds an account, a stranger's login would bind theirs.
+            audit.Refused(context, "login", "unbound store, no owner proof");
+            return SetupCodeNeeded();
+        }
+
+        var callback = origin.CallbackUrl(context);
         var redirect = snapshot.RedirectUri ?? callback;
         var url = auth.BuildLoginUrl(snapshot.ClientId, new Uri(redirect), state.Begin(context));
         return TypedResults.Ok(new LoginResponse(url.AbsoluteUri, LoginMode(redirect, callback)));
     }
 
     /// <summary>FYERS sends the browser here after the login; the browser then lands on a clean URL.</summary>
-    public static async Task<RedirectHttpResult> CallbackAsync(HttpContext context, TokenVault vault, LoginState state, LoginResultCookie results, TimeProvider time)
+    public static async Task<RedirectHttpResult> CallbackAsync(HttpContext context, TokenVault vault, LoginState state, LoginResultCookie results, OwnerAccess owner, AuditLog audit)
     {
         var query = context.Request.QueryString.Value ?? string.Empty;
         var returnedState = context.Request.Query["state"].ToString();
         var error = state.Consume(context, returnedState);
-        if (error is null)
+        if (error is not null)
         {
-            error = AuthRedirect.TryParse(query, out var redirect, out var parseError)
-                ? (await vault.CompleteLoginAsync(redirect!.AuthCode, context.RequestAborted)).Error
-                : parseError;
+            audit.Refused(context, "callback", "state missing, stale or foreign");
+        }
+        else
+        {
+            var completed = AuthRedirect.TryParse(query, out var redirect, out var parseError)
+                ? await vault.CompleteLoginAsync(redirect!.AuthCode, context.RequestAborted)
+                : VaultResult.Fail(VaultOutcome.InvalidInput, parseError);
+            error = completed.Error;
+            if (completed.Ok)
+            {
+                owner.Issue(context, await vault.ReadAsync(context.RequestAborted));
+                audit.Allowed(context, "login");
+            }
+            else
+            {
+                audit.Refused(context, "callback", completed.Outcome.ToString());
+            }
         }
 
         var message = error ?? (await vault.StatusAsync(context.RequestAborted)).Message;
@@ -85,7 +126,7 @@ internal static class TokenEndpoints
         return TypedResults.Redirect("./");
     }
 
-    public static async Task<Results<Ok<TokenStatus>, ProblemHttpResult>> PasteAsync(PasteRequest request, HttpContext context, TokenVault vault, LoginState state, LoginResultCookie results)
+    public static async Task<Results<Ok<TokenStatus>, ProblemHttpResult>> PasteAsync(PasteRequest request, HttpContext context, TokenVault vault, LoginState state, LoginResultCookie results, OwnerAccess owner, AuditLog audit)
     {
         if (!AuthRedirect.TryParse(request.RedirectUrl, out var redirect, out var parseError))
         {
@@ -95,30 +136,42 @@ internal static class TokenEndpoints
         var stateError = state.Consume(context, redirect!.State);
         if (stateError is not null)
         {
+            audit.Refused(context, "paste", "state missing, stale or foreign");
             return TypedResults.Problem(stateError, statusCode: 400, title: "Login not recognised");
         }
 
         var result = await vault.CompleteLoginAsync(redirect.AuthCode, context.RequestAborted);
         if (!result.Ok)
         {
+            audit.Refused(context, "paste", result.Outcome.ToString());
             results.Set(context, false, result.Error!);
             return Problem(result);
         }
 
+        owner.Issue(context, await vault.ReadAsync(context.RequestAborted));
+        audit.Allowed(context, "login");
         var status = await vault.StatusAsync(context.RequestAborted);
         results.Set(context, true, status.Message);
         return TypedResults.Ok(status);
     }
 
-    public static async Task<Results<Ok<TokenStatus>, ProblemHttpResult>> CheckAsync(HttpContext context, TokenVault vault)
+    public static async Task<Results<Ok<TokenStatus>, ProblemHttpResult>> CheckAsync(HttpContext context, TokenVault vault, OwnerAccess owner, AuditLog audit)
     {
+        if (!owner.IsOwner(context, await vault.ReadAsync(context.RequestAborted)))
+        {
+            // Each check is a FYERS call on the owner's budget: strangers may not spend it.
+            audit.Refused(context, "token-check", "no owner proof");
+            return TypedResults.Problem("Only the owner's browser can ask FYERS about the token: log in with FYERS on this browser first.", statusCode: 403, title: "Owner only");
+        }
+
         var check = await vault.CheckAsync(context.RequestAborted);
         return check.Problem is null ? TypedResults.Ok(check.Status) : TypedResults.Problem(check.Problem, statusCode: 502, title: "FYERS did not answer");
     }
 
-    /// <summary>This app's own /callback as the browser sees it (scheme and host from the proxy, path base included).</summary>
-    public static string CallbackUrl(HttpContext context) =>
-        $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/callback";
+    private static ProblemHttpResult SetupCodeNeeded() => TypedResults.Problem(
+        "This PriceFeed has no FYERS account yet. The first setup needs the setup code that 'pricefeed serve' printed where PriceFeed runs (on AWS the deploy prints it; 'pricefeed token setup-code' makes a new one).",
+        statusCode: 403,
+        title: "Setup code needed");
 
     /// <summary>"callback" when FYERS sends the browser back here, "paste" when it lands elsewhere and the URL is pasted.</summary>
     public static string LoginMode(string redirect, string callback) =>

@@ -21,10 +21,13 @@ public static class TokenParameters
     /// </summary>
     public const string TokenCheck = "token_check";
 
-    public static readonly string[] All = [AccessToken, RefreshToken, ClientId, AppSecret, RedirectUri, BoundAccount, TokenCheck];
+    /// <summary>SHA-256 of the one-time setup code that the first save needs while nothing is bound (OwnerAccess).</summary>
+    public const string SetupCode = "setup_code";
+
+    public static readonly string[] All = [AccessToken, RefreshToken, ClientId, AppSecret, RedirectUri, BoundAccount, TokenCheck, SetupCode];
 
     /// <summary>Values that must never be shown, logged or sent to a browser.</summary>
-    public static readonly string[] Secret = [AccessToken, RefreshToken, AppSecret];
+    public static readonly string[] Secret = [AccessToken, RefreshToken, AppSecret, SetupCode];
 
     public static string FullName(string project, string name) =>
         name == TokenCheck ? $"/{project}/status/{name}" : $"/{project}/fyers/{name}";

@@ -10,7 +10,8 @@ internal sealed record TokenSnapshot(
     string? AccessToken,
     string? RefreshToken,
     AccountBinding? Binding,
-    TokenCheck? LastCheck)
+    TokenCheck? LastCheck,
+    string? SetupCodeHash = null)
 {
     public AccessTokenInfo? AccessTokenInfo => AccessToken is null ? null : Fyers.Auth.AccessTokenInfo.TryDecode(AccessToken);
 
@@ -26,7 +27,8 @@ internal sealed record TokenSnapshot(
             Get(TokenParameters.AccessToken),
             Get(TokenParameters.RefreshToken),
             AccountBinding.Parse(Get(TokenParameters.BoundAccount)),
-            TokenCheck.Parse(Get(TokenParameters.TokenCheck)));
+            TokenCheck.Parse(Get(TokenParameters.TokenCheck)),
+            Get(TokenParameters.SetupCode));
     }
 }
 

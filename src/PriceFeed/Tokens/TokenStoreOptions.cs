@@ -34,6 +34,15 @@ public sealed class TokenStoreOptions
     /// <summary>A customer-managed KMS key for the SecureString parameters; null uses aws/ssm.</summary>
     public string? KmsKeyId { get; set; }
 
+    /// <summary>
+    /// The only FYERS app this PriceFeed may be set up for (e.g. ABCD1234-100), pinned at deploy time
+    /// (Terraform's owner_client_id); null allows any app with the setup code.
+    /// </summary>
+    public string? OwnerClientId { get; set; }
+
+    /// <summary>The only FYERS user ID (e.g. XS00001) whose login may bind and feed this PriceFeed; null allows the first to log in with the setup code.</summary>
+    public string? OwnerFyId { get; set; }
+
     /// <summary>An SSM-compatible endpoint (tests); null means AWS in the configured region.</summary>
     public Uri? SsmServiceUrl { get; set; }
 

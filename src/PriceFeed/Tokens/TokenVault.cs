@@ -11,8 +11,11 @@ namespace PriceFeed.Tokens;
 /// binding and the live check. Shared by the web API and the CLI. Secrets go in, never out: every
 /// result carries masked ids and messages only.
 /// </summary>
-internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth, TimeProvider time, Calendar.MarketCalendar calendar, ILogger<TokenVault> logger)
+internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth, TimeProvider time, Calendar.MarketCalendar calendar, Microsoft.Extensions.Options.IOptions<TokenStoreOptions> options, ILogger<TokenVault> logger)
 {
+    /// <summary>However often anyone asks, FYERS sees at most one /profile check a minute (its budget is the owner's).</summary>
+    public static readonly TimeSpan CheckReuse = TimeSpan.FromMinutes(1);
+
     public async Task<TokenSnapshot> ReadAsync(CancellationToken cancellationToken) =>
         TokenSnapshot.From(await store.GetAsync(TokenParameters.All, cancellationToken));
 
@@ -38,6 +41,12 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
             && (!Uri.TryCreate(redirectUriText.Trim(), UriKind.Absolute, out redirectUri) || redirectUri.Scheme is not ("https" or "http")))
         {
             return VaultResult.Fail(VaultOutcome.InvalidInput, "The redirect URI must be the full http(s) address registered in the FYERS app, or empty to use this page's own callback.");
+        }
+
+        if (options.Value.OwnerClientId is { Length: > 0 } pinned && !string.Equals(ClientId.Normalize(pinned, out _), clientId, StringComparison.Ordinal))
+        {
+            Log.PinnedAppRefused(logger, clientId);
+            return VaultResult.Fail(VaultOutcome.Conflict, $"This PriceFeed is set up for the FYERS app {pinned} only (Tokens:OwnerClientId, set at deploy).");
         }
 
         var snapshot = await ReadAsync(cancellationToken);
@@ -96,6 +105,12 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         }
 
         var fyId = AccessTokenInfo.TryDecode(tokens.AccessToken)?.FyId ?? profile.FyId;
+        if (options.Value.OwnerFyId is { Length: > 0 } owner && !string.Equals(owner.Trim(), fyId, StringComparison.OrdinalIgnoreCase))
+        {
+            Log.ForeignAccountRefused(logger, TokenStatus.MaskFyId(fyId), TokenStatus.MaskFyId(owner.Trim()));
+            return VaultResult.Fail(VaultOutcome.Conflict, $"This PriceFeed serves the FYERS account {TokenStatus.MaskFyId(owner.Trim())} only (set at deploy), but you logged in as {TokenStatus.MaskFyId(fyId)}. Nothing was changed.");
+        }
+
         if (snapshot.Binding is { } binding && !binding.Matches(snapshot.ClientId, fyId))
         {
             Log.ForeignAccountRefused(logger, TokenStatus.MaskFyId(fyId), TokenStatus.MaskFyId(binding.FyId));
@@ -118,6 +133,12 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         }
 
         await store.PutAsync(values, cancellationToken);
+        if (snapshot.SetupCodeHash is not null)
+        {
+            // The first login bound the account: the setup code has done its job.
+            await store.DeleteAsync([TokenParameters.SetupCode], cancellationToken);
+        }
+
         var info = AccessTokenInfo.TryDecode(tokens.AccessToken);
         Log.TokenStored(logger, TokenStatus.MaskFyId(fyId), info is null ? "unknown" : MarketTime.Format(info.ExpiresAt));
         return VaultResult.Success;
@@ -130,6 +151,12 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         if (snapshot.Credentials is not { } credentials)
         {
             return new TokenCheckResult(TokenStatus.From(snapshot, time.GetUtcNow(), calendar), null);
+        }
+
+        var now = time.GetUtcNow();
+        if (snapshot.LastCheck is { } recent && recent.TokenFingerprint == TokenCheck.Fingerprint(credentials.AccessToken) && now - recent.At < CheckReuse && now >= recent.At)
+        {
+            return new TokenCheckResult(TokenStatus.From(snapshot, now, calendar), null);
         }
 
         bool accepted;
@@ -198,5 +225,8 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
 
         [LoggerMessage(6, LogLevel.Warning, "The account binding was reset; the next successful login binds this store again")]
         public static partial void BindingReset(ILogger logger);
+
+        [LoggerMessage(7, LogLevel.Warning, "Refused credentials for app {ClientId}: this PriceFeed is pinned to another app")]
+        public static partial void PinnedAppRefused(ILogger logger, string clientId);
     }
 }

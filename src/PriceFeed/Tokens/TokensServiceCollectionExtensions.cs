@@ -46,6 +46,7 @@ internal static class TokensServiceCollectionExtensions
                 const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
                 Directory.CreateDirectory(dataDirectory, ownerOnly);
                 Directory.CreateDirectory(keys.FullName, ownerOnly);
+                TightenToOwner(dataDirectory, keys);
             }
 
             dataProtection.PersistKeysToFileSystem(keys);
@@ -63,7 +64,28 @@ internal static class TokensServiceCollectionExtensions
         }
 
         services.AddSingleton<TokenVault>();
+        services.AddSingleton<OwnerAccess>();
         return services;
+    }
+
+    /// <summary>
+    /// A folder made by an older version, or by hand, may be 0755: it is tightened to 0700 at every
+    /// start, and the key files and the token file to 0600 (CreateDirectory leaves existing modes).
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void TightenToOwner(string dataDirectory, DirectoryInfo keys)
+    {
+        const UnixFileMode ownerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        const UnixFileMode ownerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        File.SetUnixFileMode(dataDirectory, ownerOnlyDirectory);
+        File.SetUnixFileMode(keys.FullName, ownerOnlyDirectory);
+        foreach (var file in keys.EnumerateFiles().Concat(new DirectoryInfo(dataDirectory).EnumerateFiles()))
+        {
+            if ((file.UnixFileMode & ~ownerOnlyFile) != 0)
+            {
+                file.UnixFileMode = ownerOnlyFile;
+            }
+        }
     }
 }
 

@@ -18,8 +18,16 @@ internal static class WebProtection
             o.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
 
-        // API Gateway -> Lambda Web Adapter -> Kestrel on loopback: trust the adapter's forwarded headers only.
-        builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        builder.Services.AddSingleton(new PublicOrigin(builder.Configuration));
+
+        // API Gateway -> Lambda Web Adapter -> Kestrel on loopback: the adapter's forwarded headers are
+        // trusted there and only there (ForwardLimit 1: the address API Gateway appended, not one a
+        // client wrote). A laptop trusts none, so no header can change the address rate limits count.
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.ForwardLimit = 1;
+        });
         builder.Services.AddProblemDetails();
         builder.Services.AddAntiforgery(o =>
         {
@@ -37,8 +45,12 @@ internal static class WebProtection
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = static (context, cancellationToken) =>
             {
-                context.HttpContext.Response.ContentType = "application/problem+json";
-                return new ValueTask(context.HttpContext.Response.WriteAsync(
+                var http = context.HttpContext;
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                http.RequestServices.GetRequiredService<AuditLog>().Refused(http, "rate-limit", "more than 30 a minute from this address");
+                http.Response.ContentType = "application/problem+json";
+                return new ValueTask(http.Response.WriteAsync(
                     """{"title":"Too many requests","status":429,"detail":"Too many login attempts from this address. Wait a minute and try again."}""",
                     cancellationToken));
             };
@@ -47,7 +59,17 @@ internal static class WebProtection
 
     public static void UseWebProtection(this WebApplication app, string? pathBase)
     {
-        app.UseForwardedHeaders();
+        // Headers first, so every answer has them: refusals, problem details and 500s included.
+        app.UseSecurityHeaders();
+
+        // Parsing refusals (400, 413, 415) get problem details, not empty bodies.
+        app.UseStatusCodePages();
+        app.UseHostAllowList();
+        if (TrustsForwardedHeaders(app.Configuration))
+        {
+            app.UseForwardedHeaders();
+        }
+
         if (!string.IsNullOrWhiteSpace(pathBase) && pathBase.Trim() != "/")
         {
             // A no-op for requests without the prefix, so the same binary serves /prod/... and /...
@@ -55,7 +77,10 @@ internal static class WebProtection
         }
 
         app.UseExceptionHandler();
-        app.UseSecurityHeaders();
         app.UseRateLimiter();
     }
+
+    /// <summary>Web:TrustForwardedHeaders, by default on in Lambda (behind API Gateway and the adapter) and off elsewhere.</summary>
+    public static bool TrustsForwardedHeaders(IConfiguration configuration) =>
+        configuration.GetValue("Web:TrustForwardedHeaders", !string.IsNullOrEmpty(configuration["AWS_LAMBDA_FUNCTION_NAME"]));
 }

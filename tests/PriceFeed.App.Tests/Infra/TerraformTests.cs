@@ -243,9 +243,9 @@ public sealed partial class TerraformTests
         foreach (var setting in settings.Where(s => s.Contains("__", StringComparison.Ordinal)))
         {
             var (section, property) = (setting[..setting.IndexOf("__", StringComparison.Ordinal)], setting[(setting.IndexOf("__", StringComparison.Ordinal) + 2)..]);
-            if (setting is "Events__Enabled" or "Metrics__Detailed")
+            if (setting is "Events__Enabled" or "Metrics__Detailed" or "Web__PublicOrigin")
             {
-                continue; // read directly: PriceFeedApp and AddIngestion
+                continue; // read directly: PriceFeedApp, AddIngestion and PublicOrigin
             }
 
             Assert.True(sections.TryGetValue(section, out var type), $"{setting}: no options section {section}");
@@ -269,6 +269,21 @@ public sealed partial class TerraformTests
         Assert.Equal("email", Resource("aws_sns_topic_subscription", "email")["protocol"]!.ToString());
         var budget = Resource("aws_budgets_budget", "monthly");
         Assert.Equal(["50", "80"], Strings(budget["dynamic"]!["notification"]![0]!["for_each"]));
+    }
+
+    /// <summary>Issue 11: a flood of anonymous requests must not starve the login routes; the page's origin is fixed.</summary>
+    [Fact]
+    public void LoginRoutes_HaveTheirOwnThrottles_AndThePageKnowsItsPublicOrigin()
+    {
+        var routes = Regex.Matches(Local("login_routes"), "\"([A-Z]+ /[^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["GET /callback", "POST /api/login", "PUT /api/credentials", "POST /api/tokens"], routes);
+        Assert.Equal("${toset(local.login_routes)}", Resource("aws_apigatewayv2_route", "login")["for_each"]!.ToString());
+        var stage = Resource("aws_apigatewayv2_stage", "prod").ToJsonString();
+        Assert.Contains("route_settings", stage, StringComparison.Ordinal);
+        var environment = Resource("aws_lambda_function", "token_generator")["environment"]![0]!["variables"]!.ToString();
+        Assert.Contains("Web__PublicOrigin", environment, StringComparison.Ordinal);
+        Assert.Contains("aws_apigatewayv2_api.token_generator.api_endpoint", environment, StringComparison.Ordinal);
+        Assert.Contains("Tokens__OwnerFyId", environment, StringComparison.Ordinal);
     }
 
     [Fact]

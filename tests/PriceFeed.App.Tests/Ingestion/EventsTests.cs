@@ -100,7 +100,7 @@ public sealed class EventsTests
         var http = ingestion.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
 
         using var response = await http.PostAsJsonAsync(new Uri(ingestion.PageUrl, "events"), new { job = "intraday" }, TestContext.Current.CancellationToken);
-        using var browser = page.NewBrowser();
+        using var browser = await page.NewBrowser().AsOwnerAsync();
         var run = Assert.Single((await browser.StatusAsync()).GetProperty("runs").EnumerateArray());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -126,7 +126,7 @@ public sealed class EventsTests
 
             using var response = await http.PostAsJsonAsync(new Uri(app.PageUrl, "events"), new { job = "intraday" }, TestContext.Current.CancellationToken);
             var report = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-            using var browser = app.NewBrowser();
+            using var browser = await app.NewBrowser().AsOwnerAsync();
             var run = Assert.Single((await browser.StatusAsync()).GetProperty("runs").EnumerateArray());
 
             Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);

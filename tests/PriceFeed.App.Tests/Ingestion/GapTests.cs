@@ -23,7 +23,7 @@ public sealed class GapTests
 
         var first = await Runner(app).RunBackfillAsync(MayWeek, null, Ct);
         var gapsAfterFirst = await Gaps(app).ReadAsync(Ct);
-        using var browser = app.NewBrowser();
+        using var browser = await app.NewBrowser().AsOwnerAsync();
         var statusAfterFirst = await browser.StatusAsync();
         app.Sandbox.Faults.MissingDays = [];
         var second = await Runner(app).RunBackfillAsync(MayWeek, null, Ct);

@@ -110,7 +110,7 @@ public sealed class HolidayCoverageTests
     public async Task Serve_December2027_ShowsTheWarningInStatus_AndEveryRunReportsTheMetric()
     {
         await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2027, 12, 6, 8, 0, 0, Ist)); // a Monday
-        using var browser = app.NewBrowser();
+        using var browser = await app.NewBrowser().AsOwnerAsync();
 
         var status = await browser.StatusAsync();
         var report = await app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunAsync("token-check", Ct);

@@ -180,7 +180,7 @@ public sealed class IngestionTests
         await using var app = await TestApp.StartAsync(now: FridayEleven);
         await app.LogInAsync();
         await Runner(app).RunIntradayAsync(Ct);
-        using var browser = app.NewBrowser();
+        using var browser = await app.NewBrowser().AsOwnerAsync();
 
         var run = Assert.Single((await browser.StatusAsync()).GetProperty("runs").EnumerateArray());
 

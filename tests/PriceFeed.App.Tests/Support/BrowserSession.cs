@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PriceFeed.Sandbox;
@@ -28,7 +29,7 @@ internal sealed class BrowserSession : IDisposable
 
     public List<string> Seen { get; } = [];
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, object? json = null, bool withCsrf = true, string? origin = null)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, object? json = null, bool withCsrf = true, string? origin = null, string? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(app.PageUrl, relative));
         if (json is not null)
@@ -47,6 +48,12 @@ internal sealed class BrowserSession : IDisposable
             request.Headers.Add("Origin", origin);
         }
 
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            request.Headers.Add("X-Forwarded-Proto", "https");
+        }
+
         var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
         await RecordAsync(response);
         return response;
@@ -61,9 +68,30 @@ internal sealed class BrowserSession : IDisposable
 
     public Task<JsonElement> StatusAsync() => GetJsonAsync("api/status");
 
+    /// <summary>
+    /// Gives this browser the owner cookie the app would issue at a login of the bound account (or,
+    /// while nothing is bound, for the current setup code), for tests about what the owner sees
+    /// rather than about how one becomes the owner (those are in OwnerOnlyTests).
+    /// </summary>
+    public async Task<BrowserSession> AsOwnerAsync()
+    {
+        var services = app.App.Services;
+        var snapshot = await services.GetRequiredService<PriceFeed.Tokens.TokenVault>().ReadAsync(TestContext.Current.CancellationToken);
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.PathBase = app.Settings.NormalizedPathBase ?? string.Empty;
+        services.GetRequiredService<PriceFeed.Tokens.OwnerAccess>().Issue(context, snapshot);
+        foreach (var cookie in context.Response.Headers.SetCookie)
+        {
+            Cookies.SetCookies(app.PageUrl, cookie!);
+        }
+
+        return this;
+    }
+
+    /// <summary>The first save with the app's setup code, as the owner types it.</summary>
     public async Task SaveCredentialsAsync(string clientId = SandboxDefaults.ClientId, string secret = SandboxDefaults.Secret, string? redirectUri = null)
     {
-        using var response = await SendAsync(HttpMethod.Put, "api/credentials", new { clientId, appSecret = secret, redirectUri });
+        using var response = await SendAsync(HttpMethod.Put, "api/credentials", new { clientId, appSecret = secret, redirectUri, setupCode = app.SetupCode });
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 

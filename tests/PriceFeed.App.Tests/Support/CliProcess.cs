@@ -5,7 +5,14 @@ namespace PriceFeed.App.Tests.Support;
 /// <summary>The published CLI as a separate process against a test app's sandbox, data folder and lake, on the test's clock.</summary>
 internal static class CliProcess
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(TestApp app, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(TestApp app, params string[] args) =>
+        RunAsync(app, withSandbox: true, args);
+
+    /// <summary>A command that works on the store alone (token setup-code, reset-binding): no --sandbox.</summary>
+    public static Task<(int ExitCode, string Output)> RunOnStoreAsync(TestApp app, params string[] args) =>
+        RunAsync(app, withSandbox: false, args);
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(TestApp app, bool withSandbox, string[] args)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "pricefeed"))
         {
@@ -13,7 +20,7 @@ internal static class CliProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in args.Append("--sandbox").Append(app.Settings.Origin.AbsoluteUri))
+        foreach (var arg in withSandbox ? args.Append("--sandbox").Append(app.Settings.Origin.AbsoluteUri) : args)
         {
             start.ArgumentList.Add(arg);
         }

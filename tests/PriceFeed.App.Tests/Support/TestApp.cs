@@ -49,6 +49,13 @@ internal sealed class TestApp : IAsyncDisposable
 
     public Uri CallbackUrl => new(PageUrl, "callback");
 
+    /// <summary>The setup code this start made, as `pricefeed serve` prints it; null when the store was already bound.</summary>
+    public string? SetupCode { get; private set; }
+
+    /// <summary>Makes a new setup code, as `pricefeed token setup-code` does.</summary>
+    public async Task<string> NewSetupCodeAsync() =>
+        SetupCode = await App.Services.GetRequiredService<PriceFeed.Tokens.OwnerAccess>().NewSetupCodeAsync(TestContext.Current.CancellationToken);
+
     public StringWriter Emf { get; }
 
     public string LakeDirectory => Path.Combine(DataDirectory, "lake");
@@ -86,7 +93,13 @@ internal sealed class TestApp : IAsyncDisposable
             services.AddSingleton(new PriceFeed.Ingestion.EmfMetrics(emf, clock));
         });
         await app.StartAsync();
-        return new TestApp(app, settings, data, clock, logs, emf);
+        var test = new TestApp(app, settings, data, clock, logs, emf);
+        if ((await app.Services.GetRequiredService<PriceFeed.Tokens.TokenVault>().ReadAsync(CancellationToken.None)).Binding is null)
+        {
+            await test.NewSetupCodeAsync();
+        }
+
+        return test;
     }
 
     /// <summary>The FYERS default redirect page some users register; the paste mode's address.</summary>

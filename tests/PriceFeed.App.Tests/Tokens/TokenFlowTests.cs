@@ -122,8 +122,9 @@ public sealed class TokenFlowTests
         Assert.Equal("missing", (await owner.StatusAsync()).GetProperty("token").GetProperty("state").GetString());
     }
 
+    /// <summary>Probe: with the owner's login pending, a forged /callback without state in their browser.</summary>
     [Fact]
-    public async Task Callback_WithoutState_IsAcceptedOnlyForARecentLoginOfThisBrowser()
+    public async Task Callback_WithoutState_IsRefusedBeforeTheCodeIsUsed_AndThePendingLoginStillWorks()
     {
         await using var app = await TestApp.StartAsync();
         using var browser = app.NewBrowser();
@@ -131,9 +132,33 @@ public sealed class TokenFlowTests
         var redirect = await browser.FyersLoginAsync(await browser.BeginLoginAsync());
         var withoutState = new Uri(redirect.AbsoluteUri[..redirect.AbsoluteUri.IndexOf("&state=", StringComparison.Ordinal)]);
 
-        using var _ = await browser.FollowAsync(withoutState);
+        using (await browser.FollowAsync(withoutState))
+        {
+        }
 
+        var afterForgery = await browser.StatusAsync();
+        using var _ = await browser.FollowAsync(redirect);
+
+        Assert.Equal("missing", afterForgery.GetProperty("token").GetProperty("state").GetString());
+        Assert.Contains("no state", afterForgery.GetProperty("lastLogin").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("valid", (await browser.StatusAsync()).GetProperty("token").GetProperty("state").GetString());
+        Assert.Contains(app.Logs.Lines, l => l.Contains("audit refused event=callback", StringComparison.Ordinal));
+    }
+
+    /// <summary>Probe: an error callback whose message is attacker text is shown in our words only.</summary>
+    [Fact]
+    public async Task Callback_FyersError_IsShownInOurWords_NeverTheTextOfTheUrl()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var browser = app.NewBrowser();
+        await browser.SaveCredentialsAsync();
+        var state = System.Web.HttpUtility.ParseQueryString((await browser.BeginLoginAsync()).Query)["state"];
+
+        using var _ = await browser.FollowAsync(new Uri(app.CallbackUrl, $"?s=error&code=-1&message=Call%20%2B91-0000%20to%20unlock&state={state}"));
+
+        var message = (await browser.StatusAsync()).GetProperty("lastLogin").GetProperty("message").GetString();
+        Assert.Contains("FYERS reported an error", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("unlock", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -183,7 +208,10 @@ public sealed class TokenFlowTests
         {
         }
 
+        // As 'pricefeed token reset-binding' does: the binding goes, and a new setup code is printed.
         await app.App.Services.GetRequiredService<PriceFeed.Tokens.TokenVault>().ResetBindingAsync(TestContext.Current.CancellationToken);
+        await app.NewSetupCodeAsync();
+        await browser.SaveCredentialsAsync();
         using var _ = await browser.LoginAsync("XS00002", "654321");
 
         Assert.Equal("XS***02", (await browser.StatusAsync()).GetProperty("token").GetProperty("account").GetString());

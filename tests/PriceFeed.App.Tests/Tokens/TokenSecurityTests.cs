@@ -120,7 +120,7 @@ public sealed class TokenSecurityTests
         await using var app = await TestApp.StartAsync();
         using var browser = app.NewBrowser();
 
-        using var response = await browser.SendAsync(HttpMethod.Put, "api/credentials", new { clientId = "ABCD1234", appSecret = "abcdef" });
+        using var response = await browser.SendAsync(HttpMethod.Put, "api/credentials", new { clientId = "ABCD1234", appSecret = "abcdef", setupCode = app.SetupCode });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -161,7 +161,8 @@ public sealed class TokenSecurityTests
     [Fact]
     public async Task Https_BehindTheProxy_GetsHstsAndSecureCookies()
     {
-        await using var app = await TestApp.StartAsync();
+        // Proxy headers count only where a proxy is configured (on Lambda by default).
+        await using var app = await TestApp.StartAsync(extraSettings: "--Web:TrustForwardedHeaders=true");
         var http = app.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(app.PageUrl, "api/csrf"));
         request.Headers.Add("X-Forwarded-Proto", "https");
@@ -198,6 +199,7 @@ public sealed class TokenSecurityTests
         using var response = await browser.SendAsync(HttpMethod.Post, "api/tokens", new { redirectUrl = new string('a', 200_000) });
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     private const System.Text.Json.JsonValueKind JsonNull = System.Text.Json.JsonValueKind.Null;

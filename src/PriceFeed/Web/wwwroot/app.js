@@ -45,6 +45,10 @@ function fmt(iso) {
 
 function render(status) {
   const token = status.token;
+  // The public sees the token's state and the login button; the owner's browser (a setup code
+  // given, or a login of the bound account) also sees the account, the app and the price feed.
+  const owner = !!status.owner;
+  document.querySelectorAll(".owner-only").forEach((el) => show(el, owner));
   const mode = $("mode");
   show(mode, status.mode === "sandbox");
   mode.textContent = "FYERS sandbox · synthetic data";
@@ -60,7 +64,7 @@ function render(status) {
   // Null for a valid token means no NSE session opens before it dies (a holiday, a weekend, evening).
   $("token-next").textContent = token.nextUse ? fmt(token.nextUse) : token.state === "valid" ? "no session before it expires" : "—";
   $("token-checked").textContent = token.lastCheckedAt ? fmt(token.lastCheckedAt) : "not yet";
-  show($("check"), token.state !== "missing");
+  show($("check"), owner && token.state !== "missing");
 
   const last = status.lastLogin;
   const lastEl = $("last-login");
@@ -76,7 +80,7 @@ function render(status) {
   const calendarWarning = status.calendar && status.calendar.warning;
   show($("calendar-warning"), !!calendarWarning);
   $("calendar-warning").textContent = calendarWarning || "";
-  show($("feed-card"), runs.length > 0 || !!calendarWarning);
+  show($("feed-card"), owner && (runs.length > 0 || !!calendarWarning));
   const list = $("runs");
   list.replaceChildren(...runs.map((run) => {
     const item = document.createElement("li");
@@ -87,21 +91,37 @@ function render(status) {
   }));
 
   const creds = status.credentials;
-  $("callback-url").textContent = status.callbackUrl;
+  const setupWithCode = status.setupNeeded && !owner;
+  show($("credentials-card"), owner || status.setupNeeded);
+  // Until the app is set up, setting it up is the one thing to do: its card comes first.
+  const settingUp = setupWithCode || !creds.secretStored;
+  const loginCard = $("login-card");
+  const credentialsCard = $("credentials-card");
+  // Moved only when out of place: moving a card takes the focus from a field being typed in.
+  const credentialsFirst = !!(credentialsCard.compareDocumentPosition(loginCard) & Node.DOCUMENT_POSITION_FOLLOWING);
+  if (settingUp && !credentialsFirst) { loginCard.before(credentialsCard); }
+  if (!settingUp && credentialsFirst) { loginCard.after(credentialsCard); }
+  loginCard.querySelector(".step").textContent = settingUp ? "2" : "1";
+  credentialsCard.querySelector(".step").textContent = settingUp ? "1" : "2";
+  show($("setup-code-row"), setupWithCode);
+  show($("callback-hint"), !!status.callbackUrl);
+  $("callback-url").textContent = status.callbackUrl || "";
   $("credentials-summary").textContent = creds.clientId
     ? `App ${creds.clientId} · secret stored` + (status.binding ? ` · bound to account ${status.binding.account}` : "")
     : "Enter your FYERS app's Client ID and App Secret once. The secret is stored on the server and never shown again.";
   $("credentials-toggle").textContent = creds.clientId ? "Replace Client ID or App Secret" : "Enter Client ID and App Secret";
-  if (!creds.clientId) { $("credentials-details").open = true; }
+  if (!creds.clientId || setupWithCode) { $("credentials-details").open = true; }
   show($("current-secret-row"), !!status.binding);
   if (creds.clientId && !$("client-id").value) { $("client-id").value = creds.clientId; }
   if (creds.loginMode === "paste" && !$("redirect-uri").value) { $("redirect-uri").value = creds.redirectUri; }
 
-  const ready = creds.clientId && creds.secretStored;
+  const ready = creds.secretStored && !setupWithCode;
   $("login").disabled = !ready;
   $("login-help").textContent = ready
     ? "Log in once a day, after about 06:00 IST. FYERS asks for your 2FA code, then the token is stored for the price feed."
-    : "First enter your FYERS app's Client ID and App Secret below.";
+    : setupWithCode
+      ? "First set PriceFeed up above: the setup code, then your FYERS app's Client ID and App Secret."
+      : "First enter your FYERS app's Client ID and App Secret above.";
   show($("paste"), creds.loginMode === "paste" && ready);
   $("paste-redirect").textContent = creds.redirectUri || "";
 
@@ -182,10 +202,12 @@ async function saveCredentials(event) {
         appSecret: $("app-secret").value,
         redirectUri: $("redirect-uri").value || null,
         currentAppSecret: $("current-secret").value || null,
+        setupCode: $("setup-code").value || null,
       }),
     });
     $("app-secret").value = "";
     $("current-secret").value = "";
+    $("setup-code").value = "";
     $("credentials-details").open = false;
     await refresh();
   } catch (e) {
