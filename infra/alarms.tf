@@ -32,6 +32,7 @@ resource "aws_cloudwatch_metric_alarm" "ingestion_failed" {
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
 # The token is missing, expired or rejected on a trading day: at the pre-open check or any run.
@@ -43,6 +44,7 @@ resource "aws_cloudwatch_metric_alarm" "token_invalid" {
   comparison_operator = "LessThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
 
   metric_query {
     id          = "token_valid"
@@ -91,6 +93,7 @@ resource "aws_cloudwatch_metric_alarm" "data_lag" {
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
 resource "aws_cloudwatch_metric_alarm" "api_5xx" {
@@ -106,6 +109,7 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
 resource "aws_budgets_budget" "monthly" {
@@ -115,13 +119,15 @@ resource "aws_budgets_budget" "monthly" {
   limit_unit   = "USD"
   time_unit    = "MONTHLY"
 
+  # Spent so far at 50 % and 80 %, and AWS's forecast for the month at 100 %: the forecast mails
+  # while there is still time to act.
   dynamic "notification" {
-    for_each = [50, 80]
+    for_each = { actual-50 = ["ACTUAL", 50], actual-80 = ["ACTUAL", 80], forecast-100 = ["FORECASTED", 100] }
     content {
       comparison_operator        = "GREATER_THAN"
-      threshold                  = notification.value
+      threshold                  = notification.value[1]
       threshold_type             = "PERCENTAGE"
-      notification_type          = "ACTUAL"
+      notification_type          = notification.value[0]
       subscriber_email_addresses = [var.notification_email]
     }
   }
@@ -143,4 +149,57 @@ resource "aws_cloudwatch_metric_alarm" "holiday_list_missing" {
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+}
+
+# Failures that leave no metric of their own, so no other alarm could see them (missing data is
+# "not breaching" everywhere else): Scheduler could not invoke the function, dropped an invocation
+# after its retries, or Lambda throttled either function.
+resource "aws_cloudwatch_metric_alarm" "scheduler_target_errors" {
+  alarm_name          = "${var.project_name}-scheduler-target-errors"
+  alarm_description   = "EventBridge Scheduler could not invoke the PriceFeed ingestion function (permissions, a deleted function, throttling). Runs are being missed; the next successful run catches up. See the schedule group ${aws_scheduler_schedule_group.jobs.name}."
+  namespace           = "AWS/Scheduler"
+  metric_name         = "TargetErrorCount"
+  dimensions          = { ScheduleGroup = aws_scheduler_schedule_group.jobs.name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "scheduler_dropped" {
+  alarm_name          = "${var.project_name}-scheduler-dropped"
+  alarm_description   = "EventBridge Scheduler dropped a PriceFeed run after its retries: that run never happened. The next successful run catches up."
+  namespace           = "AWS/Scheduler"
+  metric_name         = "InvocationDroppedCount"
+  dimensions          = { ScheduleGroup = aws_scheduler_schedule_group.jobs.name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "throttles" {
+  for_each            = { ingestion = aws_lambda_function.ingestion.function_name, token_generator = aws_lambda_function.token_generator.function_name }
+  alarm_name          = "${var.project_name}-${replace(each.key, "_", "-")}-throttled"
+  alarm_description   = "Lambda throttled ${each.value}: requests or runs were refused (account concurrency). Check the account's concurrent executions."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = each.value }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
 }

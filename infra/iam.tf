@@ -100,8 +100,8 @@ data "aws_iam_policy_document" "ingestion" {
 
   statement {
     sid       = "FyersParametersRead"
-    actions   = ["ssm:GetParameter", "ssm:GetParameters"]
-    resources = ["${local.ssm_fyers_path}/*", local.ssm_token_check]
+    actions   = ["ssm:GetParameters"]
+    resources = concat([for name in local.job_token_parameters : "${local.ssm_fyers_path}/${name}"], [local.ssm_token_check])
   }
 
   statement {
@@ -127,13 +127,6 @@ data "aws_iam_policy_document" "ingestion" {
     sid       = "RunsWrite"
     actions   = ["ssm:PutParameter"]
     resources = [local.ssm_runs]
-  }
-
-  # The app's Data Protection reads the key ring at start-up; ingestion never writes a key.
-  statement {
-    sid       = "DataProtectionKeysRead"
-    actions   = ["ssm:GetParametersByPath"]
-    resources = [local.ssm_dp_path, "${local.ssm_dp_path}/*"]
   }
 
   statement {

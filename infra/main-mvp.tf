@@ -21,8 +21,9 @@ locals {
   lwa_layer_name = { x86_64 = "LambdaAdapterLayerX86", arm64 = "LambdaAdapterLayerArm64" }
   lwa_layer      = "${local.arn_pfx}:lambda:${var.aws_region}:753240598075:layer:${local.lwa_layer_name[var.lambda_architecture]}:${var.lwa_layer_version}"
 
-  # The four parameters of the original pipeline, plus the ones PriceFeed adds (docs/token-generator.md).
-  token_parameters = ["access_token", "refresh_token", "client_id", "app_secret"]
+  # What the ingestion role may read under /{project}/fyers/ (TokenParameters.ForJobs): never the
+  # app secret, the refresh token or the setup code.
+  job_token_parameters = ["access_token", "client_id", "bound_account"]
   ssm_fyers_path   = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/fyers"
   ssm_token_check  = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/status/token_check"
   ssm_dp_path      = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/app/data-protection"
@@ -31,6 +32,10 @@ locals {
   ssm_holidays     = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/config/holidays"
 
   lake_prefix = "lake/"
+
+  # Read on apply only: `terraform destroy` works after the zip is gone (apply without it still
+  # stops with the provider's "no such file").
+  zip_hash = try(filebase64sha256(var.lambda_zip), null)
 
   # What both functions share: the managed dotnet10 runtime execs the adapter's /opt/bootstrap,
   # which execs run.sh (`pricefeed serve` on 127.0.0.1:8080).
@@ -77,7 +82,7 @@ resource "aws_lambda_function" "token_generator" {
   description      = "PriceFeed token generator: the FYERS daily-login page and JSON API."
   role             = aws_iam_role.token_generator.arn
   filename         = var.lambda_zip
-  source_code_hash = filebase64sha256(var.lambda_zip)
+  source_code_hash = local.zip_hash
   runtime          = "dotnet10"
   handler          = "run.sh"
   architectures    = [var.lambda_architecture]
@@ -114,7 +119,7 @@ resource "aws_lambda_function" "ingestion" {
   description      = "PriceFeed ingestion jobs (intraday, eod, quotes, token-check) from EventBridge Scheduler."
   role             = aws_iam_role.ingestion.arn
   filename         = var.lambda_zip
-  source_code_hash = filebase64sha256(var.lambda_zip)
+  source_code_hash = local.zip_hash
   runtime          = "dotnet10"
   handler          = "run.sh"
   architectures    = [var.lambda_architecture]
@@ -156,19 +161,17 @@ resource "aws_lambda_function_event_invoke_config" "ingestion" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# The token parameters, created with a placeholder the app reads as "no token yet". Terraform never
-# reverts what the app writes later (ignore_changes), and no real secret ever enters the state.
+# The token parameters are not Terraform's: the token generator creates /{project}/fyers/* itself
+# (PutParameter with Overwrite) at the first save and login. A resource here would put the live,
+# decrypted access token, refresh token and app secret into the state at every refresh, whatever
+# ignore_changes says. Stacks deployed before this change keep their parameters: Terraform only
+# forgets them. scripts/destroy.sh removes them with everything else the app made under /{project}.
 
-resource "aws_ssm_parameter" "fyers" {
-  for_each    = toset(local.token_parameters)
-  name        = "/${var.project_name}/fyers/${each.key}"
-  description = "FYERS ${each.key} for PriceFeed; written by the token generator after the daily login."
-  type        = "SecureString"
-  key_id      = var.kms_key_arn
-  value       = "placeholder"
+removed {
+  from = aws_ssm_parameter.fyers
 
   lifecycle {
-    ignore_changes = [value]
+    destroy = false
   }
 }
 

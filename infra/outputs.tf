@@ -32,10 +32,6 @@ output "lake_bucket" {
   value = aws_s3_bucket.lake.bucket
 }
 
-output "token_parameter_names" {
-  description = "For: aws ssm get-parameters --with-decryption --names ..."
-  value       = [for p in aws_ssm_parameter.fyers : p.name]
-}
 
 output "alerts_topic_arn" {
   value = aws_sns_topic.alerts.arn

@@ -3,6 +3,10 @@
 
 resource "aws_s3_bucket" "lake" {
   bucket = "${var.project_name}-lake-${local.account}"
+
+  # Off by default: destroy stops at a non-empty bucket and the data stays. scripts/destroy.sh
+  # --delete-data sets it (an apply, then the destroy), which also removes every old version.
+  force_destroy = var.destroy_lake_data
 }
 
 resource "aws_s3_bucket_public_access_block" "lake" {

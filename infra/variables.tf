@@ -98,6 +98,11 @@ variable "log_retention_days" {
   description = "How long CloudWatch keeps the functions' and API's logs."
   type        = number
   default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
 }
 
 variable "data_lag_alarm_seconds" {
@@ -151,4 +156,10 @@ variable "public_origin" {
   description = "Optional: https://your.domain when a custom domain fronts the API; default the API Gateway endpoint."
   type        = string
   default     = null
+}
+
+variable "destroy_lake_data" {
+  description = "true lets `terraform destroy` delete the lake bucket with every candle and old version in it. Keep false unless you mean it (scripts/destroy.sh --delete-data)."
+  type        = bool
+  default     = false
 }

@@ -5,8 +5,8 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # 6.x knows the dotnet10 Lambda runtime.
-      version = "~> 6.0"
+      # The dotnet10 Lambda runtime is accepted from 6.27.0 on.
+      version = ">= 6.27.0, < 7.0.0"
     }
   }
 }

@@ -14,28 +14,67 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+usage() {
+  cat <<'USAGE'
+usage: scripts/deploy.sh [--skip-build] [you@example.com] [terraform args, e.g. -var project_name=my-feed]
+
+  you@example.com   receives the alarms (token not valid, ingestion failed, budget). Needed the
+                    first time; later runs reuse it from infra/pricefeed.auto.tfvars.
+  --skip-build      deploy artifacts/lambda/pricefeed-lambda.zip as it is.
+  -var project_name=... / -var aws_region=...   are remembered for updates and scripts/destroy.sh.
+USAGE
+}
+
 build=1
-if [[ "${1:-}" == "--skip-build" ]]; then
-  build=0
-  shift
-fi
-email="${1:-${NOTIFICATION_EMAIL:-}}"
+email=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help|-\?) usage; exit 0 ;;
+    --skip-build) build=0; shift ;;
+    -*) break ;;
+    *) email="$1"; shift; break ;;
+  esac
+done
+
+settings="${PRICEFEED_SETTINGS:-infra/pricefeed.auto.tfvars}"
+remembered() { if [[ -f "$settings" ]]; then sed -n "s/^$1 *= *\"\(.*\)\"\$/\1/p" "$settings" | tail -n 1; fi; }
+email="${email:-${NOTIFICATION_EMAIL:-$(remembered notification_email)}}"
 if [[ -z "$email" ]]; then
-  echo "usage: scripts/deploy.sh [--skip-build] you@example.com [terraform args...]" >&2
-  echo "The address receives the alarms (token not valid, ingestion failed, budget)." >&2
+  echo "deploy: which address should receive the alarms? scripts/deploy.sh you@example.com (scripts/deploy.sh --help for more)." >&2
   exit 2
 fi
 if [[ ! "$email" =~ ^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$ ]]; then
   echo "deploy: '$email' is not an email address; alarms would go nowhere." >&2
   exit 2
 fi
-shift || true
 
-tools=(terraform)
+# Choices that must be the same for updates and for destroy: remembered in the settings file,
+# which terraform reads by itself (*.auto.tfvars). Command-line values win and are remembered.
+project="$(remembered project_name)"; region="$(remembered aws_region)"
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  if [[ "${args[$i]}" == "-var" && $((i + 1)) -lt ${#args[@]} ]]; then
+    case "${args[$((i + 1))]}" in
+      project_name=*) project="${args[$((i + 1))]#project_name=}" ;;
+      aws_region=*) region="${args[$((i + 1))]#aws_region=}" ;;
+    esac
+  fi
+done
+project="${project:-stock-pipeline}"
+region="${region:-ap-south-1}"
+
+tools=(terraform aws)
 [[ $build -eq 1 ]] && tools+=(dotnet zip objdump)
 for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || { echo "deploy: '$tool' is not installed (see docs/deploy-aws.md, Prerequisites)." >&2; exit 1; }
 done
+
+# Credentials first: a missing profile should not cost the 1.5-minute AOT build.
+if ! account=$(aws sts get-caller-identity --query Account --output text 2>/dev/null); then
+  echo "deploy: no usable AWS credentials (aws sts get-caller-identity failed): run 'aws configure' or set AWS_PROFILE, then try again." >&2
+  exit 1
+fi
+echo "== AWS account ${account}, region ${region}, project ${project}"
 
 zip_path=artifacts/lambda/pricefeed-lambda.zip
 manifest=artifacts/lambda/pricefeed-lambda.json
@@ -54,23 +93,32 @@ fi
 
 echo "== terraform init / apply in infra/"
 terraform -chdir=infra init -input=false
+cat > "$settings" <<SETTINGS
+# Written by scripts/deploy.sh: the choices updates and scripts/destroy.sh must repeat.
+notification_email  = "${email}"
+project_name        = "${project}"
+aws_region          = "${region}"
+lambda_zip          = "../artifacts/lambda/pricefeed-lambda.zip"
+lambda_architecture = "${architecture}"
+SETTINGS
 terraform -chdir=infra apply -input=false -var "notification_email=${email}" -var "lambda_zip=../artifacts/lambda/pricefeed-lambda.zip" -var "lambda_architecture=${architecture}" "$@"
 
 url=$(terraform -chdir=infra output -raw token_generator_url)
 redirect=$(terraform -chdir=infra output -raw fyers_redirect_uri)
-project=$(terraform -chdir=infra output -raw project_name)
-region=$(terraform -chdir=infra output -raw aws_region)
 
 # Until the first login binds a FYERS account, the page accepts credentials only with a one-time
-# setup code. It is made here, with your AWS credentials, straight into SSM, and shown only on this
-# terminal: never a command-line argument, an output or Terraform state.
-setup_line="  Run 'Tokens__Store=ssm Tokens__Project=${project} AWS_REGION=${region} pricefeed token setup-code' for the setup code."
-if command -v dotnet >/dev/null 2>&1; then
-  if code_output=$(Tokens__Store=ssm Tokens__Project="$project" AWS_REGION="$region" dotnet run --project src/PriceFeed -c Release -- token setup-code 2>&1); then
-    setup_line="  ${code_output}"
-  elif [[ "$code_output" == *"already bound"* ]]; then
-    setup_line="  Already set up: a FYERS account is bound (no setup code needed)."
-  fi
+# setup code (docs/token-generator.md, "Threat model"). It is made here and shown on this terminal
+# only; SSM gets its SHA-256, so the code itself is never an argument, an output or in any state.
+bound=$(aws ssm get-parameter --region "$region" --name "/${project}/fyers/bound_account" --with-decryption --query Parameter.Value --output text 2>/dev/null || true)
+if [[ -n "$bound" && "$bound" != "placeholder" && "$bound" != "None" ]]; then
+  setup_line="  Already set up: a FYERS account is bound (no setup code needed)."
+else
+  alphabet=ABCDEFGHJKMNPQRSTUVWXYZ23456789
+  raw=""
+  for _ in $(seq 16); do raw+="${alphabet:$(( $(od -An -N4 -tu4 /dev/urandom) % 31 )):1}"; done
+  hash=$(printf '%s' "$raw" | sha256sum | cut -d' ' -f1)
+  aws ssm put-parameter --region "$region" --name "/${project}/fyers/setup_code" --type SecureString --value "$hash" --overwrite >/dev/null
+  setup_line="  Setup code for the first save on the page: ${raw:0:4}-${raw:4:4}-${raw:8:4}-${raw:12:4}"
 fi
 
 cat <<DONE

@@ -76,7 +76,7 @@ internal static class IngestCommand
             await error.WriteLineAsync($"  {failed.Symbol} ({failed.Resolution}): {failed.Error}");
         }
 
-        return report.IsFailure ? ExitCodes.Error : ExitCodes.Ok;
+        return report.IsFailure || report.Status == RunReport.LoginNeeded ? ExitCodes.Error : ExitCodes.Ok;
     }
 
     /// <summary>A one-line progress bar with ETA on a terminal; a line per 10% when redirected.</summary>

@@ -30,7 +30,7 @@ internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchl
 
     public async Task<FyersCredentials?> UsableCredentialsAsync(RunState run, CancellationToken cancellationToken)
     {
-        var snapshot = await vault.ReadAsync(cancellationToken);
+        var snapshot = await vault.ReadForJobsAsync(cancellationToken);
         var status = TokenStatus.From(snapshot, time.GetUtcNow(), calendar);
         if (!status.IsUsable || snapshot.Credentials is not { } credentials)
         {

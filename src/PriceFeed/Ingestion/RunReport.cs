@@ -26,6 +26,13 @@ public sealed record RunReport(
     /// <summary>Stopped on purpose (a request budget) with work left; the same command continues it.</summary>
     public const string Partial = "partial";
 
+    /// <summary>
+    /// The pre-open check found no usable token: a person must log in. The job itself worked, so it is
+    /// no failure (HTTP 200, no Lambda error, no retry, no "ingestion failed" mail); TokenValid=0
+    /// raises the one reminder, with the page's address. The CLI still exits 1, for scripts.
+    /// </summary>
+    public const string LoginNeeded = "login-needed";
+
     public bool IsFailure => Status == Failed;
 
     /// <summary>The NSE holiday list does not reach far enough (see HolidaySource); the HolidayListMissing metric.</summary>

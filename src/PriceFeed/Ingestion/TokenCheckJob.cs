@@ -24,6 +24,6 @@ internal sealed class TokenCheckJob(TokenVault vault, MarketCalendar calendar, R
         }
 
         var status = check.Status;
-        return recorder.Finish(run, status.IsUsable ? RunReport.Ok : RunReport.Failed, status.IsUsable ? status.Message : $"{status.Message} Open the token page and log in with FYERS.", status.IsUsable);
+        return recorder.Finish(run, status.IsUsable ? RunReport.Ok : RunReport.LoginNeeded, status.IsUsable ? status.Message : $"{status.Message} Open the token page and log in with FYERS.", status.IsUsable);
     }
 }

@@ -26,6 +26,12 @@ public static class TokenParameters
 
     public static readonly string[] All = [AccessToken, RefreshToken, ClientId, AppSecret, RedirectUri, BoundAccount, TokenCheck, SetupCode];
 
+    /// <summary>
+    /// What the jobs (the ingestion function) read: the token, its app and account, and the last check.
+    /// On AWS its role may read nothing else: not the app secret, the refresh token or the setup code.
+    /// </summary>
+    public static readonly string[] ForJobs = [AccessToken, ClientId, BoundAccount, TokenCheck];
+
     /// <summary>Values that must never be shown, logged or sent to a browser.</summary>
     public static readonly string[] Secret = [AccessToken, RefreshToken, AppSecret, SetupCode];
 

@@ -19,6 +19,10 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
     public async Task<TokenSnapshot> ReadAsync(CancellationToken cancellationToken) =>
         TokenSnapshot.From(await store.GetAsync(TokenParameters.All, cancellationToken));
 
+    /// <summary>Only what a job needs (<see cref="TokenParameters.ForJobs"/>): the ingestion role may read nothing more.</summary>
+    public async Task<TokenSnapshot> ReadForJobsAsync(CancellationToken cancellationToken) =>
+        TokenSnapshot.From(await store.GetAsync(TokenParameters.ForJobs, cancellationToken));
+
     public async Task<TokenStatus> StatusAsync(CancellationToken cancellationToken) =>
         TokenStatus.From(await ReadAsync(cancellationToken), time.GetUtcNow(), calendar);
 
@@ -147,7 +151,7 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
     /// <summary>Asks FYERS whether the stored token still works (/profile) and remembers the answer.</summary>
     public async Task<TokenCheckResult> CheckAsync(CancellationToken cancellationToken)
     {
-        var snapshot = await ReadAsync(cancellationToken);
+        var snapshot = await ReadForJobsAsync(cancellationToken);
         if (snapshot.Credentials is not { } credentials)
         {
             return new TokenCheckResult(TokenStatus.From(snapshot, time.GetUtcNow(), calendar), null);

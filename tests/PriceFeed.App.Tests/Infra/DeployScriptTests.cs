@@ -16,10 +16,29 @@ public sealed partial class DeployScriptTests : IDisposable
     private const string PageUrl = "https://abc123.execute-api.ap-south-1.amazonaws.com/prod/";
     private readonly string bin = Directory.CreateTempSubdirectory("pricefeed-deploy-").FullName;
     private readonly string log;
+    private readonly string awsLog;
+    private readonly string settings;
+    private readonly Dictionary<string, string> environment = new(StringComparer.Ordinal);
 
     public DeployScriptTests()
     {
         log = Path.Combine(bin, "terraform.log");
+        awsLog = Path.Combine(bin, "aws.log");
+        settings = Path.Combine(bin, "pricefeed.auto.tfvars");
+        environment["PRICEFEED_SETTINGS"] = settings;
+
+        // The AWS CLI stand-in: credentials unless told otherwise, no binding yet, two parameters the app made.
+        var aws = Path.Combine(bin, "aws");
+        File.WriteAllText(aws, $$"""
+            #!/bin/sh
+            echo "$*" >> "{{awsLog}}"
+            case "$*" in
+              *"sts get-caller-identity"*) [ -n "$FAKE_AWS_NO_CREDENTIALS" ] && exit 255; printf '123456789012' ;;
+              *"ssm get-parameter "*) exit 254 ;;
+              *"ssm get-parameters-by-path"*) printf '/stock-pipeline/fyers/access_token	/stock-pipeline/status/run-eod' ;;
+            esac
+            """.Replace("\r", string.Empty, StringComparison.Ordinal));
+        File.SetUnixFileMode(aws, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var terraform = Path.Combine(bin, "terraform");
         File.WriteAllText(terraform, $$"""
             #!/bin/sh
@@ -27,6 +46,8 @@ public sealed partial class DeployScriptTests : IDisposable
             case "$*" in
               *"output -raw token_generator_url"*) printf '{{PageUrl}}' ;;
               *"output -raw fyers_redirect_uri"*) printf '{{PageUrl}}callback' ;;
+              *"output -raw lake_bucket"*) printf 'stock-pipeline-lake-123456789012' ;;
+              *"state list"*) printf 'aws_s3_bucket.lake\naws_s3_bucket_versioning.lake\naws_lambda_function.ingestion\n' ;;
             esac
             """.Replace("\r", string.Empty, StringComparison.Ordinal));
         File.SetUnixFileMode(terraform, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -35,6 +56,88 @@ public sealed partial class DeployScriptTests : IDisposable
     public void Dispose() => Directory.Delete(bin, recursive: true);
 
     private IReadOnlyList<string> TerraformCalls => File.Exists(log) ? File.ReadAllLines(log) : [];
+
+    private IReadOnlyList<string> AwsCalls => File.Exists(awsLog) ? File.ReadAllLines(awsLog) : [];
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task DeploySh_Help_PrintsTheUsage_AndTouchesNothing(string help)
+    {
+        var (exit, output) = await RunAsync("bash", RepoPaths.Of("scripts", "deploy.sh"), help);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("usage: scripts/deploy.sh", output, StringComparison.Ordinal);
+        Assert.Empty(TerraformCalls);
+        Assert.Empty(AwsCalls);
+    }
+
+    [Fact]
+    public async Task DeploySh_WithoutAwsCredentials_StopsInOneLine_BeforeBuildingOrTerraform()
+    {
+        environment["FAKE_AWS_NO_CREDENTIALS"] = "1";
+
+        var (exit, output) = await RunAsync("bash", RepoPaths.Of("scripts", "deploy.sh"), "you@example.com");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("no usable AWS credentials", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Building", output, StringComparison.Ordinal);
+        Assert.Empty(TerraformCalls);
+    }
+
+    /// <summary>
+    /// The email from the environment with terraform arguments after it (once taken as the email),
+    /// the choices remembered for updates and destroy, and a setup code whose SHA-256, the only thing
+    /// SSM gets, is what the app checks.
+    /// </summary>
+    [Fact]
+    public async Task DeploySh_RemembersItsChoices_AndPrintsASetupCodeTheAppAccepts()
+    {
+        environment["NOTIFICATION_EMAIL"] = "you@example.com";
+
+        var (exit, output) = await RunAsync("bash", RepoPaths.Of("scripts", "deploy.sh"), "--skip-build", "-var", "project_name=my-feed");
+        var code = Regex.Match(output, "Setup code for the first save on the page: ([A-Z2-9-]{19})").Groups[1].Value;
+        var put = Assert.Single(AwsCalls, c => c.Contains("ssm put-parameter", StringComparison.Ordinal));
+        var hash = Regex.Match(put, "--value ([0-9a-f]{64})").Groups[1].Value;
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("--name /my-feed/fyers/setup_code --type SecureString", put, StringComparison.Ordinal);
+        Assert.DoesNotContain(code.Replace("-", string.Empty, StringComparison.Ordinal), string.Join('\n', AwsCalls.Concat(TerraformCalls)), StringComparison.Ordinal);
+        var snapshot = new PriceFeed.Tokens.TokenSnapshot(null, null, null, null, null, null, null, hash);
+        Assert.True(PriceFeed.Tokens.OwnerAccess.MatchesSetupCode(snapshot, code));
+        var remembered = await File.ReadAllTextAsync(settings, TestContext.Current.CancellationToken);
+        Assert.Contains("notification_email  = \"you@example.com\"", remembered, StringComparison.Ordinal);
+        Assert.Contains("project_name        = \"my-feed\"", remembered, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DestroySh_KeepsTheLakeBucket_AndRemovesWhatTheAppMadeInSsm()
+    {
+        await File.WriteAllTextAsync(settings, "notification_email = \"you@example.com\"\nproject_name = \"stock-pipeline\"\naws_region = \"ap-south-1\"\n", TestContext.Current.CancellationToken);
+        environment["PRICEFEED_CONFIRM"] = "stock-pipeline";
+
+        var (exit, output) = await RunAsync("bash", RepoPaths.Of("scripts", "destroy.sh"));
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("-chdir=infra state rm aws_s3_bucket.lake", TerraformCalls);
+        Assert.Contains("-chdir=infra state rm aws_s3_bucket_versioning.lake", TerraformCalls);
+        Assert.DoesNotContain(TerraformCalls, c => c.Contains("state rm aws_lambda_function", StringComparison.Ordinal));
+        Assert.Contains(TerraformCalls, c => c.StartsWith("-chdir=infra destroy", StringComparison.Ordinal) && !c.Contains("destroy_lake_data", StringComparison.Ordinal));
+        Assert.Contains(AwsCalls, c => c.Contains("ssm delete-parameters --region ap-south-1 --names /stock-pipeline/fyers/access_token /stock-pipeline/status/run-eod", StringComparison.Ordinal));
+        Assert.Contains("stock-pipeline-lake-123456789012 was kept with your data", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DestroySh_WithoutConfirmation_RemovesNothing()
+    {
+        await File.WriteAllTextAsync(settings, "project_name = \"stock-pipeline\"\n", TestContext.Current.CancellationToken);
+
+        var (exit, output) = await RunAsync("bash", RepoPaths.Of("scripts", "destroy.sh"), "--delete-data");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("nothing was removed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(TerraformCalls, c => c.Contains("destroy", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task DeploySh_AppliesWithTheEmail_AndPrintsThePageAndRedirectUri()
@@ -118,7 +221,14 @@ public sealed partial class DeployScriptTests : IDisposable
 
         start.Environment["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.RedirectStandardInput = true;
         using var process = Process.Start(start)!;
+        process.StandardInput.Close(); // nobody at the keyboard: a confirmation prompt reads nothing
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);

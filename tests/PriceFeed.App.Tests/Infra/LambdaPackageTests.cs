@@ -92,9 +92,10 @@ public sealed class LambdaPackageTests : IAsyncLifetime
         var emf = await function.WaitForLineAsync("{\"_aws\"");
         var report = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
-        // No token is stored (Terraform's placeholders): a failure on a trading day, nothing to do otherwise.
-        Assert.Equal(tradingDay ? HttpStatusCode.InternalServerError : HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(tradingDay ? "failed" : "skipped", report.GetProperty("status").GetString());
+        // No token is stored yet: on a trading day a reminder to log in (200: no Lambda error, no retry,
+        // TokenValid=0 raises the one mail), nothing to do otherwise.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(tradingDay ? "login-needed" : "skipped", report.GetProperty("status").GetString());
         Assert.NotNull(emf);
         using var metrics = JsonDocument.Parse(emf);
         Assert.Equal("token-check", metrics.RootElement.GetProperty("Job").GetString());
@@ -111,14 +112,21 @@ public sealed class LambdaPackageTests : IAsyncLifetime
     [Fact]
     public async Task TokenGenerator_ServesThePageAndApiUnderProd_AndHasNoEventsEndpoint()
     {
-        await using var function = await LambdaProcess.StartAsync(root, "stock-pipeline-token-generator", TradingDay, Environment(new() { ["PathBase"] = "/prod" }));
+        // As Terraform configures it: the stage's path base and the API's endpoint as the one public origin.
+        await using var function = await LambdaProcess.StartAsync(root, "stock-pipeline-token-generator", TradingDay, Environment(new()
+        {
+            ["PathBase"] = "/prod",
+            ["Web__PublicOrigin"] = "https://abc123.execute-api.ap-south-1.amazonaws.com",
+        }));
 
         var context = "{\"accountId\":\"123456789012\",\"apiId\":\"abc123\",\"domainName\":\"abc123.execute-api.ap-south-1.amazonaws.com\",\"stage\":\"prod\",\"http\":{\"method\":\"GET\",\"path\":\"/prod/\"}}";
         using var page = await function.SendAsync(HttpMethod.Get, "prod/", context);
         using var status = await function.SendAsync(HttpMethod.Get, "prod/api/status", context);
         using var script = await function.SendAsync(HttpMethod.Get, "prod/app.js", context);
+        using var openApi = await function.SendAsync(HttpMethod.Get, "prod/openapi/v1.json", context);
         using var health = await function.SendAsync(HttpMethod.Get, "healthz", null);
         using var events = await function.SendAsync(HttpMethod.Post, "events", null, "{\"job\":\"intraday\"}");
+        using var foreign = await function.SendAsync(HttpMethod.Get, "prod/api/status", context, host: "evil.example");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync(Ct);
@@ -127,7 +135,11 @@ public sealed class LambdaPackageTests : IAsyncLifetime
         Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
         var state = await status.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        Assert.Equal("https://abc123.execute-api.ap-south-1.amazonaws.com/prod/callback", state.GetProperty("callbackUrl").GetString());
+        Assert.False(state.GetProperty("owner").GetBoolean()); // an anonymous visitor: no callback URL, no account
+        Assert.Equal(JsonValueKind.Null, state.GetProperty("callbackUrl").ValueKind);
+        var servers = (await openApi.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("servers");
+        Assert.Equal("https://abc123.execute-api.ap-south-1.amazonaws.com/prod/", servers[0].GetProperty("url").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, events.StatusCode);
         Assert.Contains("max-age", page.Headers.TryGetValues("Strict-Transport-Security", out var hsts) ? string.Join(',', hsts) : string.Empty, StringComparison.Ordinal);
@@ -323,7 +335,7 @@ public sealed class LambdaPackageTests : IAsyncLifetime
         }
 
         /// <summary>A request as the adapter forwards an API Gateway HTTP API (v2) event.</summary>
-        public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? requestContext, string? json = null)
+        public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? requestContext, string? json = null, string host = "abc123.execute-api.ap-south-1.amazonaws.com")
         {
             var request = new HttpRequestMessage(method, new Uri(Origin, path));
             if (requestContext is not null)
@@ -331,7 +343,7 @@ public sealed class LambdaPackageTests : IAsyncLifetime
                 request.Headers.Add("x-amzn-request-context", requestContext);
                 request.Headers.Add("X-Forwarded-Proto", "https");
                 request.Headers.Add("X-Forwarded-For", "203.0.113.9");
-                request.Headers.Host = "abc123.execute-api.ap-south-1.amazonaws.com";
+                request.Headers.Host = host;
             }
 
             if (json is not null)

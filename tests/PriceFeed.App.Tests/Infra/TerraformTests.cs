@@ -130,16 +130,35 @@ public sealed partial class TerraformTests
         Assert.Equal("${aws_iam_role.ingestion.arn}", Resource("aws_lambda_function", "ingestion")["role"]!.ToString());
     }
 
+    /// <summary>
+    /// Issue 12: no token or secret value in the state. Terraform manages no parameter under
+    /// /fyers/ (refresh would copy the live, decrypted values into the state); earlier stacks only
+    /// forget theirs (a removed block that does not destroy).
+    /// </summary>
     [Fact]
-    public void TokenParameters_AreSecureStringPlaceholders_ThatTerraformNeverReverts()
+    public void TokenParameters_AreNotInTerraform_SoNoSecretReachesTheState()
     {
-        var parameters = Resource("aws_ssm_parameter", "fyers");
-        Assert.Equal("SecureString", parameters["type"]!.ToString());
-        Assert.Equal(SsmTokenStore.Placeholder, parameters["value"]!.ToString());
-        Assert.Contains("${value}", Strings(parameters["lifecycle"]![0]!["ignore_changes"]));
-        Assert.Equal("/${var.project_name}/fyers/${each.key}", parameters["name"]!.ToString());
-        var names = QuotedPattern().Matches(Local("token_parameters")).Select(m => m.Groups[1].Value);
-        Assert.Equal([TokenParameters.AccessToken, TokenParameters.RefreshToken, TokenParameters.ClientId, TokenParameters.AppSecret], names);
+        var ssmParameters = Blocks("resource")["aws_ssm_parameter"]!.AsObject();
+        Assert.False(ssmParameters.ContainsKey("fyers"));
+        Assert.All(ssmParameters.Select(p => p.Value!.AsArray()[0]!["name"]!.ToString()), name => Assert.DoesNotContain("/fyers/", name, StringComparison.Ordinal));
+        var removed = Parsed.Value.Select(f => f.Value?["removed"]).OfType<JsonArray>().SelectMany(a => a).Single()!;
+        Assert.Equal("aws_ssm_parameter.fyers", removed["from"]!.ToString().Trim('$', '{', '}'));
+        Assert.Equal("False", removed["lifecycle"]![0]!["destroy"]!.ToString(), ignoreCase: true);
+    }
+
+    /// <summary>Issue 12: the ingestion role reads the token, its app and account, and the last check; nothing else, and no cookie keys.</summary>
+    [Fact]
+    public void IngestionRole_ReadsOnlyWhatTheJobsNeed()
+    {
+        var names = QuotedPattern().Matches(Local("job_token_parameters")).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(TokenParameters.ForJobs.Where(n => n != TokenParameters.TokenCheck), names);
+        Assert.DoesNotContain(TokenParameters.AppSecret, names);
+        Assert.DoesNotContain(TokenParameters.RefreshToken, names);
+        var read = Statements(PolicyDocument("ingestion")).Single(s => s["sid"]?.ToString() == "FyersParametersRead");
+        Assert.Equal(["ssm:GetParameters"], Strings(read["actions"]));
+        Assert.Contains("job_token_parameters", read["resources"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("/*", read["resources"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Statements(PolicyDocument("ingestion")), s => s.ToJsonString().Contains("ssm_dp_path", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -257,7 +276,7 @@ public sealed partial class TerraformTests
     public void Alarms_MailTheTopic_AreQuietWithoutData_AndTheTokenAlarmSaysWhereToLogIn()
     {
         var alarms = Resources("aws_cloudwatch_metric_alarm").ToList();
-        Assert.Equal(["api_5xx", "data_lag", "holiday_list_missing", "ingestion_failed", "token_invalid"], alarms.Select(a => a.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["api_5xx", "data_lag", "holiday_list_missing", "ingestion_failed", "scheduler_dropped", "scheduler_target_errors", "throttles", "token_invalid"], alarms.Select(a => a.Name).Order(StringComparer.Ordinal));
         Assert.All(alarms, a =>
         {
             Assert.Equal("notBreaching", a.Body["treat_missing_data"]!.ToString());
@@ -268,7 +287,7 @@ public sealed partial class TerraformTests
         Assert.Equal(EmfMetrics.Namespace, Resource("aws_cloudwatch_metric_alarm", "data_lag")["namespace"]!.ToString());
         Assert.Equal("email", Resource("aws_sns_topic_subscription", "email")["protocol"]!.ToString());
         var budget = Resource("aws_budgets_budget", "monthly");
-        Assert.Equal(["50", "80"], Strings(budget["dynamic"]!["notification"]![0]!["for_each"]));
+        Assert.Contains("ACTUAL", budget.ToJsonString(), StringComparison.Ordinal);
     }
 
     /// <summary>Issue 11: a flood of anonymous requests must not starve the login routes; the page's origin is fixed.</summary>
@@ -284,6 +303,25 @@ public sealed partial class TerraformTests
         Assert.Contains("Web__PublicOrigin", environment, StringComparison.Ordinal);
         Assert.Contains("aws_apigatewayv2_api.token_generator.api_endpoint", environment, StringComparison.Ordinal);
         Assert.Contains("Tokens__OwnerFyId", environment, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 12: failures that leave no metric are alarmed, every alarm mails its recovery, the budget mails its forecast, teardown works.</summary>
+    [Fact]
+    public void Alarms_CannotBeSilent_AndTeardownWorksWithoutTheZipOrWithData()
+    {
+        var alarms = Blocks("resource")["aws_cloudwatch_metric_alarm"]!.AsObject();
+        Assert.All(alarms, a => Assert.Contains("${aws_sns_topic.alerts.arn}", Strings(a.Value!.AsArray()[0]!["ok_actions"])));
+        Assert.Equal("TargetErrorCount", alarms["scheduler_target_errors"]!.AsArray()[0]!["metric_name"]!.ToString());
+        Assert.Equal("InvocationDroppedCount", alarms["scheduler_dropped"]!.AsArray()[0]!["metric_name"]!.ToString());
+        Assert.Equal("Throttles", alarms["throttles"]!.AsArray()[0]!["metric_name"]!.ToString());
+        Assert.Contains("FORECASTED", Resource("aws_budgets_budget", "monthly").ToJsonString(), StringComparison.Ordinal);
+
+        Assert.Contains("try(filebase64sha256(var.lambda_zip), null)", Local("zip_hash"), StringComparison.Ordinal);
+        Assert.All(new[] { "ingestion", "token_generator" }, f => Assert.Equal("${local.zip_hash}", Resource("aws_lambda_function", f)["source_code_hash"]!.ToString()));
+        Assert.Equal("${var.destroy_lake_data}", Resource("aws_s3_bucket", "lake")["force_destroy"]!.ToString());
+        Assert.Equal("False", Blocks("variable")["destroy_lake_data"]![0]!["default"]!.ToString(), ignoreCase: true);
+        Assert.Contains("version = \">= 6.27.0, < 7.0.0\"", File.ReadAllText(RepoPaths.Of("infra", "versions.tf")), StringComparison.Ordinal);
+        Assert.NotNull(Blocks("variable")["log_retention_days"]![0]!["validation"]);
     }
 
     [Fact]

@@ -30,6 +30,68 @@ public sealed class FailureTests
         Assert.Equal("not parquet at all", await File.ReadAllTextAsync(day, Ct));
     }
 
+    /// <summary>
+    /// A lake on a full disk (a 1 MB tmpfs, filled): one line that says so, no temporary file left
+    /// behind, and once space is freed the same command finishes and verify proves the lake whole.
+    /// Mounting needs root, which CI has; elsewhere the test says why it is skipped.
+    /// </summary>
+    [Fact]
+    public async Task Backfill_OnAFullDisk_IsOneLine_LeavesNoTemporaryFile_AndTheNextRunCompletes()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        Directory.CreateDirectory(app.LakeDirectory);
+        if (!await RunToolAsync("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", app.LakeDirectory))
+        {
+            Assert.Skip("Mounting a small tmpfs as the lake needs root (CI runs as root).");
+        }
+
+        try
+        {
+            var filler = Path.Combine(app.LakeDirectory, "filler.bin");
+            var free = new DriveInfo(app.LakeDirectory).AvailableFreeSpace;
+            await File.WriteAllBytesAsync(filler, new byte[free - (48 * 1024)], Ct);
+            string[] backfill = ["backfill", "--from", "2026-10-01", "--to", "2026-11-26", "--symbols", "NSE:SBIN-EQ,NSE:TCS-EQ"];
+
+            var (full, fullOutput) = await CliProcess.RunAsync(app, backfill);
+            var leftovers = Directory.EnumerateFiles(app.LakeDirectory, "*.tmp", SearchOption.AllDirectories).ToList();
+            File.Delete(filler);
+            var (freed, freedOutput) = await CliProcess.RunAsync(app, backfill);
+            var (verify, verifyOutput) = await CliProcess.RunAsync(app, "verify");
+
+            Assert.Equal(ExitCodes.Error, full);
+            Assert.Contains("Is the disk full", fullOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", fullOutput, StringComparison.Ordinal);
+            Assert.Empty(leftovers);
+            Assert.True(freed == ExitCodes.Ok, freedOutput);
+            Assert.True(verify == ExitCodes.Ok, verifyOutput);
+        }
+        finally
+        {
+            await RunToolAsync("umount", "-l", app.LakeDirectory);
+        }
+    }
+
+    private static async Task<bool> RunToolAsync(string tool, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(start)!;
+            await process.WaitForExitAsync(Ct);
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
     [Fact]
     public async Task Run_TemporaryFilesOfAKilledRun_AreSweptByTheNextWriter()
     {

@@ -117,7 +117,7 @@ public sealed class HolidayCoverageTests
 
         Assert.Contains("until 2028's holidays are added", status.GetProperty("calendar").GetProperty("warning").GetString(), StringComparison.Ordinal);
         Assert.Equal(2027, status.GetProperty("calendar").GetProperty("coveredThrough").GetInt32());
-        Assert.Equal(PriceFeed.Ingestion.RunReport.Failed, report.Status); // no token: the check itself still runs
+        Assert.Equal(PriceFeed.Ingestion.RunReport.LoginNeeded, report.Status); // no token: the check itself still runs, and asks for a login
         Assert.NotNull(report.CalendarWarning);
         Assert.Contains("\"HolidayListMissing\":1", app.Emf.ToString(), StringComparison.Ordinal);
     }

@@ -235,8 +235,12 @@ public sealed class IngestionTests
 
         var report = await Runner(app).RunTokenCheckAsync(Ct);
 
-        Assert.Equal(RunReport.Failed, report.Status);
+        // A reminder, not a crash (issue 12): no RunFailed, so no "ingestion failed" mail and no retry;
+        // TokenValid=0 raises the token alarm, whose mail holds the page's address.
+        Assert.Equal(RunReport.LoginNeeded, report.Status);
+        Assert.False(report.IsFailure);
         Assert.Contains("\"TokenValid\":0", app.Emf.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"RunFailed\":0", app.Emf.ToString(), StringComparison.Ordinal);
         Assert.Contains("log in", report.Message, StringComparison.OrdinalIgnoreCase);
     }
 

@@ -18,10 +18,12 @@ public sealed class OwnerOnlyTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Probe: before the first login, a stranger sets their own app and redirect.</summary>
-    [Fact]
-    public async Task FreshInstall_CredentialsWithoutTheSetupCode_AreRefused_AndNothingIsStored()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("/prod")]
+    public async Task FreshInstall_CredentialsWithoutTheSetupCode_AreRefused_AndNothingIsStored(string? pathBase)
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(pathBase: pathBase);
         using var stranger = app.NewBrowser();
 
         using var none = await stranger.SendAsync(HttpMethod.Put, "api/credentials", new { clientId = "EVIL0001-100", appSecret = "attacker-secret", redirectUri = "https://evil.example/cb" });
@@ -37,10 +39,12 @@ public sealed class OwnerOnlyTests
     }
 
     /// <summary>Probe: the owner has stored the app; a stranger starts a login to bind their own account.</summary>
-    [Fact]
-    public async Task FreshInstall_OnlyTheBrowserThatGaveTheSetupCode_MayStartTheFirstLogin()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("/prod")]
+    public async Task FreshInstall_OnlyTheBrowserThatGaveTheSetupCode_MayStartTheFirstLogin(string? pathBase)
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(pathBase: pathBase);
         using var owner = app.NewBrowser();
         using var stranger = app.NewBrowser();
         await owner.SaveCredentialsAsync();
@@ -81,7 +85,7 @@ public sealed class OwnerOnlyTests
 
     /// <summary>Probe: /api/status was public and named the owner, their app, account and jobs.</summary>
     [Fact]
-    public async Task Status_ForThepublic_HasTheTokenStateOnly_TheOwnerSeesTheRest()
+    public async Task Status_ForThePublic_HasTheTokenStateOnly_TheOwnerSeesTheRest()
     {
         await using var app = await TestApp.StartAsync();
         using var owner = app.NewBrowser();
@@ -166,7 +170,26 @@ public sealed class OwnerOnlyTests
         Assert.NotEmpty(limited);
         Assert.All(limited, r => Assert.True(int.Parse(r.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) is > 0 and <= 60));
         Assert.Contains(app.Logs.Lines, l => l.Contains("audit refused event=rate-limit client=127.0.0.1", StringComparison.Ordinal));
+        Assert.All(codes, r => Assert.False(r.Headers.Contains("Strict-Transport-Security"))); // X-Forwarded-Proto: https was ignored too
         codes.ForEach(r => r.Dispose());
+    }
+
+    /// <summary>Behind API Gateway (trust on): only the address the gateway appended counts, whatever the client wrote before it.</summary>
+    [Fact]
+    public async Task RateLimit_BehindTheProxy_CountsTheAddressTheProxyAppended()
+    {
+        await using var app = await TestApp.StartAsync(extraSettings: "--Web:TrustForwardedHeaders=true");
+        using var stranger = app.NewBrowser();
+
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 35; i++)
+        {
+            using var response = await stranger.SendAsync(HttpMethod.Put, "api/credentials", new { clientId = "EVIL0001-100", appSecret = "guess-" + i }, forwardedFor: $"203.0.113.{i}, 198.51.100.7");
+            codes.Add(response.StatusCode);
+        }
+
+        Assert.Equal(30, codes.Count(c => c != HttpStatusCode.TooManyRequests));
+        Assert.Contains(app.Logs.Lines, l => l.Contains("audit refused event=rate-limit client=198.51.100.7", StringComparison.Ordinal));
     }
 
     /// <summary>Probe: DNS rebinding (Host: evil.example) passed the Origin check and built an evil redirect_uri.</summary>
