@@ -24,12 +24,12 @@ locals {
   # What the ingestion role may read under /{project}/fyers/ (TokenParameters.ForJobs): never the
   # app secret, the refresh token or the setup code.
   job_token_parameters = ["access_token", "client_id", "bound_account"]
-  ssm_fyers_path   = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/fyers"
-  ssm_token_check  = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/status/token_check"
-  ssm_dp_path      = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/app/data-protection"
-  ssm_runs         = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/status/run-*"
-  ssm_watchlist    = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/config/watchlist"
-  ssm_holidays     = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/config/holidays"
+  ssm_fyers_path       = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/fyers"
+  ssm_token_check      = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/status/token_check"
+  ssm_dp_path          = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/app/data-protection"
+  ssm_runs             = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/status/run-*"
+  ssm_watchlist        = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/config/watchlist"
+  ssm_holidays         = "${local.arn_pfx}:ssm:${var.aws_region}:${local.account}:parameter/${var.project_name}/config/holidays"
 
   lake_prefix = "lake/"
 
