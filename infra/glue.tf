@@ -59,3 +59,23 @@ resource "aws_glue_catalog_table" "candles" {
     }
   }
 }
+
+# A workgroup with a results location, so a first query from the console or the CLI runs as it is
+# (Athena refuses a query with no output location). Results land beside the lake, under their own
+# prefix, and expire after a week.
+resource "aws_athena_workgroup" "lake" {
+  count         = var.enable_glue_table ? 1 : 0
+  name          = "${var.project_name}-lake"
+  force_destroy = true
+
+  configuration {
+    enforce_workgroup_configuration = true
+    result_configuration {
+      output_location = "s3://${aws_s3_bucket.lake.bucket}/athena-results/"
+      encryption_configuration {
+        encryption_option = var.kms_key_arn == null ? "SSE_S3" : "SSE_KMS"
+        kms_key_arn       = var.kms_key_arn
+      }
+    }
+  }
+}

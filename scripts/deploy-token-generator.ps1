@@ -12,7 +12,9 @@
 .NOTES
   The Lambda binary is a Native AOT Linux build, which needs a Linux toolchain: on Windows, run
   this from WSL (Ubuntu/Debian) with PowerShell 7 (pwsh), or use scripts/deploy.sh there.
-  Needs the .NET 10 SDK, zip, objdump (binutils), terraform >= 1.11 and AWS credentials.
+  Needs the .NET 10 SDK, zip, objdump (binutils), terraform >= 1.11, the AWS CLI v2 and AWS
+  credentials (checked before the build). Remembers its choices in infra/pricefeed.auto.tfvars for
+  updates and scripts/destroy.sh. Get-Help ./scripts/deploy-token-generator.ps1 shows this text.
 #>
 [CmdletBinding()]
 param(
@@ -42,7 +44,7 @@ Set-Location $repo
 
 $zip = 'artifacts/lambda/pricefeed-lambda.zip'
 $manifest = 'artifacts/lambda/pricefeed-lambda.json'
-$tools = @('terraform')
+$tools = @('terraform', 'aws')
 if (-not $SkipBuild) {
     if (-not $IsLinux) {
         throw 'The Native AOT Lambda binary can only be built on Linux. Run this script from WSL with pwsh, or build there and use -SkipBuild.'
@@ -56,6 +58,11 @@ foreach ($tool in $tools) {
     }
 }
 
+# Credentials first: a missing profile should not cost the 1.5-minute AOT build.
+$account = aws sts get-caller-identity --query Account --output text 2>$null
+if ($LASTEXITCODE -ne 0) { throw "No usable AWS credentials (aws sts get-caller-identity failed): run 'aws configure' or set AWS_PROFILE, then try again." }
+Write-Host "== AWS account $account, region $Region, project $ProjectName"
+
 if ($SkipBuild) {
     if (-not (Test-Path $zip) -or -not (Test-Path $manifest)) { throw "-SkipBuild, but $zip (or $manifest) does not exist: run scripts/package-lambda.sh first." }
 }
@@ -66,10 +73,21 @@ else {
     if ($LASTEXITCODE -ne 0) { throw "Packaging failed (exit $LASTEXITCODE)." }
 }
 
-$lambdaArchitecture = (Get-Content $manifest -Raw | ConvertFrom-Json).lambda_architecture
+$manifestJson = Get-Content $manifest -Raw | ConvertFrom-Json
+$lambdaArchitecture = if ($manifestJson.PSObject.Properties['lambda_architecture']) { $manifestJson.lambda_architecture } else { $null }
 if ($lambdaArchitecture -notin 'x86_64', 'arm64') {
     throw "$manifest does not say which architecture the zip is for: rebuild it with scripts/package-lambda.sh."
 }
+
+$settings = if ($env:PRICEFEED_SETTINGS) { $env:PRICEFEED_SETTINGS } else { 'infra/pricefeed.auto.tfvars' }
+@(
+    '# Written by scripts/deploy-token-generator.ps1: the choices updates and scripts/destroy.sh must repeat.'
+    "notification_email  = ""$NotificationEmail"""
+    "project_name        = ""$ProjectName"""
+    "aws_region          = ""$Region"""
+    'lambda_zip          = "../artifacts/lambda/pricefeed-lambda.zip"'
+    "lambda_architecture = ""$lambdaArchitecture"""
+) | Set-Content -Path $settings
 
 Write-Host '== terraform init / apply in infra/'
 terraform -chdir=infra init -input=false
@@ -84,10 +102,28 @@ if ($LASTEXITCODE -ne 0) { throw "terraform apply failed (exit $LASTEXITCODE)." 
 
 $url = terraform -chdir=infra output -raw token_generator_url
 $redirect = terraform -chdir=infra output -raw fyers_redirect_uri
+
+# Until the first login binds a FYERS account, the page accepts credentials only with a one-time
+# setup code. SSM gets its SHA-256 only; the code itself is shown on this terminal and nowhere else.
+$bound = aws ssm get-parameter --region $Region --name "/$ProjectName/fyers/bound_account" --with-decryption --query Parameter.Value --output text 2>$null
+if ($LASTEXITCODE -eq 0 -and $bound -and $bound -ne 'placeholder') {
+    $setupLine = '  Already set up: a FYERS account is bound (no setup code needed).'
+}
+else {
+    $alphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
+    $raw = -join (1..16 | ForEach-Object { $alphabet[[System.Security.Cryptography.RandomNumberGenerator]::GetInt32($alphabet.Length)] })
+    $hash = [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($raw))).ToLowerInvariant()
+    aws ssm put-parameter --region $Region --name "/$ProjectName/fyers/setup_code" --type SecureString --value $hash --overwrite | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "Writing the setup code to SSM failed (exit $LASTEXITCODE)." }
+    $setupLine = "  Setup code for the first save on the page: $($raw.Substring(0, 4))-$($raw.Substring(4, 4))-$($raw.Substring(8, 4))-$($raw.Substring(12, 4))"
+}
+
 Write-Host ''
 Write-Host 'Deployed.'
 Write-Host "  Token page (bookmark it):          $url"
 Write-Host "  Redirect URI for your FYERS app:   $redirect"
+Write-Host $setupLine
 Write-Host ''
 Write-Host "Next: confirm the subscription email AWS sent to $NotificationEmail, set the Redirect URL of your"
-Write-Host 'FYERS app (myapi.fyers.in/dashboard) to the address above, then open the token page and log in.'
+Write-Host 'FYERS app (myapi.fyers.in/dashboard) to the address above, then open the token page, enter the'
+Write-Host 'setup code and the app''s Client ID and Secret, and log in.'

@@ -91,6 +91,14 @@ if [[ "$architecture" != "x86_64" && "$architecture" != "arm64" ]]; then
   exit 1
 fi
 
+# A stack of the same name that this clone's state does not know (the seed design's, or a deploy
+# from another clone) would end in "already exists" errors halfway through the apply.
+if [[ ! -s infra/terraform.tfstate ]] && aws lambda get-function --region "$region" --function-name "${project}-token-generator" >/dev/null 2>&1; then
+  echo "deploy: a stack named '${project}' already exists in ${region} but this clone has no Terraform state for it." >&2
+  echo "  Deploy beside it with another name (scripts/deploy.sh ${email} -var project_name=my-feed), or run from the clone that made it." >&2
+  exit 1
+fi
+
 echo "== terraform init / apply in infra/"
 terraform -chdir=infra init -input=false
 cat > "$settings" <<SETTINGS

@@ -35,6 +35,7 @@ public sealed partial class DeployScriptTests : IDisposable
             case "$*" in
               *"sts get-caller-identity"*) [ -n "$FAKE_AWS_NO_CREDENTIALS" ] && exit 255; printf '123456789012' ;;
               *"ssm get-parameter "*) exit 254 ;;
+              *"lambda get-function"*) [ -n "$FAKE_AWS_EXISTING_STACK" ] || exit 254 ;;
               *"ssm get-parameters-by-path"*) printf '/stock-pipeline/fyers/access_token	/stock-pipeline/status/run-eod' ;;
             esac
             """.Replace("\r", string.Empty, StringComparison.Ordinal));
@@ -85,6 +86,19 @@ public sealed partial class DeployScriptTests : IDisposable
         Assert.Empty(TerraformCalls);
     }
 
+    [Fact]
+    public async Task DeploySh_AStackOfTheSameNameUnknownToThisClone_StopsWithTheChoice_BeforeTerraformApplies()
+    {
+        environment["FAKE_AWS_EXISTING_STACK"] = "1";
+
+        var (exit, output) = await RunAsync("bash", RepoPaths.Of("scripts", "deploy.sh"), "--skip-build", "you@example.com");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("already exists in ap-south-1", output, StringComparison.Ordinal);
+        Assert.Contains("-var project_name=my-feed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(TerraformCalls, c => c.Contains(" apply ", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// The email from the environment with terraform arguments after it (once taken as the email),
     /// the choices remembered for updates and destroy, and a setup code whose SHA-256, the only thing
@@ -125,6 +139,21 @@ public sealed partial class DeployScriptTests : IDisposable
         Assert.Contains(TerraformCalls, c => c.StartsWith("-chdir=infra destroy", StringComparison.Ordinal) && !c.Contains("destroy_lake_data", StringComparison.Ordinal));
         Assert.Contains(AwsCalls, c => c.Contains("ssm delete-parameters --region ap-south-1 --names /stock-pipeline/fyers/access_token /stock-pipeline/status/run-eod", StringComparison.Ordinal));
         Assert.Contains("stock-pipeline-lake-123456789012 was kept with your data", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DestroyPs1_KeepsTheLakeBucket_AndRemovesWhatTheAppMadeInSsm()
+    {
+        await File.WriteAllTextAsync(settings, "project_name = \"stock-pipeline\"\naws_region = \"ap-south-1\"\n", TestContext.Current.CancellationToken);
+        environment["PRICEFEED_CONFIRM"] = "stock-pipeline";
+
+        var (exit, output) = await RunAsync(Pwsh(), "-NoProfile", "-File", RepoPaths.Of("scripts", "destroy.ps1"));
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("-chdir=infra state rm aws_s3_bucket.lake", TerraformCalls);
+        Assert.Contains(TerraformCalls, c => c.StartsWith("-chdir=infra destroy", StringComparison.Ordinal));
+        Assert.Contains(AwsCalls, c => c.Contains("ssm delete-parameters --region ap-south-1 --names /stock-pipeline/fyers/access_token /stock-pipeline/status/run-eod", StringComparison.Ordinal));
+        Assert.Contains("was kept with your data", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -175,6 +204,10 @@ public sealed partial class DeployScriptTests : IDisposable
         Assert.Contains("-var notification_email=you@example.com", apply, StringComparison.Ordinal);
         Assert.Contains($"-var lambda_architecture={PackagedArchitecture()}", apply, StringComparison.Ordinal);
         AssertVariablesExist(apply);
+        var code = Regex.Match(output, "Setup code for the first save on the page: ([A-Z2-9-]{19})").Groups[1].Value;
+        var hash = Regex.Match(Assert.Single(AwsCalls, c => c.Contains("--name /my-feed/fyers/setup_code", StringComparison.Ordinal)), "--value ([0-9a-f]{64})").Groups[1].Value;
+        Assert.True(PriceFeed.Tokens.OwnerAccess.MatchesSetupCode(new PriceFeed.Tokens.TokenSnapshot(null, null, null, null, null, null, null, hash), code));
+        Assert.Contains("project_name        = \"my-feed\"", await File.ReadAllTextAsync(settings, TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -322,6 +322,11 @@ public sealed partial class TerraformTests
         Assert.Equal("False", Blocks("variable")["destroy_lake_data"]![0]!["default"]!.ToString(), ignoreCase: true);
         Assert.Contains("version = \">= 6.27.0, < 7.0.0\"", File.ReadAllText(RepoPaths.Of("infra", "versions.tf")), StringComparison.Ordinal);
         Assert.NotNull(Blocks("variable")["log_retention_days"]![0]!["validation"]);
+
+        // Athena: a first query runs without setup, its results beside the lake and short-lived.
+        var workgroup = Resource("aws_athena_workgroup", "lake").ToJsonString();
+        Assert.Contains("athena-results/", workgroup, StringComparison.Ordinal);
+        Assert.Contains("athena-results/", Resource("aws_s3_bucket_lifecycle_configuration", "lake").ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
