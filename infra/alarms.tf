@@ -155,27 +155,15 @@ resource "aws_cloudwatch_metric_alarm" "holiday_list_missing" {
 # Failures that leave no metric of their own, so no other alarm could see them (missing data is
 # "not breaching" everywhere else): Scheduler could not invoke the function, dropped an invocation
 # after its retries, or Lambda throttled either function.
-resource "aws_cloudwatch_metric_alarm" "scheduler_target_errors" {
-  alarm_name          = "${var.project_name}-scheduler-target-errors"
-  alarm_description   = "EventBridge Scheduler could not invoke the PriceFeed ingestion function (permissions, a deleted function, throttling). Runs are being missed; the next successful run catches up. See the schedule group ${aws_scheduler_schedule_group.jobs.name}."
+resource "aws_cloudwatch_metric_alarm" "scheduler" {
+  for_each = {
+    TargetErrorCount       = "EventBridge Scheduler could not invoke the PriceFeed ingestion function (permissions, a deleted function, throttling). Runs are being missed; the next successful run catches up."
+    InvocationDroppedCount = "EventBridge Scheduler dropped a PriceFeed run after its retries: that run never happened. The next successful run catches up."
+  }
+  alarm_name          = "${var.project_name}-scheduler-${each.key == "TargetErrorCount" ? "target-errors" : "dropped"}"
+  alarm_description   = "${each.value} Schedule group: ${aws_scheduler_schedule_group.jobs.name}."
   namespace           = "AWS/Scheduler"
-  metric_name         = "TargetErrorCount"
-  dimensions          = { ScheduleGroup = aws_scheduler_schedule_group.jobs.name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  ok_actions          = [aws_sns_topic.alerts.arn]
-}
-
-resource "aws_cloudwatch_metric_alarm" "scheduler_dropped" {
-  alarm_name          = "${var.project_name}-scheduler-dropped"
-  alarm_description   = "EventBridge Scheduler dropped a PriceFeed run after its retries: that run never happened. The next successful run catches up."
-  namespace           = "AWS/Scheduler"
-  metric_name         = "InvocationDroppedCount"
+  metric_name         = each.key
   dimensions          = { ScheduleGroup = aws_scheduler_schedule_group.jobs.name }
   statistic           = "Sum"
   period              = 300

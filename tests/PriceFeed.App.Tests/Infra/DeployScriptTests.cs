@@ -28,8 +28,7 @@ public sealed partial class DeployScriptTests : IDisposable
         environment["PRICEFEED_SETTINGS"] = settings;
 
         // The AWS CLI stand-in: credentials unless told otherwise, no binding yet, two parameters the app made.
-        var aws = Path.Combine(bin, "aws");
-        File.WriteAllText(aws, $$"""
+        WriteScript("aws", $$"""
             #!/bin/sh
             echo "$*" >> "{{awsLog}}"
             case "$*" in
@@ -38,10 +37,8 @@ public sealed partial class DeployScriptTests : IDisposable
               *"lambda get-function"*) [ -n "$FAKE_AWS_EXISTING_STACK" ] || exit 254 ;;
               *"ssm get-parameters-by-path"*) printf '/stock-pipeline/fyers/access_token	/stock-pipeline/status/run-eod' ;;
             esac
-            """.Replace("\r", string.Empty, StringComparison.Ordinal));
-        File.SetUnixFileMode(aws, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var terraform = Path.Combine(bin, "terraform");
-        File.WriteAllText(terraform, $$"""
+            """);
+        WriteScript("terraform", $$"""
             #!/bin/sh
             echo "$*" >> "{{log}}"
             case "$*" in
@@ -50,11 +47,18 @@ public sealed partial class DeployScriptTests : IDisposable
               *"output -raw lake_bucket"*) printf 'stock-pipeline-lake-123456789012' ;;
               *"state list"*) printf 'aws_s3_bucket.lake\naws_s3_bucket_versioning.lake\naws_lambda_function.ingestion\n' ;;
             esac
-            """.Replace("\r", string.Empty, StringComparison.Ordinal));
-        File.SetUnixFileMode(terraform, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            """);
     }
 
     public void Dispose() => Directory.Delete(bin, recursive: true);
+
+    /// <summary>A recording stand-in for a tool on PATH.</summary>
+    private void WriteScript(string name, string body)
+    {
+        var path = Path.Combine(bin, name);
+        File.WriteAllText(path, body.Replace("\r", string.Empty, StringComparison.Ordinal));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
 
     private IReadOnlyList<string> TerraformCalls => File.Exists(log) ? File.ReadAllLines(log) : [];
 
@@ -154,6 +158,17 @@ public sealed partial class DeployScriptTests : IDisposable
         Assert.Contains(TerraformCalls, c => c.StartsWith("-chdir=infra destroy", StringComparison.Ordinal));
         Assert.Contains(AwsCalls, c => c.Contains("ssm delete-parameters --region ap-south-1 --names /stock-pipeline/fyers/access_token /stock-pipeline/status/run-eod", StringComparison.Ordinal));
         Assert.Contains("was kept with your data", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DestroySh_UnknownOption_IsOneLineAndUsageExit()
+    {
+        var (exit, output) = await RunAsync("bash", RepoPaths.Of("scripts", "destroy.sh"), "--yes");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown option '--yes'; the only one is --delete-data", output, StringComparison.Ordinal);
+        Assert.Empty(TerraformCalls);
+        Assert.Empty(AwsCalls);
     }
 
     [Fact]

@@ -276,7 +276,7 @@ public sealed partial class TerraformTests
     public void Alarms_MailTheTopic_AreQuietWithoutData_AndTheTokenAlarmSaysWhereToLogIn()
     {
         var alarms = Resources("aws_cloudwatch_metric_alarm").ToList();
-        Assert.Equal(["api_5xx", "data_lag", "holiday_list_missing", "ingestion_failed", "scheduler_dropped", "scheduler_target_errors", "throttles", "token_invalid"], alarms.Select(a => a.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["api_5xx", "data_lag", "holiday_list_missing", "ingestion_failed", "scheduler", "throttles", "token_invalid"], alarms.Select(a => a.Name).Order(StringComparer.Ordinal));
         Assert.All(alarms, a =>
         {
             Assert.Equal("notBreaching", a.Body["treat_missing_data"]!.ToString());
@@ -311,8 +311,10 @@ public sealed partial class TerraformTests
     {
         var alarms = Blocks("resource")["aws_cloudwatch_metric_alarm"]!.AsObject();
         Assert.All(alarms, a => Assert.Contains("${aws_sns_topic.alerts.arn}", Strings(a.Value!.AsArray()[0]!["ok_actions"])));
-        Assert.Equal("TargetErrorCount", alarms["scheduler_target_errors"]!.AsArray()[0]!["metric_name"]!.ToString());
-        Assert.Equal("InvocationDroppedCount", alarms["scheduler_dropped"]!.AsArray()[0]!["metric_name"]!.ToString());
+        var scheduler = alarms["scheduler"]!.AsArray()[0]!;
+        Assert.Equal("${each.key}", scheduler["metric_name"]!.ToString());
+        Assert.Contains("TargetErrorCount", scheduler["for_each"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("InvocationDroppedCount", scheduler["for_each"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal("Throttles", alarms["throttles"]!.AsArray()[0]!["metric_name"]!.ToString());
         Assert.Contains("FORECASTED", Resource("aws_budgets_budget", "monthly").ToJsonString(), StringComparison.Ordinal);
 
