@@ -191,3 +191,51 @@ resource "aws_cloudwatch_metric_alarm" "throttles" {
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]
 }
+
+# The heartbeat: no successful intraday run for 30 minutes while NSE is open. Every other alarm
+# treats missing data as "not breaching", so a schedule that was disabled or deleted, or a function
+# that never starts, would stay silent. Here missing runs count as failures, but only in session
+# hours: Monday to Friday, 09:15-15:30 IST = 03:45-10:00 UTC (CloudWatch's HOUR/MINUTE/DAY are UTC,
+# DAY is 1 = Monday ... 7 = Sunday). TIME_SERIES(0) gives the expression a value in every 5-minute
+# period even when the function sent nothing at all, so "no data" cannot mean "fine". A holiday is
+# not a false alarm: the job still runs and reports "skipped", which is a success.
+resource "aws_cloudwatch_metric_alarm" "heartbeat" {
+  alarm_name          = "${var.project_name}-intraday-heartbeat"
+  alarm_description   = "No PriceFeed intraday run has succeeded for 30 minutes while NSE is open. If the token alarm fired too, log in at ${local.page_url}. Otherwise check the schedule group ${aws_scheduler_schedule_group.jobs.name} and aws logs tail ${aws_cloudwatch_log_group.ingestion.name} --since 1h; the next successful run catches up."
+  evaluation_periods  = 6
+  datapoints_to_alarm = 6
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  # The expression has a value in every period (see above); an outage of CloudWatch itself should
+  # not mail every evening.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = [aws_sns_topic.alerts.arn]
+  ok_actions         = [aws_sns_topic.alerts.arn]
+
+  metric_query {
+    id          = "silent"
+    expression  = "IF(DAY(ok) <= 5 AND HOUR(ok) * 60 + MINUTE(ok) >= 225 AND HOUR(ok) * 60 + MINUTE(ok) < 600 AND ok == 0, 1, 0)"
+    label       = "SessionPeriodsWithoutSuccess"
+    return_data = true
+  }
+
+  # One run per 5-minute period: the Average of RunFailed is 0 when it succeeded and 1 when it failed,
+  # so 1 - Average is the share that succeeded, and nothing at all becomes 0. One metric, not two:
+  # CloudWatch bills an alarm per metric it reads.
+  metric_query {
+    id         = "ok"
+    expression = "MAX([TIME_SERIES(0), FILL(1 - failed, 0)])"
+    label      = "SuccessfulIntradayRuns"
+  }
+
+  metric_query {
+    id = "failed"
+    metric {
+      namespace   = "PriceFeed"
+      metric_name = "RunFailed"
+      dimensions  = { Job = "intraday" }
+      stat        = "Average"
+      period      = 300
+    }
+  }
+}

@@ -53,7 +53,7 @@ internal static class EventsEndpoints
         return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, TimeProvider.System);
     }
 
-    public static async Task<Results<Ok<RunReport>, JsonHttpResult<RunReport>, ProblemHttpResult>> RunAsync(EventRequest request, IngestionRunner runner, RunHistory history, HttpContext context)
+    public static async Task<Results<Ok<RunReport>, JsonHttpResult<RunReport>, ProblemHttpResult>> RunAsync(EventRequest request, IngestionRunner runner, HttpContext context)
     {
         if (request.Job is not { } job || !IngestionRunner.IsJob(job))
         {
@@ -63,8 +63,7 @@ internal static class EventsEndpoints
         using var deadline = InvocationDeadline(context);
         var report = await runner.RunAsync(job, deadline?.Token ?? CancellationToken.None, context.RequestAborted);
 
-        // Before answering: Lambda freezes the function once the response is out.
-        await history.PublishAsync(report, CancellationToken.None);
+        // The runner has shared the run (RunHistory) before returning: Lambda freezes the function once the response is out.
         return report.IsFailure ? TypedResults.Json(report, IngestionJsonContext.Default.RunReport, statusCode: 500) : TypedResults.Ok(report);
     }
 }

@@ -15,6 +15,7 @@ internal sealed partial class IngestionRunner(
     BackfillJob backfill,
     HolidaySource holidays,
     RunRecorder recorder,
+    RunHistory history,
     ILogger<IngestionRunner> logger)
 {
     public static readonly string[] Jobs = ["intraday", "eod", "quotes", "token-check"];
@@ -29,13 +30,13 @@ internal sealed partial class IngestionRunner(
         }
 
         await holidays.RefreshAsync(cancellationToken);
-        return job switch
+        return await SharedAsync(job switch
         {
             "intraday" => await candles.RunIntradayAsync(cancellationToken),
             "eod" => await candles.RunEndOfDayAsync(null, cancellationToken),
             "quotes" => await quotes.RunAsync(cancellationToken),
             _ => await tokenCheck.RunAsync(cancellationToken),
-        };
+        });
     }
 
     /// <summary>
@@ -53,7 +54,7 @@ internal sealed partial class IngestionRunner(
         }
         catch (OperationCanceledException) when (stopBy.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
-            return recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run was stopped before the invocation deadline; what it stored is kept and the next run continues from there.", tokenValid: null);
+            return await SharedAsync(recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run was stopped before the invocation deadline; what it stored is kept and the next run continues from there.", tokenValid: null));
         }
         catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
         {
@@ -61,32 +62,32 @@ internal sealed partial class IngestionRunner(
             // ends it as a failed run with its metrics line and summary, so the alarm fires and the
             // token page says why, instead of only a bare 500 in the function's log.
             Log.RunCrashed(logger, e, job);
-            return recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run failed: {e.Message}", tokenValid: null);
+            return await SharedAsync(recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run failed: {e.Message}", tokenValid: null));
         }
     }
 
     public async Task<RunReport> RunIntradayAsync(CancellationToken cancellationToken)
     {
         await holidays.RefreshAsync(cancellationToken);
-        return await candles.RunIntradayAsync(cancellationToken);
+        return await SharedAsync(await candles.RunIntradayAsync(cancellationToken));
     }
 
     public async Task<RunReport> RunEndOfDayAsync(DateOnly? date, CancellationToken cancellationToken)
     {
         await holidays.RefreshAsync(cancellationToken);
-        return await candles.RunEndOfDayAsync(date, cancellationToken);
+        return await SharedAsync(await candles.RunEndOfDayAsync(date, cancellationToken));
     }
 
     public async Task<RunReport> RunQuotesAsync(CancellationToken cancellationToken)
     {
         await holidays.RefreshAsync(cancellationToken);
-        return await quotes.RunAsync(cancellationToken);
+        return await SharedAsync(await quotes.RunAsync(cancellationToken));
     }
 
     public async Task<RunReport> RunTokenCheckAsync(CancellationToken cancellationToken)
     {
         await holidays.RefreshAsync(cancellationToken);
-        return await tokenCheck.RunAsync(cancellationToken);
+        return await SharedAsync(await tokenCheck.RunAsync(cancellationToken));
     }
 
     /// <summary>A backfill; what it does not expect (a damaged lake file, a full disk) ends it as a failed run saying so.</summary>
@@ -95,13 +96,24 @@ internal sealed partial class IngestionRunner(
         try
         {
             await holidays.RefreshAsync(cancellationToken);
-            return await backfill.RunAsync(request, progress, cancellationToken);
+            return await SharedAsync(await backfill.RunAsync(request, progress, cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
         {
             Log.RunCrashed(logger, e, "backfill");
-            return recorder.Finish(recorder.Begin("backfill"), RunReport.Failed, $"The backfill failed: {e.Message}", tokenValid: null);
+            return await SharedAsync(recorder.Finish(recorder.Begin("backfill"), RunReport.Failed, $"The backfill failed: {e.Message}", tokenValid: null));
         }
+    }
+
+    /// <summary>
+    /// Every finished run is shared before it is returned (beside the lake, or SSM on AWS), so the
+    /// page, /api/status and <c>pricefeed status</c> show the same runs whoever made them; and on
+    /// Lambda before the response, after which the function is frozen.
+    /// </summary>
+    private async Task<RunReport> SharedAsync(RunReport report)
+    {
+        await history.PublishAsync(report, CancellationToken.None);
+        return report;
     }
 
     private static partial class Log

@@ -43,6 +43,11 @@ internal static class IngestionServiceCollectionExtensions
             // On AWS the runs happen in the ingestion function and are shown by the token page's.
             services.AddSingleton<IRunLog>(sp => new SsmRunLog(sp.GetRequiredService<Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement>(), tokens.Project, sp.GetRequiredService<TimeProvider>()));
         }
+        else
+        {
+            // On a laptop the CLI, serve's scheduler and the page are separate processes: runs live beside the lake.
+            services.AddSingleton<IRunLog>(sp => new LakeRunLog(sp.GetRequiredService<IDataSink>()));
+        }
 
         services.AddSingleton(sp => new RunHistory(sp.GetService<IRunLog>(), sp.GetRequiredService<ILogger<RunHistory>>()));
         services.AddSingleton<WatchlistSource>();

@@ -16,7 +16,8 @@ public sealed record RunSummary(
     long Requests,
     long RateLimited,
     double? DataLagSeconds,
-    int GapsOpen = 0)
+    int GapsOpen = 0,
+    bool TokenValid = true)
 {
     /// <summary>Messages naming many failed symbols are cut here (an SSM Standard value holds 4 KB).</summary>
     public const int MaxMessageLength = 1000;
@@ -25,7 +26,7 @@ public sealed record RunSummary(
     {
         ArgumentNullException.ThrowIfNull(report);
         var message = report.Message.Length <= MaxMessageLength ? report.Message : report.Message[..(MaxMessageLength - 1)] + "…";
-        return new RunSummary(report.Job, report.Status, message, report.StartedAt, report.FinishedAt, report.Symbols.Count(s => s.Ok), report.Symbols.Count, report.BarsWritten, report.BarsExpected, report.Requests, report.RateLimited, report.DataLagSeconds, report.GapsOpen);
+        return new RunSummary(report.Job, report.Status, message, report.StartedAt, report.FinishedAt, report.Symbols.Count(s => s.Ok), report.Symbols.Count, report.BarsWritten, report.BarsExpected, report.Requests, report.RateLimited, report.DataLagSeconds, report.GapsOpen, report.TokenValid);
     }
 }
 
@@ -62,7 +63,7 @@ public sealed partial class RunHistory(IRunLog? shared = null, ILogger<RunHistor
         {
             await shared.PublishAsync(RunSummary.From(report), cancellationToken);
         }
-        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or HttpRequestException or TaskCanceledException or IOException or UnauthorizedAccessException)
         {
             if (logger is not null)
             {
@@ -87,7 +88,7 @@ public sealed partial class RunHistory(IRunLog? shared = null, ILogger<RunHistor
                     }
                 }
             }
-            catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or HttpRequestException or TaskCanceledException or IOException or UnauthorizedAccessException)
             {
                 if (logger is not null)
                 {

@@ -26,4 +26,9 @@ public static class LakeKeys
     public const string Gaps = "_state/gaps.json";
 
     public static string BackfillLedger(string id) => $"_state/backfill/{id}.json";
+
+    /// <summary>The last run of a job, read by the page, /api/status and <c>pricefeed status</c> whoever ran it.</summary>
+    public static string Run(string job) => $"_state/runs/{job}.json";
+
+    public const string Runs = "_state/runs/";
 }

@@ -56,10 +56,12 @@ internal static class StatusEndpoints
                 token with { Account = null, Name = null, IssuedAt = null, LastCheckedAt = null },
                 results.Read(context),
                 [],
-                null));
+                null,
+                FeedHealth.Assess([], token, time.GetUtcNow())));
         }
 
         await holidays.RefreshAsync(context.RequestAborted);
+        var latest = await runs.LatestAsync(context.RequestAborted);
         return TypedResults.Ok(new StatusResponse(
             mode,
             true,
@@ -70,7 +72,8 @@ internal static class StatusEndpoints
             snapshot.Binding is { } b ? new BindingView(b.ClientId, TokenStatus.MaskFyId(b.FyId)!) : null,
             token,
             results.Read(context),
-            await runs.LatestAsync(context.RequestAborted),
-            holidays.Coverage()));
+            latest,
+            holidays.Coverage(),
+            FeedHealth.Assess(latest, token, time.GetUtcNow())));
     }
 }

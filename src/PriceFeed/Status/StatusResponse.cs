@@ -20,4 +20,5 @@ public sealed record StatusResponse(
     TokenStatus Token,
     LoginResultView? LastLogin,
     IReadOnlyList<RunSummary> Runs,
-    CalendarCoverage? Calendar);
+    CalendarCoverage? Calendar,
+    FeedView? Feed = null);

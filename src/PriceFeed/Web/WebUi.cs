@@ -3,7 +3,7 @@ using System.Reflection;
 namespace PriceFeed.Web;
 
 /// <summary>
-/// The token page: three files embedded in the binary (no wwwroot to lose on Lambda, no CDN, no
+/// The token page: its files embedded in the binary (no wwwroot to lose on Lambda, no CDN, no
 /// inline script). Served at the path base root, so every link in them is relative.
 /// </summary>
 internal static class WebUi
@@ -13,6 +13,9 @@ internal static class WebUi
         ("/", "index.html", "text/html; charset=utf-8"),
         ("/app.js", "app.js", "text/javascript; charset=utf-8"),
         ("/app.css", "app.css", "text/css; charset=utf-8"),
+        // Browsers ask for /favicon.ico on every load whatever the page links: both answer the one icon.
+        ("/favicon.svg", "favicon.svg", "image/svg+xml"),
+        ("/favicon.ico", "favicon.svg", "image/svg+xml"),
     ];
 
     public static void MapWebUi(this IEndpointRouteBuilder routes)

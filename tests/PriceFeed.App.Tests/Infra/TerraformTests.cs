@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PriceFeed.App.Tests.Support;
+using PriceFeed.Fyers.Data;
 using PriceFeed.Ingestion;
 using PriceFeed.Lake;
 using PriceFeed.Tokens;
@@ -276,7 +277,7 @@ public sealed partial class TerraformTests
     public void Alarms_MailTheTopic_AreQuietWithoutData_AndTheTokenAlarmSaysWhereToLogIn()
     {
         var alarms = Resources("aws_cloudwatch_metric_alarm").ToList();
-        Assert.Equal(["api_5xx", "data_lag", "holiday_list_missing", "ingestion_failed", "scheduler", "throttles", "token_invalid"], alarms.Select(a => a.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["api_5xx", "data_lag", "heartbeat", "holiday_list_missing", "ingestion_failed", "scheduler", "throttles", "token_invalid"], alarms.Select(a => a.Name).Order(StringComparer.Ordinal));
         Assert.All(alarms, a =>
         {
             Assert.Equal("notBreaching", a.Body["treat_missing_data"]!.ToString());
@@ -329,6 +330,42 @@ public sealed partial class TerraformTests
         var workgroup = Resource("aws_athena_workgroup", "lake").ToJsonString();
         Assert.Contains("athena-results/", workgroup, StringComparison.Ordinal);
         Assert.Contains("athena-results/", Resource("aws_s3_bucket_lifecycle_configuration", "lake").ToJsonString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 12: a run that never happens must still mail, but only while NSE is open. The window in
+    /// the expression is the session in UTC, and "no data" is made a zero, never left missing.
+    /// </summary>
+    [Fact]
+    public void Heartbeat_CountsMissingRunsAsFailures_OnlyInSessionHours()
+    {
+        var heartbeat = Resource("aws_cloudwatch_metric_alarm", "heartbeat");
+        var queries = heartbeat["metric_query"]!.AsArray().Select(q => q!.AsObject()).ToDictionary(q => q["id"]!.ToString());
+        var silent = queries["silent"]["expression"]!.ToString();
+        Assert.True(bool.Parse(queries["silent"]["return_data"]!.ToString()));
+
+        // Session 09:15-15:30 IST as minutes of the UTC day, and weekdays only (DAY: 1 = Monday).
+        var open = (int)(new TimeSpan(9, 15, 0) - MarketTime.IstOffset).TotalMinutes;
+        var close = (int)(new TimeSpan(15, 30, 0) - MarketTime.IstOffset).TotalMinutes;
+        Assert.Contains($"HOUR(ok) * 60 + MINUTE(ok) >= {open}", silent, StringComparison.Ordinal);
+        Assert.Contains($"HOUR(ok) * 60 + MINUTE(ok) < {close}", silent, StringComparison.Ordinal);
+        Assert.Contains("DAY(ok) <= 5", silent, StringComparison.Ordinal);
+        Assert.Contains("ok == 0, 1, 0)", silent, StringComparison.Ordinal);
+
+        // The share of runs that succeeded, zero when nothing arrived at all: one metric read.
+        Assert.Equal("MAX([TIME_SERIES(0), FILL(1 - failed, 0)])", queries["ok"]["expression"]!.ToString());
+        Assert.Equal(["failed", "ok", "silent"], queries.Keys.Order(StringComparer.Ordinal));
+        var metric = queries["failed"]["metric"]![0]!;
+        Assert.Equal("RunFailed", metric["metric_name"]!.ToString());
+        Assert.Contains("RunFailed", EmfMetrics.Core);
+        Assert.Equal("intraday", metric["dimensions"]!["Job"]!.ToString());
+        Assert.Equal("Average", metric["stat"]!.ToString());
+        Assert.Equal("300", metric["period"]!.ToString());
+
+        // Thirty minutes: six 5-minute periods in a row.
+        Assert.Equal("6", heartbeat["evaluation_periods"]!.ToString());
+        Assert.Equal("6", heartbeat["datapoints_to_alarm"]!.ToString());
+        Assert.Contains("${local.page_url}", heartbeat["alarm_description"]!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

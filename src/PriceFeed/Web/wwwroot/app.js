@@ -32,6 +32,15 @@ async function loadCsrf() {
 
 function show(el, visible) { el.hidden = !visible; }
 
+// Puts the cards in this order, moving only when they are out of it: a move takes the focus from a
+// field being typed in.
+function arrange(ids) {
+  const cards = ids.map($);
+  const current = [...$("cards").children].filter((el) => ids.includes(el.id));
+  if (current.every((el, i) => el === cards[i])) { return; }
+  cards.forEach((card) => $("cards").appendChild(card));
+}
+
 function setError(el, message) {
   el.textContent = message || "";
   show(el, !!message);
@@ -75,18 +84,22 @@ function render(status) {
     lastEl.className = last.ok ? "notice" : "notice bad";
   }
 
-  const runs = status.runs || [];
+  // The feed in the server's words (FeedHealth): the same sentences as `pricefeed status`. A failure
+  // that today's login superseded is history (grey), not an alarm.
+  const feed = status.feed || { headline: null, lines: [] };
+  const headline = $("headline");
+  show(headline, !!feed.headline);
+  headline.textContent = feed.headline || "";
+  const lines = feed.lines || [];
   // The NSE holiday list runs out at a year's end: said from 1 December, with the line that fixes it.
   const calendarWarning = status.calendar && status.calendar.warning;
   show($("calendar-warning"), !!calendarWarning);
   $("calendar-warning").textContent = calendarWarning || "";
-  show($("feed-card"), owner && (runs.length > 0 || !!calendarWarning));
-  const list = $("runs");
-  list.replaceChildren(...runs.map((run) => {
+  show($("feed-card"), owner && (lines.length > 0 || !!calendarWarning));
+  $("runs").replaceChildren(...lines.map((line) => {
     const item = document.createElement("li");
-    item.className = `run run-${run.status}`;
-    const gaps = run.gapsOpen ? ` · ${run.gapsOpen} missing trading day${run.gapsOpen === 1 ? "" : "s"} asked again next run` : "";
-    item.textContent = `${run.job}: ${run.status} at ${fmt(run.finishedAt)} · ${run.seriesOk}/${run.seriesTotal} series ok · ${run.barsWritten} bars written${gaps} · ${run.message}`;
+    item.className = `run tone-${line.tone}`;
+    item.textContent = line.text;
     return item;
   }));
 
@@ -95,14 +108,23 @@ function render(status) {
   show($("credentials-card"), owner || status.setupNeeded);
   // Until the app is set up, setting it up is the one thing to do: its card comes first.
   const settingUp = setupWithCode || !creds.secretStored;
-  const loginCard = $("login-card");
-  const credentialsCard = $("credentials-card");
-  // Moved only when out of place: moving a card takes the focus from a field being typed in.
-  const credentialsFirst = !!(credentialsCard.compareDocumentPosition(loginCard) & Node.DOCUMENT_POSITION_FOLLOWING);
-  if (settingUp && !credentialsFirst) { loginCard.before(credentialsCard); }
-  if (!settingUp && credentialsFirst) { loginCard.after(credentialsCard); }
-  loginCard.querySelector(".step").textContent = settingUp ? "2" : "1";
-  credentialsCard.querySelector(".step").textContent = settingUp ? "1" : "2";
+  // The card of the moment comes first, so a phone's first screen holds the one thing to do:
+  // set up, log in, or (after today's login) see that the feed is ready.
+  const phase = settingUp ? "setup" : token.state === "valid" ? "ready" : "login";
+  arrange({
+    setup: ["credentials-card", "login-card", "status-card", "feed-card"],
+    login: ["login-card", "status-card", "feed-card", "credentials-card"],
+    ready: ["status-card", "feed-card", "login-card", "credentials-card"],
+  }[phase]);
+  document.body.dataset.phase = phase;
+  // Before anything is set up there is no token to speak of.
+  show($("status-card"), !(settingUp && token.state === "missing"));
+  document.querySelectorAll(".step").forEach((el) => show(el, phase !== "ready"));
+  $("login-card").querySelector(".step").textContent = settingUp ? "2" : "1";
+  $("credentials-card").querySelector(".step").textContent = settingUp ? "1" : "2";
+  const loginButton = $("login");
+  loginButton.className = phase === "ready" ? "secondary" : "big";
+  loginButton.textContent = phase === "ready" ? "Log in again with FYERS" : "Log in with FYERS";
   show($("setup-code-row"), setupWithCode);
   show($("callback-hint"), !!status.callbackUrl);
   $("callback-url").textContent = status.callbackUrl || "";
@@ -113,11 +135,13 @@ function render(status) {
   if (!creds.clientId || setupWithCode) { $("credentials-details").open = true; }
   show($("current-secret-row"), !!status.binding);
   if (creds.clientId && !$("client-id").value) { $("client-id").value = creds.clientId; }
-  if (creds.loginMode === "paste" && !$("redirect-uri").value) { $("redirect-uri").value = creds.redirectUri; }
+  if (creds.loginMode === "paste" && !$("redirect-uri").value) { $("redirect-uri").value = creds.redirectUri; $("redirect-details").open = true; }
 
   const ready = creds.secretStored && !setupWithCode;
   $("login").disabled = !ready;
-  $("login-help").textContent = ready
+  $("login-help").textContent = phase === "ready"
+    ? "Today's login is done. Log in again only if FYERS rejects the token."
+    : ready
     ? "Log in once a day, after about 06:00 IST. FYERS asks for your 2FA code, then the token is stored for the price feed."
     : setupWithCode
       ? "First set PriceFeed up above: the setup code, then your FYERS app's Client ID and App Secret."
