@@ -28,6 +28,23 @@ public sealed class CliTests
         Assert.Contains("serve", output.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 13: a value that does not parse is named with the form it takes, never a .NET type name.</summary>
+    [Theory]
+    [InlineData("backfill --from 2026-05-04 --to 2026-13-01", "--to '2026-13-01' is not valid: give a date as yyyy-MM-dd, for example 2026-11-27.")]
+    [InlineData("backfill --from 2026-05-04 --to 2026-05-08 --max-requests abc", "--max-requests 'abc' is not valid: give a whole number, for example 100.")]
+    public async Task Backfill_UnparsableValue_SaysTheFormInPlainWords(string args, string says)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await PriceFeedCli.RunAsync(args.Split(' '), output, error, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal([says, "Run 'pricefeed --help' for usage."], error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.DoesNotContain("System.", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(output.ToString());
+    }
+
     /// <summary>Bad backfill options: one line naming the fix, exit 2, and nothing built, read or fetched.</summary>
     [Theory]
     [InlineData("--resolution", "7", "'7' is not a FYERS resolution")]

@@ -8,6 +8,27 @@ internal static class PriceFeedCli
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
         RunAsync(args, Console.In, output, error, cancellationToken);
 
+    /// <summary>
+    /// System.CommandLine names .NET types in a value it cannot parse ("as expected type
+    /// 'System.DateOnly'"); a trader gets the value, the option and the form it takes instead.
+    /// </summary>
+    internal static string Plain(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(?<value>.*)' for (?:option|command|argument) '(?<name>[^']*)' as expected type '(?<type>[^']*)'\.?$");
+        if (!match.Success)
+        {
+            return message;
+        }
+
+        var type = match.Groups["type"].Value;
+        var form = type.Contains("DateOnly", StringComparison.Ordinal) ? "a date as yyyy-MM-dd, for example 2026-11-27"
+            : type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) ? "a whole number, for example 100"
+            : type.Contains("Uri", StringComparison.Ordinal) ? "an address such as http://127.0.0.1:5080/"
+            : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
+            : "a value of the documented form (see --help)";
+        return $"{match.Groups["name"].Value} '{match.Groups["value"].Value}' is not valid: give {form}.";
+    }
+
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("PriceFeed: the daily FYERS login and a market-data feed into a Parquet lake.");
@@ -27,7 +48,7 @@ internal static class PriceFeedCli
         {
             foreach (var e in parse.Errors)
             {
-                await error.WriteLineAsync(e.Message);
+                await error.WriteLineAsync(Plain(e.Message));
             }
 
             await error.WriteLineAsync("Run 'pricefeed --help' for usage.");

@@ -25,6 +25,14 @@ internal static class ServeCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var settings = new ServeSettings(new Uri(result.GetValue(urls)!), result.GetValue(sandbox), result.GetValue(pathBase));
+            // Asked before the app is built: otherwise its scheduler starts a run and the host logs
+            // a stack trace before Kestrel finds the port taken.
+            if (PortInUse(settings.Url))
+            {
+                await error.WriteLineAsync(BusyPort(settings.Url));
+                return ExitCodes.Error;
+            }
+
             await using var app = PriceFeedApp.Build(settings, []);
             try
             {
@@ -32,7 +40,7 @@ internal static class ServeCommand
             }
             catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
-                await error.WriteLineAsync($"{settings.Url.GetLeftPart(UriPartial.Authority)} is in use (another PriceFeed?). Stop it, or pick another port: pricefeed serve --urls http://127.0.0.1:8081");
+                await error.WriteLineAsync(BusyPort(settings.Url));
                 return ExitCodes.Error;
             }
 
@@ -47,6 +55,33 @@ internal static class ServeCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static string BusyPort(Uri url) =>
+        $"{url.GetLeftPart(UriPartial.Authority)} is in use (another PriceFeed?). Stop it, or pick another port: pricefeed serve --urls http://127.0.0.1:8081";
+
+    /// <summary>Whether something already listens where serve would (a trial bind, released at once).</summary>
+    internal static bool PortInUse(Uri url)
+    {
+        var address = url.Host is "localhost" ? System.Net.IPAddress.Loopback
+            : System.Net.IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) ? ip
+            : System.Net.IPAddress.Any;
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(address, url.Port);
+            probe.Start();
+            probe.Stop();
+            return false;
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // Not ours to judge (an address this machine lacks): Kestrel says what is wrong.
+            return false;
+        }
     }
 
     /// <summary>

@@ -121,4 +121,18 @@ public sealed class FailureTests
         Assert.Contains("--urls http://127.0.0.1:8081", error.ToString(), StringComparison.Ordinal);
         Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    /// <summary>Issue 13: the real process on a busy port prints one line: no host stack trace, no run started.</summary>
+    [Fact]
+    public async Task Serve_OnAPortInUse_TheProcessPrintsOneLine_AndRunsNothing()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+
+        var (code, output) = await CliProcess.RunOnStoreAsync(app, "serve", "--urls", app.Settings.Origin.AbsoluteUri);
+
+        Assert.Equal(ExitCodes.Error, code);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("is in use (another PriceFeed?)", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("_aws", output, StringComparison.Ordinal);
+    }
 }
