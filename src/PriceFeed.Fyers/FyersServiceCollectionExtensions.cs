@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using PriceFeed.Fyers.Auth;
@@ -11,7 +12,7 @@ using PriceFeed.Fyers.Http;
 
 namespace PriceFeed.Fyers;
 
-public static class FyersServiceCollectionExtensions
+public static partial class FyersServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the FYERS clients: typed HttpClients behind one resilience pipeline (jittered retries of
@@ -68,6 +69,17 @@ public static class FyersServiceCollectionExtensions
                     args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests ? TimeSpan.Zero : null),
             };
 
+            // Polly's own retry log carries the whole exception; ours is one line a person can read
+            // (the CLI turns Polly's off). The URL is left out: a query can name the account's symbols.
+            var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("PriceFeed.Fyers.Retry");
+            retry.OnRetry = args =>
+            {
+                var why = args.Outcome.Exception is { } e ? e.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal) + ": " + e.Message.Split('\n')[0]
+                    : $"HTTP {(int)args.Outcome.Result!.StatusCode}";
+                RetryLog.Retrying(logger, why, args.AttemptNumber + 1, options.MaxRetryAttempts, args.RetryDelay.TotalSeconds);
+                return ValueTask.CompletedTask;
+            };
+
             // An auth code works once: a POST that may have reached FYERS is never sent twice.
             retry.DisableForUnsafeHttpMethods();
             pipeline.AddRetry(retry);
@@ -76,5 +88,11 @@ public static class FyersServiceCollectionExtensions
         builder.AddResilienceHandler("fyers-attempt", static (pipeline, context) =>
             pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<FyersOptions>>().Value.AttemptTimeout));
         builder.ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan);
+    }
+
+    private static partial class RetryLog
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "FYERS did not answer ({Why}); retry {Attempt} of {Max} in {Seconds:0.#} s")]
+        public static partial void Retrying(ILogger logger, string why, int attempt, int max, double seconds);
     }
 }

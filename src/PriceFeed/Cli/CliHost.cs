@@ -18,6 +18,10 @@ internal static class CliHost
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter(static level => level >= LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // Warnings are for the person, on stderr; stdout holds only the command's answer (scripts read it).
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // Polly logs each retry with the whole exception; the FYERS client logs its own one-line retry.
+        builder.Logging.AddFilter("Polly", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
         // A run that fails unexpectedly is one line in the command's own report; its stack trace is

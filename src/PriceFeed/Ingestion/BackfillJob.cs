@@ -132,8 +132,9 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
         }
 
         await FlushAsync();
-        progress?.Report(new BackfillProgress(finished, todo.Count, skipped, clock.Elapsed, TimeSpan.Zero, "done"));
         var failed = run.Symbols.Count(s => !s.Ok);
+        // "done" only when nothing failed: every chunk was tried either way, but a failed series is not done.
+        progress?.Report(new BackfillProgress(finished, todo.Count, skipped, clock.Elapsed, TimeSpan.Zero, failed == 0 ? "done" : $"tried all; {failed} series failed"));
         return recorder.Finish(
             run,
             failed == 0 ? RunReport.Ok : RunReport.Failed,

@@ -135,4 +135,38 @@ public sealed class FailureTests
         Assert.Contains("is in use (another PriceFeed?)", line, StringComparison.Ordinal);
         Assert.DoesNotContain("_aws", output, StringComparison.Ordinal);
     }
+
+    /// <summary>Issue 13: a backfill with a series FYERS refuses never reads "done" on the progress line.</summary>
+    [Fact]
+    public async Task Backfill_WithAFailedSeries_ProgressNeverSaysDone()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+
+        var (code, output) = await CliProcess.RunAsync(app, "backfill", "--from", "2026-11-25", "--to", "2026-11-26", "--symbols", "NSE:SBIN-EQ,NSE:NOSUCHCO-EQ");
+
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("tried all; 1 series failed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" done", output, StringComparison.Ordinal);
+        Assert.Contains("NSE:NOSUCHCO-EQ", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 13: FYERS failing is a short line per retry on stderr; stdout holds only the run's answer; no stack trace anywhere.</summary>
+    [Fact]
+    public async Task Ingest_WhileFyersFails_RetriesAreOneLineEachOnStderr()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        app.Sandbox.Faults.ServerErrorRate = 1.0;
+
+        var (code, stdout, stderr) = await CliProcess.RunSplitAsync(app, withSandbox: true, "ingest", "intraday");
+
+        Assert.True(code == ExitCodes.Error, stdout + stderr);
+        Assert.StartsWith("intraday: failed.", Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        var retries = stderr.Split('\n').Where(l => l.Contains("retry", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(retries);
+        Assert.All(retries, l => Assert.Matches("FYERS did not answer \\(HTTP 5\\d\\d\\); retry [1-3] of 3 in [0-9.]+ s", l));
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Polly", stderr, StringComparison.Ordinal);
+    }
 }

@@ -14,6 +14,13 @@ internal static class CliProcess
 
     private static async Task<(int ExitCode, string Output)> RunAsync(TestApp app, bool withSandbox, string[] args)
     {
+        var (code, stdout, stderr) = await RunSplitAsync(app, withSandbox, args);
+        return (code, stdout + stderr);
+    }
+
+    /// <summary>Standard output and standard error apart: the answer a script reads, and what a person is told.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunSplitAsync(TestApp app, bool withSandbox, params string[] args)
+    {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "pricefeed"))
         {
             RedirectStandardOutput = true,
@@ -32,6 +39,6 @@ internal static class CliProcess
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output + await error);
+        return (process.ExitCode, await output, await error);
     }
 }
