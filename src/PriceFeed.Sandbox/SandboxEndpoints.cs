@@ -26,6 +26,7 @@ public static class SandboxEndpoints
         var group = routes.MapGroup(prefix);
         group.MapGet("api/v3/generate-authcode", LoginPage.ShowAsync);
         group.MapPost("api/v3/sandbox-login", LoginPage.SubmitAsync);
+        group.MapGet(SandboxDefaults.StandInPath, LoginPage.StandInAsync);
 
         // Each call's token is checked once, in the pipeline; "refusal" is the body FYERS answers a
         // dead token with on that endpoint (fyers-protocol.md §3: -16 on api/v3 and history, -15 on

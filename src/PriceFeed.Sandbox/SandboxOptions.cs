@@ -69,7 +69,7 @@ public sealed class SandboxOptions
         ArgumentNullException.ThrowIfNull(redirectUri);
         return new SandboxOptions
         {
-            Apps = [new SandboxApp { ClientId = SandboxDefaults.ClientId, Secret = SandboxDefaults.Secret, RedirectUris = [redirectUri.AbsoluteUri] }],
+            Apps = [new SandboxApp { ClientId = SandboxDefaults.ClientId, Secret = SandboxDefaults.Secret, RedirectUris = [redirectUri.AbsoluteUri, SandboxDefaults.FyersRedirect] }],
             Accounts =
             [
                 new SandboxAccount { FyId = "XS00001", Name = "Sandbox Trader (synthetic)", Code = "123456" },
@@ -110,4 +110,14 @@ public static class SandboxDefaults
 {
     public const string ClientId = "SANDBOX01-100";
     public const string Secret = "sandbox-app-secret";
+
+    /// <summary>
+    /// FYERS' own redirect page, the one a new FYERS app is set up with (fyers-protocol.md §2): the
+    /// paste mode's address. The sandbox app accepts it, and sends the browser to its stand-in of
+    /// that page (<see cref="StandInPath"/>), since trade.fyers.in is not reachable offline.
+    /// </summary>
+    public const string FyersRedirect = "https://trade.fyers.in/api-login/redirect-uri/index.html";
+
+    /// <summary>The stand-in's path on the sandbox's origin: the same path as FYERS' page.</summary>
+    public const string StandInPath = "api-login/redirect-uri/index.html";
 }

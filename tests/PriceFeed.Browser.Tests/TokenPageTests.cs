@@ -223,6 +223,37 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         });
     }
 
+    /// <summary>Issue 13: on a desktop the login popup closes after a refusal too; the page that opened it says why.</summary>
+    [Fact]
+    public async Task SecondAccount_Desktop_PopupClosesAndThePageShowsTheRefusal()
+    {
+        await using var app = await TestApp.StartAsync();
+        await using var context = await chromium.Browser.NewContextAsync(Desktop);
+        await DiagnoseAsync(context, "SecondAccount_Desktop", async () =>
+        {
+            var page = await OpenAsync(context, app);
+            await EnterCredentialsAsync(page, app);
+            var first = page.WaitForPopupAsync();
+            await page.ClickAsync("#login");
+            await LogInAtFyersAsync(await first);
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+
+            var second = page.WaitForPopupAsync();
+            await page.ClickAsync("#login");
+            var popup = await second;
+            var closed = new TaskCompletionSource();
+            popup.Close += (_, _) => closed.TrySetResult();
+            await LogInAtFyersAsync(popup, "XS00002", "654321");
+            await closed.Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+
+            await Expect(page.Locator("#last-login")).ToContainTextAsync("bound to FYERS account XS***01");
+            await Expect(page.Locator("#last-login")).ToHaveClassAsync("notice bad");
+            await Expect(page.Locator("#headline")).ToHaveTextAsync("Feed ready until 06:00 IST tomorrow");
+            Assert.Single(context.Pages);
+            await Shot(page, "second-account-refused-desktop", fullPage: false);
+        });
+    }
+
     [Fact]
     public async Task SecondAccount_PageShowsTheRefusal()
     {
@@ -251,8 +282,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         await using var context = await chromium.Browser.NewContextAsync(size);
         await DiagnoseAsync(context, "paste-" + name, async () =>
         {
-            // FYERS' default redirect page is on the internet; the test stands in for it.
-            await context.RouteAsync("https://trade.fyers.in/**", route => route.FulfillAsync(new() { ContentType = "text/html", Body = "<p>FYERS redirect page</p>" }));
+            // Paste mode rehearsed offline: FYERS' own redirect page, played by the sandbox's stand-in.
             var page = await OpenAsync(context, app);
             await EnterCredentialsAsync(page, app, TestApp.PasteRedirect);
             await Expect(page.Locator("#paste")).ToBeVisibleAsync();
@@ -261,8 +291,10 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await page.ClickAsync("#login");
             var tab = await fyersTab;
             await LogInAtFyersAsync(tab);
-            await Expect(tab).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(TestApp.PasteRedirect)));
-            var redirect = tab.Url;
+            await Expect(tab).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/" + System.Text.RegularExpressions.Regex.Escape(SandboxDefaults.StandInPath) + "\\?s=ok&code=200&auth_code="));
+            await Expect(tab.Locator("#redirect-address")).ToHaveValueAsync(tab.Url);
+            await Shot(tab, $"paste-{name}-0-fyers-redirect-page", fullPage: false);
+            var redirect = await tab.Locator("#redirect-address").InputValueAsync();
             await tab.CloseAsync();
 
             await page.FillAsync("#redirect-url", " " + redirect + "\n");

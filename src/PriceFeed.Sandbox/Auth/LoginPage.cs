@@ -25,7 +25,7 @@ internal static class LoginPage
             return FyersBodies.Error(context, 400, p.Code, p.Message);
         }
 
-        return RenderAsync(context, state, clientId, redirectUri, q["state"].ToString(), fyId: string.Empty, error: null);
+        return RenderAsync(context, state, clientId, redirectUri, q["state"].ToString(), fyId: string.Empty, consent: false, error: null);
     }
 
     public static async Task SubmitAsync(HttpContext context)
@@ -51,13 +51,19 @@ internal static class LoginPage
         if (error is not null)
         {
             context.Response.StatusCode = 400;
-            await RenderAsync(context, state, clientId, redirectUri, loginState, fyId, error);
+            // What FYERS' form keeps after a mistake: the ID and the consent tick, not the code.
+            await RenderAsync(context, state, clientId, redirectUri, loginState, fyId, form["consent"].ToString() == "yes", error);
             return;
         }
 
         var code = state.Authority.IssueAuthCode(state.Authority.FindApp(clientId)!, account!);
-        var separator = redirectUri.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        var target = $"{redirectUri}{separator}s=ok&code=200&auth_code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(loginState)}";
+        // FYERS' own redirect page is on the internet: the sandbox sends the same query to its stand-in,
+        // beside this form's api/v3/ under the sandbox's prefix.
+        var landing = redirectUri == SandboxDefaults.FyersRedirect
+            ? new Uri(new Uri($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}"), "../../" + SandboxDefaults.StandInPath).AbsoluteUri
+            : redirectUri;
+        var separator = landing.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        var target = $"{landing}{separator}s=ok&code=200&auth_code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(loginState)}";
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Redirect(target);
     }
@@ -84,7 +90,43 @@ internal static class LoginPage
         return responseType == "code" ? null : (-50, "response_type must be code");
     }
 
-    private static Task RenderAsync(HttpContext context, SandboxState state, string clientId, string redirectUri, string loginState, string fyId, string? error)
+    /// <summary>
+    /// The stand-in for FYERS' redirect page (trade.fyers.in/api-login/redirect-uri/index.html): what
+    /// a trader in paste mode copies is this page's address, which carries the auth code. Marked as
+    /// the sandbox's; the address is also shown in a box, since a phone's address bar is cramped.
+    /// </summary>
+    public static Task StandInAsync(HttpContext context)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var address = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
+        var html = $$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+            <title>FYERS redirect page (sandbox stand-in)</title>
+            <style>
+            body{font-family:system-ui,sans-serif;background:#f4f6fb;margin:0;padding:16px;color:#1d2433}
+            main{max-width:520px;margin:0 auto;background:#fff;border-radius:12px;padding:24px;box-shadow:0 2px 12px #0001}
+            .banner{background:#fff4d6;border:1px solid #f0c36d;border-radius:8px;padding:8px 12px;font-size:14px}
+            textarea{width:100%;box-sizing:border-box;padding:10px;font-size:14px;border:1px solid #c6cbd6;border-radius:6px;font-family:ui-monospace,monospace}
+            </style></head>
+            <body><main>
+            <p class="banner"><strong>Sandbox:</strong> a stand-in for FYERS' redirect page at <code>{{E(SandboxDefaults.FyersRedirect)}}</code>. The auth code is synthetic.</p>
+            <h1>Login successful</h1>
+            <p>Copy this page's whole address (from the address bar, or the box below) and paste it on the PriceFeed page. The code in it works once, for a few minutes.</p>
+            <label for="redirect-address">This page's address</label>
+            <textarea id="redirect-address" rows="5" readonly>{{E(address)}}</textarea>
+            <p>You can close this tab once it is pasted.</p>
+            </main></body></html>
+            """;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.Headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        context.Response.Headers[SandboxEndpoints.SyntheticHeader] = "synthetic";
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsync(html, context.RequestAborted);
+    }
+
+    private static Task RenderAsync(HttpContext context, SandboxState state, string clientId, string redirectUri, string loginState, string fyId, bool consent, string? error)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var accounts = new StringBuilder();
@@ -119,7 +161,7 @@ internal static class LoginPage
             <input type="text" id="fy_id" name="fy_id" autocomplete="username" value="{{E(fyId)}}" required>
             <label for="totp">6-digit 2FA code</label>
             <input type="text" id="totp" name="totp" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="one-time-code" required>
-            <label><input type="checkbox" id="consent" name="consent" value="yes"> I allow this app to use my FYERS account</label>
+            <label><input type="checkbox" id="consent" name="consent" value="yes"{{(consent ? " checked" : string.Empty)}}> I allow this app to use my FYERS account</label>
             <button type="submit" id="authorize">Authorize</button>
             </form>
             <p class="hint">Sandbox accounts:</p><ul class="hint">{{accounts}}</ul>

@@ -81,7 +81,6 @@ internal sealed class TestApp : IAsyncDisposable
         TimeProvider clock = manualClock ? new FakeTimeProvider(now ?? FridayMorning) : new JumpableClock(now ?? FridayMorning);
         var logs = new CollectingLoggerProvider();
         var sandboxOptions = SandboxOptions.WithDefaults(new Uri(settings.PageUrl, "callback"));
-        sandboxOptions.Apps[0].RedirectUris.Add(PasteRedirect);
         sandboxOptions.Holidays = [.. PriceFeed.Calendar.MarketCalendar.Load(new()).FullClosures];
         sandbox?.Invoke(sandboxOptions);
         var emf = new StringWriter();
@@ -103,7 +102,7 @@ internal sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>The FYERS default redirect page some users register; the paste mode's address.</summary>
-    public const string PasteRedirect = "https://trade.fyers.in/api-login/redirect-uri/index.html";
+    public const string PasteRedirect = SandboxDefaults.FyersRedirect;
 
     public BrowserSession NewBrowser() => new(this);
 

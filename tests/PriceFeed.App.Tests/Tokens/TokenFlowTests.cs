@@ -56,6 +56,32 @@ public sealed class TokenFlowTests
         Assert.Equal("XS***01", status.GetProperty("binding").GetProperty("account").GetString());
     }
 
+    /// <summary>Issue 13: the sandbox's login form keeps the FYERS ID and the consent tick after a wrong 2FA code, as a person expects.</summary>
+    [Fact]
+    public async Task SandboxLogin_WrongCode_KeepsTheIdAndTheConsentTick()
+    {
+        await using var app = await TestApp.StartAsync();
+        var http = app.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = SandboxDefaults.ClientId,
+            ["redirect_uri"] = app.CallbackUrl.AbsoluteUri,
+            ["state"] = "s",
+            ["fy_id"] = "XS00001",
+            ["totp"] = "000000",
+            ["consent"] = "yes",
+        });
+
+        using var response = await http.PostAsync(new Uri(app.Settings.Origin, "sandbox/fyers/api/v3/sandbox-login"), form, TestContext.Current.CancellationToken);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Wrong 6-digit code", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"consent\" value=\"yes\" checked>", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"XS00001\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("000000", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PasteMode_PastedRedirect_StoresTokens()
     {
@@ -64,7 +90,8 @@ public sealed class TokenFlowTests
         await browser.SaveCredentialsAsync(redirectUri: TestApp.PasteRedirect);
         Assert.Equal("paste", (await browser.StatusAsync()).GetProperty("credentials").GetProperty("loginMode").GetString());
         var redirect = await browser.FyersLoginAsync(await browser.BeginLoginAsync());
-        Assert.StartsWith(TestApp.PasteRedirect, redirect.AbsoluteUri, StringComparison.Ordinal);
+        // The sandbox's stand-in of FYERS' redirect page: same path, same query (trade.fyers.in is not reachable offline).
+        Assert.StartsWith(new Uri(app.Settings.Origin, "sandbox/fyers/" + SandboxDefaults.StandInPath + "?s=ok&code=200&auth_code=").AbsoluteUri, redirect.AbsoluteUri, StringComparison.Ordinal);
 
         using var stored = await browser.SendAsync(HttpMethod.Post, "api/tokens", new { redirectUrl = "  \"" + redirect.AbsoluteUri + "\"\n" });
 

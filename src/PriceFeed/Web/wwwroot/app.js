@@ -149,8 +149,9 @@ function render(status) {
   show($("paste"), creds.loginMode === "paste" && ready);
   $("paste-redirect").textContent = creds.redirectUri || "";
 
-  // A popup that finished the login closes itself; the page that opened it updates by polling.
-  if (window.opener && last && last.ok && token.state === "valid") {
+  // A popup that finished the login closes itself, stored or refused: the page that opened it shows
+  // the outcome (the same result cookie) and updates by polling.
+  if (window.opener && last) {
     try { window.opener.postMessage("pricefeed-login-done", window.location.origin); } catch { /* opener gone */ }
     window.close();
   }
