@@ -73,7 +73,8 @@ internal static class LoginCommand
         await output.WriteLineAsync();
         await output.WriteLineAsync($"  {url}");
         await output.WriteLineAsync();
-        await output.WriteLineAsync("FYERS then sends the browser to your redirect URI. Copy that whole address from the address bar and paste it here:");
+        await output.WriteLineAsync("FYERS then sends the browser to your redirect URI. Copy that whole address from the address bar and paste it here");
+        await output.WriteLineAsync("(if it is a running 'pricefeed serve', its page shows the address to copy):");
         await output.WriteAsync("> ");
         var pasted = await input.ReadLineAsync(cancellationToken);
 

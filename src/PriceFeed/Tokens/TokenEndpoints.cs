@@ -95,14 +95,23 @@ internal static class TokenEndpoints
     }
 
     /// <summary>FYERS sends the browser here after the login; the browser then lands on a clean URL.</summary>
-    public static async Task<RedirectHttpResult> CallbackAsync(HttpContext context, TokenVault vault, LoginState state, LoginResultCookie results, OwnerAccess owner, AuditLog audit)
+    public static async Task<Results<RedirectHttpResult, ContentHttpResult>> CallbackAsync(HttpContext context, TokenVault vault, LoginState state, LoginResultCookie results, OwnerAccess owner, AuditLog audit)
     {
         var query = context.Request.QueryString.Value ?? string.Empty;
         var returnedState = context.Request.Query["state"].ToString();
+        var startedHere = !string.IsNullOrEmpty(context.Request.Cookies[LoginState.CookieName]);
         var error = state.Consume(context, returnedState);
         if (error is not null)
         {
             audit.Refused(context, "callback", "state missing, stale or foreign");
+            if (!startedHere && AuthRedirect.TryParse(query, out var foreign, out _) && foreign!.State is not null)
+            {
+                results.Set(context, false, error);
+                // Most likely `pricefeed login` in a terminal, whose FYERS app sends the browser here
+                // while serve runs. Nothing is stored (this browser did not start it), but the
+                // address is not thrown away either: the terminal that did start it can use it.
+                return ElsewhereLogin(context);
+            }
         }
         else
         {
@@ -124,6 +133,32 @@ internal static class TokenEndpoints
         var message = error ?? (await vault.StatusAsync(context.RequestAborted)).Message;
         results.Set(context, error is null, message);
         return TypedResults.Redirect("./");
+    }
+
+    /// <summary>
+    /// A login this browser did not start: a plain page (no script; the page's own stylesheet) with
+    /// the address to paste where it started. Not cached, not sent on as a referrer.
+    /// </summary>
+    private static ContentHttpResult ElsewhereLogin(HttpContext context)
+    {
+        var request = context.Request;
+        var address = System.Net.WebUtility.HtmlEncode($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}");
+        context.Response.Headers.CacheControl = "no-store";
+        var html = $"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="referrer" content="no-referrer"><title>PriceFeed · FYERS login from elsewhere</title>
+            <link rel="icon" href="favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="app.css"></head>
+            <body><header><h1>PriceFeed</h1></header><main>
+            <section class="card">
+            <h2>This login was started somewhere else</h2>
+            <p>This browser did not start this FYERS login, so nothing was stored. If you started it with <code>pricefeed login</code> in a terminal, copy this address and paste it there:</p>
+            <label for="redirect-address">The address FYERS sent this browser to</label>
+            <textarea id="redirect-address" rows="5" readonly>{address}</textarea>
+            <p class="hint">Otherwise, <a href="./">open the token page</a> and start the login there. The code in the address works once, for a few minutes.</p>
+            </section></main></body></html>
+            """;
+        return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: 400);
     }
 
     public static async Task<Results<Ok<TokenStatus>, ProblemHttpResult>> PasteAsync(PasteRequest request, HttpContext context, TokenVault vault, LoginState state, LoginResultCookie results, OwnerAccess owner, AuditLog audit)

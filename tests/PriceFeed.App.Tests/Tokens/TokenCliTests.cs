@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using PriceFeed.App.Tests.Support;
 using PriceFeed.Cli;
@@ -78,6 +79,39 @@ public sealed class TokenCliTests
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("Tokens stored, valid until", output.ToString(), StringComparison.Ordinal);
         Assert.Equal("valid", (await browser.StatusAsync()).GetProperty("token").GetProperty("state").GetString());
+    }
+
+    /// <summary>
+    /// Issue 13: `pricefeed login` while serve runs. The FYERS app sends the browser to serve's own
+    /// /callback, which did not start this login: it stores nothing, and shows the address to paste
+    /// into the terminal instead of throwing it away.
+    /// </summary>
+    [Fact]
+    public async Task Login_WhileServeRuns_TheCallbackShowsTheAddressToPaste()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var browser = app.NewBrowser();
+        string? shown = null;
+        HttpStatusCode callbackStatus = 0;
+        using var output = new StringWriter();
+        var person = new ScriptedPerson(output, [SandboxDefaults.ClientId, SandboxDefaults.Secret], async printed =>
+        {
+            var url = printed.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("http", StringComparison.Ordinal));
+            var callback = await browser.FyersLoginAsync(new Uri(url));
+            using var page = await browser.FollowAsync(callback);
+            callbackStatus = page.StatusCode;
+            var html = await page.Content.ReadAsStringAsync(Ct);
+            shown = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "<textarea[^>]*>([^<]*)</textarea>").Groups[1].Value);
+            return shown;
+        });
+
+        var code = await LoginCommand.RunAsync(app.App.Services, app.CallbackUrl.AbsoluteUri, person, output, TextWriter.Null, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, callbackStatus);
+        Assert.StartsWith(app.CallbackUrl.AbsoluteUri + "?", shown, StringComparison.Ordinal);
+        Assert.Contains("auth_code=", shown, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("Tokens stored, valid until", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
