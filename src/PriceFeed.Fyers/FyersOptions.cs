@@ -15,6 +15,10 @@ public sealed class FyersOptions
     [Required]
     public Uri DataBaseUri { get; set; } = new("https://api-t1.fyers.in/data/");
 
+    /// <summary>FYERS' public symbol masters, no login needed (fyers-protocol.md §4.6): {segment}_sym_master.json here.</summary>
+    [Required]
+    public Uri SymbolMasterBaseUri { get; set; } = new("https://public.fyers.in/sym_details/");
+
     /// <summary>
     /// Cloudflare in front of FYERS blocks non-browser user agents on some auth endpoints
     /// (fyers-protocol.md §13.3), so we identify as a browser-compatible agent plus our own name.

@@ -40,6 +40,12 @@ public static partial class FyersServiceCollectionExtensions
 
         services.AddHttpClient<FyersAuthClient>().AddFyersPipeline();
         services.AddHttpClient<FyersDataClient>().AddFyersPipeline();
+        // A public file on another host: no token, not FYERS' API budget, one download a day.
+        services.AddHttpClient<SymbolMasterClient>(static (sp, client) =>
+        {
+            client.DefaultRequestHeaders.UserAgent.ParseAdd(sp.GetRequiredService<IOptions<FyersOptions>>().Value.UserAgent);
+            client.Timeout = TimeSpan.FromSeconds(60);
+        });
         return services;
     }
 

@@ -27,6 +27,7 @@ public static class SandboxEndpoints
         group.MapGet("api/v3/generate-authcode", LoginPage.ShowAsync);
         group.MapPost("api/v3/sandbox-login", LoginPage.SubmitAsync);
         group.MapGet(SandboxDefaults.StandInPath, LoginPage.StandInAsync);
+        group.MapGet("sym_details/{file}", SymbolMasterHandler.HandleAsync);
 
         // Each call's token is checked once, in the pipeline; "refusal" is the body FYERS answers a
         // dead token with on that endpoint (fyers-protocol.md §3: -16 on api/v3 and history, -15 on

@@ -36,6 +36,42 @@ internal static partial class SymbolUniverse
         ["NSE:IDEA-EQ"] = (8, 14366),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    // Company names as FYERS' symbol master spells them (upper case, "LTD"), for the watchlist search.
+    private static readonly FrozenDictionary<string, string> Names = new Dictionary<string, string>
+    {
+        ["NSE:NIFTY50-INDEX"] = "NIFTY 50",
+        ["NSE:NIFTYBANK-INDEX"] = "NIFTY BANK",
+        ["NSE:FINNIFTY-INDEX"] = "NIFTY FINANCIAL SERVICES",
+        ["NSE:INDIAVIX-INDEX"] = "INDIA VIX",
+        ["BSE:SENSEX-INDEX"] = "S&P BSE SENSEX",
+        ["NSE:SBIN-EQ"] = "STATE BANK OF INDIA",
+        ["NSE:RELIANCE-EQ"] = "RELIANCE INDUSTRIES LTD",
+        ["NSE:HDFCBANK-EQ"] = "HDFC BANK LTD",
+        ["NSE:ICICIBANK-EQ"] = "ICICI BANK LTD",
+        ["NSE:INFY-EQ"] = "INFOSYS LIMITED",
+        ["NSE:TCS-EQ"] = "TATA CONSULTANCY SERV LT",
+        ["NSE:ITC-EQ"] = "ITC LTD",
+        ["NSE:LT-EQ"] = "LARSEN & TOUBRO LTD.",
+        ["NSE:AXISBANK-EQ"] = "AXIS BANK LIMITED",
+        ["NSE:KOTAKBANK-EQ"] = "KOTAK MAHINDRA BANK LTD",
+        ["NSE:BHARTIARTL-EQ"] = "BHARTI AIRTEL LIMITED",
+        ["NSE:HINDUNILVR-EQ"] = "HINDUSTAN UNILEVER LTD.",
+        ["NSE:BAJFINANCE-EQ"] = "BAJAJ FINANCE LIMITED",
+        ["NSE:MARUTI-EQ"] = "MARUTI SUZUKI INDIA LTD.",
+        ["NSE:SUNPHARMA-EQ"] = "SUN PHARMACEUTICAL IND L",
+        ["NSE:TATAMOTORS-EQ"] = "TATA MOTORS LIMITED",
+        ["NSE:M&M-EQ"] = "MAHINDRA & MAHINDRA LTD",
+        ["NSE:IDEA-EQ"] = "VODAFONE IDEA LIMITED",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Every known symbol of an exchange ("NSE", "BSE"), the synthetic SYN001-SYN999 included.</summary>
+    public static IEnumerable<string> Of(string exchange) =>
+        Known.Keys.Where(k => k.StartsWith(exchange + ":", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Concat(exchange == "NSE" ? Enumerable.Range(1, 999).Select(n => $"NSE:SYN{n:000}-EQ") : []);
+
+    public static string Name(string symbol) =>
+        Names.TryGetValue(symbol, out var name) ? name : $"SYNTHETIC COMPANY {Underlying(symbol)[3..]}";
+
     [GeneratedRegex("^NSE:SYN(?<n>[0-9]{3})-EQ$", RegexOptions.CultureInvariant)]
     private static partial Regex SyntheticName();
 

@@ -36,6 +36,7 @@ internal static class PriceFeedCli
         root.Subcommands.Add(LoginCommand.Create(input, output, error));
         root.Subcommands.Add(TokenCommand.Create(output, error));
         root.Subcommands.Add(StatusCommand.Create(output, error));
+        root.Subcommands.Add(WatchlistCommand.Create(output, error));
         root.Subcommands.Add(IngestCommand.CreateIngest(output, error));
         root.Subcommands.Add(IngestCommand.CreateBackfill(output, error));
         root.Subcommands.Add(VerifyCommand.Create(output, error));

@@ -28,6 +28,7 @@ internal sealed record ServeSettings(Uri Url, bool Sandbox, string? PathBase = n
         options.UseSandbox = true;
         options.AuthBaseUri = new Uri(root, SandboxPrefix.TrimStart('/') + "/api/v3/");
         options.DataBaseUri = new Uri(root, SandboxPrefix.TrimStart('/') + "/data/");
+        options.SymbolMasterBaseUri = new Uri(root, SandboxPrefix.TrimStart('/') + "/sym_details/");
     }
 
     /// <summary>"/prod" for "prod", "/prod/" or "/prod"; null when empty.</summary>

@@ -12,7 +12,7 @@ namespace PriceFeed.Ingestion;
 /// parses, and FYERS agreeing that the market is open. A check that fails finishes the run with a message saying what
 /// to do, and returns null; the job then returns <see cref="RunState.Report"/>.
 /// </summary>
-internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchlist, FyersDataClient data, MarketCalendar calendar, LakeWriter writer, RunRecorder recorder, TimeProvider time, ILogger<RunGuards> logger)
+internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchlist, SymbolDirectory directory, FyersDataClient data, MarketCalendar calendar, LakeWriter writer, RunRecorder recorder, TimeProvider time, ILogger<RunGuards> logger)
 {
     /// <summary>The lake's writer lock for this run; null (and a failed run naming the holder) when another run kept it.</summary>
     public async Task<IAsyncDisposable?> LakeAsync(RunState run, CancellationToken cancellationToken)
@@ -46,7 +46,16 @@ internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchl
     {
         try
         {
-            return await watchlist.GetAsync(cancellationToken);
+            var symbols = await watchlist.GetAsync(cancellationToken);
+            // Checked against FYERS' symbol master first: an unknown symbol is named in the run and
+            // never sent to FYERS (where each would cost requests and a -300, every run).
+            var unknown = await directory.UnknownAsync(symbols, cancellationToken);
+            foreach (var symbol in unknown)
+            {
+                run.Symbols.Add(new SymbolReport(symbol, "-", false, 0, 0, 0, 0, $"not in FYERS' symbol master ({SymbolDirectory.SegmentOf(symbol)}), so it was not asked for. Check the spelling with 'pricefeed watchlist add NAME', or remove it: pricefeed watchlist remove {symbol}"));
+            }
+
+            return unknown.Count == 0 ? symbols : [.. symbols.Except(unknown, StringComparer.Ordinal)];
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or Amazon.Runtime.AmazonServiceException)
         {

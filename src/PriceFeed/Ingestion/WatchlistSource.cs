@@ -11,9 +11,40 @@ namespace PriceFeed.Ingestion;
 /// minute), so changing the watchlist needs no deploy:
 /// <c>aws ssm put-parameter --name /stock-pipeline/config/watchlist --value "NSE:SBIN-EQ,NSE:TCS-EQ" --overwrite</c>.
 /// "default" (what Terraform writes when no watchlist is given) means the configured list.
+/// On a laptop, <c>pricefeed watchlist add|remove</c> keeps it in the data folder as watchlist.txt (one
+/// symbol a line), which then wins over the setting.
 /// </summary>
-internal sealed partial class WatchlistSource(IOptions<IngestionOptions> options, IServiceProvider services, TimeProvider time, ILogger<WatchlistSource> logger)
+internal sealed partial class WatchlistSource(IOptions<IngestionOptions> options, IOptions<PriceFeed.Tokens.TokenStoreOptions> store, IServiceProvider services, TimeProvider time, ILogger<WatchlistSource> logger)
 {
+    public const string FileName = "watchlist.txt";
+
+    /// <summary>Where the watchlist is kept and changed: the SSM parameter, or the local file.</summary>
+    public string Location => string.IsNullOrWhiteSpace(options.Value.WatchlistParameter)
+        ? Path.Combine(store.Value.ResolveDataDirectory(), FileName)
+        : $"SSM parameter {options.Value.WatchlistParameter}";
+
+    /// <summary>Stores a new watchlist where the jobs read it; the next run uses it.</summary>
+    public async Task SaveAsync(IReadOnlyList<string> symbols, CancellationToken cancellationToken)
+    {
+        var value = string.Join(",", symbols);
+        if (string.IsNullOrWhiteSpace(options.Value.WatchlistParameter))
+        {
+            var path = Location;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temp = path + ".tmp";
+            await File.WriteAllTextAsync(temp, string.Join('\n', symbols) + "\n", cancellationToken);
+            File.Move(temp, path, overwrite: true);
+        }
+        else
+        {
+            var ssm = services.GetService<IAmazonSimpleSystemsManagement>()
+                ?? throw new InvalidOperationException($"Ingestion:WatchlistParameter ({options.Value.WatchlistParameter}) needs Tokens:Store=ssm, which gives PriceFeed its SSM client.");
+            await ssm.PutParameterAsync(new PutParameterRequest { Name = options.Value.WatchlistParameter, Value = value.Length == 0 ? "default" : value, Type = ParameterType.String, Overwrite = true }, cancellationToken);
+        }
+
+        cached = null;
+    }
+
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim gate = new(1, 1);
     private (IReadOnlyList<string> Symbols, DateTimeOffset Until)? cached;
@@ -24,7 +55,8 @@ internal sealed partial class WatchlistSource(IOptions<IngestionOptions> options
         var name = options.Value.WatchlistParameter;
         if (string.IsNullOrWhiteSpace(name))
         {
-            return options.Value.Watchlist;
+            var path = Location;
+            return File.Exists(path) ? Parse(await File.ReadAllTextAsync(path, cancellationToken), path) ?? options.Value.Watchlist : options.Value.Watchlist;
         }
 
         await gate.WaitAsync(cancellationToken);

@@ -1,0 +1,96 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using PriceFeed.App.Tests.Support;
+using PriceFeed.Cli;
+using PriceFeed.Fyers.Data;
+using PriceFeed.Ingestion;
+
+namespace PriceFeed.App.Tests.Watchlist;
+
+/// <summary>Issue 13: a watchlist by name, from FYERS' symbol master, checked before any run.</summary>
+public sealed class WatchlistTests
+{
+    private static readonly DateTimeOffset FridayEleven = new(2026, 11, 27, 11, 0, 0, TimeSpan.FromMinutes(330));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Fields are read by name: added, reordered or differently typed ones change nothing.</summary>
+    [Fact]
+    public void SymbolMaster_ReadsTheJsonByFieldName_AndFindsBySymbolOrName()
+    {
+        const string json = """
+            {
+              "NSE:SBIN-EQ": {"fyToken":"10100000003045","symDetails":"STATE BANK OF INDIA","exInstType":0,"exSymbol":"SBIN","symTicker":"NSE:SBIN-EQ","newField":[1,2,{"x":null}]},
+              "NSE:SBIN-BE": {"symTicker":"NSE:SBIN-BE","exSymbol":"SBIN","symDetails":"STATE BANK OF INDIA","exInstType":"0"},
+              "NSE:RELIANCE-EQ": {"symDetails":"RELIANCE INDUSTRIES LTD","exSymbol":"RELIANCE","exInstType":0},
+              "NSE:NIFTYBANK-INDEX": {"symTicker":"NSE:NIFTYBANK-INDEX","symDetails":"NIFTY BANK","exSymbol":"NIFTYBANK","exInstType":10},
+              "NSE:ICICIBANK-EQ": {"symTicker":"NSE:ICICIBANK-EQ","symDetails":"ICICI BANK LTD","exSymbol":"ICICIBANK","exInstType":0}
+            }
+            """;
+        var master = SymbolMaster.Parse(Encoding.UTF8.GetBytes(json), "NSE_CM");
+
+        Assert.Equal(5, master.Count);
+        Assert.Equal("NSE:RELIANCE-EQ", master.Get("NSE:RELIANCE-EQ")!.Ticker); // ticker from the key when symTicker is absent
+        Assert.Equal(["NSE:SBIN-EQ", "NSE:SBIN-BE"], master.Find("sbin").Select(e => e.Ticker));
+        Assert.Equal(["NSE:SBIN-EQ"], master.Find("nse:sbin-eq").Select(e => e.Ticker));
+        Assert.Equal(["NSE:RELIANCE-EQ"], master.Find("Reliance").Select(e => e.Ticker));
+        // Equities first, shorter names first; then indices; then other series.
+        Assert.Equal(["NSE:ICICIBANK-EQ", "NSE:SBIN-EQ", "NSE:NIFTYBANK-INDEX", "NSE:SBIN-BE"], master.Find("bank").Select(e => e.Ticker));
+        Assert.Equal(["NSE:NIFTYBANK-INDEX"], master.Find("nifty").Select(e => e.Ticker)); // a name that starts with the words
+        Assert.Empty(master.Find("  "));
+        Assert.Equal("NSE:SBIN-EQ", WatchlistCommand.Pick("SBIN", master.Find("SBIN"))!.Ticker);
+        Assert.Null(WatchlistCommand.Pick("bank", master.Find("bank")));
+        Assert.Throws<FormatException>(() => SymbolMaster.Parse("[1,2]"u8, "NSE_CM"));
+        Assert.Throws<FormatException>(() => SymbolMaster.Parse("{\"NSE:X-EQ\": {"u8, "NSE_CM"));
+    }
+
+    /// <summary>The CLI finds "Reliance" and "sbin" in the sandbox's symbol master, lists names, refuses what is ambiguous, and removes.</summary>
+    [Fact]
+    public async Task Cli_AddsByName_ListsWithNames_AndRemoves()
+    {
+        await using var app = await TestApp.StartAsync(symbols: "NSE:SBIN-EQ");
+        // The file in the data folder is the watchlist once it exists (the CLI process has no settings of its own).
+        await File.WriteAllTextAsync(Path.Combine(app.DataDirectory, WatchlistSource.FileName), "NSE:SBIN-EQ\n", Ct);
+
+        var (addExit, added) = await CliProcess.RunAsync(app, "watchlist", "add", "Reliance");
+        var (againExit, again) = await CliProcess.RunAsync(app, "watchlist", "add", "reliance", "industries");
+        var (ambiguousExit, ambiguous) = await CliProcess.RunAsync(app, "watchlist", "add", "bank");
+        var (unknownExit, unknown) = await CliProcess.RunAsync(app, "watchlist", "add", "Nosuch Widgets");
+        var (listExit, list) = await CliProcess.RunAsync(app, "watchlist", "list");
+        var (removeExit, removed) = await CliProcess.RunOnStoreAsync(app, "watchlist", "remove", "sbin");
+        var file = await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, WatchlistSource.FileName), Ct);
+
+        Assert.True(addExit == 0, added);
+        Assert.Contains("Added NSE:RELIANCE-EQ (RELIANCE INDUSTRIES LTD). The watchlist has 2 symbols", added, StringComparison.Ordinal);
+        Assert.Equal(0, againExit);
+        Assert.Contains("already on the watchlist", again, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, ambiguousExit);
+        Assert.Contains("pricefeed watchlist add NSE:NIFTYBANK-INDEX", ambiguous, StringComparison.Ordinal);
+        Assert.Contains("pricefeed watchlist add NSE:HDFCBANK-EQ", ambiguous, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Error, unknownExit);
+        Assert.Contains("No FYERS symbol or company name in NSE_CM matches 'Nosuch Widgets'", unknown, StringComparison.Ordinal);
+        Assert.True(listExit == 0, list);
+        Assert.Matches(@"NSE:SBIN-EQ\s+STATE BANK OF INDIA", list);
+        Assert.Matches(@"NSE:RELIANCE-EQ\s+RELIANCE INDUSTRIES LTD", list);
+        Assert.True(removeExit == 0, removed);
+        Assert.Equal("NSE:RELIANCE-EQ\n", file);
+    }
+
+    /// <summary>A symbol FYERS does not list is named in the run and never sent to FYERS; the others are fetched.</summary>
+    [Fact]
+    public async Task UnknownSymbol_IsNamedInTheRun_AndNeverSentToFyers()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, symbols: "NSE:SBIN-EQ,NSE:NOSUCHCO-EQ");
+        await app.LogInAsync();
+        app.Sandbox.ResetCounters();
+
+        var report = await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Failed, report.Status);
+        var unknown = Assert.Single(report.FailedSymbols);
+        Assert.Equal("NSE:NOSUCHCO-EQ", unknown.Symbol);
+        Assert.StartsWith("not in FYERS' symbol master (NSE_CM), so it was not asked for.", unknown.Error, StringComparison.Ordinal);
+        Assert.True(report.Symbols.Single(s => s.Symbol == "NSE:SBIN-EQ").Ok);
+        Assert.Equal(1, app.Sandbox.RequestsTo("data/history"));
+    }
+}
