@@ -47,6 +47,13 @@ data "aws_iam_policy_document" "token_generator" {
     resources = ["${local.ssm_fyers_path}/*", local.ssm_token_check]
   }
 
+  # The watchlist card (owner only): the same parameter the ingestion function reads at each run.
+  statement {
+    sid       = "WatchlistReadWrite"
+    actions   = ["ssm:GetParameter", "ssm:PutParameter"]
+    resources = [local.ssm_watchlist]
+  }
+
   # The feed card: the last run of each job, written by the ingestion function.
   statement {
     sid       = "RunsRead"

@@ -98,6 +98,8 @@ resource "aws_lambda_function" "token_generator" {
       # The one origin the page is served from: CSRF checks and the FYERS callback use it, and any
       # other Host is refused (no Host header is trusted). A custom domain replaces it.
       Web__PublicOrigin = coalesce(var.public_origin, aws_apigatewayv2_api.token_generator.api_endpoint)
+      # The page's watchlist card reads and changes the same parameter the jobs read.
+      Ingestion__WatchlistParameter = aws_ssm_parameter.watchlist.name
       }, var.owner_client_id == null ? {} : {
       # Deploy-time pins: only this FYERS app and user can ever be set up, setup code or not.
       Tokens__OwnerClientId = var.owner_client_id

@@ -163,6 +163,21 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await AssertNoHorizontalScrollAsync(page);
             await Shot(page, $"morning-{size}-3-ready", fullPage: false);
             await Shot(page, $"morning-{size}-3-ready-full");
+
+            // The watchlist by name: "Reliance" becomes NSE:RELIANCE-EQ; "bank" offers a choice.
+            await Expect(page.Locator("#watchlist li")).ToHaveCountAsync(2);
+            await page.FillAsync("#watchlist-query", "Reliance");
+            await page.ClickAsync("#watchlist-add");
+            await Expect(page.Locator("#watchlist")).ToContainTextAsync("NSE:RELIANCE-EQ · RELIANCE INDUSTRIES LTD");
+            await page.FillAsync("#watchlist-query", "bank");
+            await page.ClickAsync("#watchlist-add");
+            await page.Locator("#watchlist-choices button", new() { HasText = "NSE:HDFCBANK-EQ" }).ClickAsync();
+            await Expect(page.Locator("#watchlist li")).ToHaveCountAsync(4);
+            await page.Locator("#watchlist button[aria-label='Remove NSE:NIFTY50-INDEX']").ClickAsync();
+            await Expect(page.Locator("#watchlist li")).ToHaveCountAsync(3);
+            await AssertNoHorizontalScrollAsync(page);
+            await page.Locator("#watchlist-card").ScrollIntoViewIfNeededAsync();
+            await Shot(page, $"morning-{size}-4-watchlist", fullPage: false);
         });
     }
 

@@ -104,17 +104,7 @@ internal static class WatchlistCommand
         return new Command("watchlist", "The symbols the jobs fetch: list, add by name, remove.") { list, add, remove };
     }
 
-    /// <summary>The one the person meant: the only match, or an exact symbol whose first match is its equity.</summary>
-    internal static SymbolEntry? Pick(string query, IReadOnlyList<SymbolEntry> matches)
-    {
-        if (matches.Count == 1)
-        {
-            return matches[0];
-        }
-
-        var exact = matches.Where(m => string.Equals(m.ExchangeSymbol, query.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
-        return exact.Count > 0 && exact[0].Ticker.EndsWith("-EQ", StringComparison.Ordinal) ? exact[0] : null;
-    }
+    internal static SymbolEntry? Pick(string query, IReadOnlyList<SymbolEntry> matches) => SymbolDirectory.Pick(query, matches);
 
     private static string Underlying(string ticker)
     {

@@ -20,6 +20,7 @@ internal static class PriceFeedApp
         builder.Services.AddHealth();
         builder.Services.AddTokenWeb();
         builder.Services.AddStatus();
+        builder.Services.AddWatchlistApi();
         if (settings.Sandbox)
         {
             builder.AddSandbox(settings);
@@ -47,6 +48,7 @@ internal static class PriceFeedApp
         app.MapWebUi();
         app.MapTokenApi();
         app.MapStatus();
+        app.MapWatchlistApi();
         app.MapOpenApi();
         if (app.Configuration.GetValue<bool>("Events:Enabled"))
         {

@@ -25,6 +25,18 @@ internal sealed partial class SymbolDirectory(SymbolMasterClient client, IOption
         : ticker.StartsWith("BSE:", StringComparison.Ordinal) ? "BSE_CM"
         : null;
 
+    /// <summary>The one the person meant: the only match, or an exact symbol whose first match is its equity; null when they must choose.</summary>
+    public static SymbolEntry? Pick(string query, IReadOnlyList<SymbolEntry> matches)
+    {
+        if (matches.Count == 1)
+        {
+            return matches[0];
+        }
+
+        var exact = matches.Where(m => string.Equals(m.ExchangeSymbol, query.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        return exact.Count > 0 && exact[0].Ticker.EndsWith("-EQ", StringComparison.Ordinal) ? exact[0] : null;
+    }
+
     private string Folder => Path.Combine(store.Value.ResolveDataDirectory(), "cache", "sym_details");
 
     public async Task<SymbolMaster?> GetAsync(string segment, CancellationToken cancellationToken)

@@ -123,6 +123,10 @@ public sealed partial class TerraformTests
         Assert.Contains(Statements(PolicyDocument("ingestion")), s => Strings(s["actions"]).Contains("ssm:PutParameter") && Strings(s["resources"]).Contains("${local.ssm_runs}"));
         Assert.Contains(Statements(PolicyDocument("token_generator")), s => Strings(s["actions"]).Contains("ssm:GetParameters") && Strings(s["resources"]).Contains("${local.ssm_runs}"));
 
+        // Issue 13: the page's watchlist card changes the parameter the jobs read, and nothing else of theirs.
+        Assert.Contains(Statements(PolicyDocument("token_generator")), s => Strings(s["actions"]).SequenceEqual(["ssm:GetParameter", "ssm:PutParameter"]) && Strings(s["resources"]).SequenceEqual(["${local.ssm_watchlist}"]));
+        Assert.Contains("Ingestion__WatchlistParameter", Resource("aws_lambda_function", "token_generator").ToJsonString(), StringComparison.Ordinal);
+
         // The token check the ingestion job writes lives outside /fyers/ in the app too.
         Assert.Equal("/stock-pipeline/status/token_check", TokenParameters.FullName("stock-pipeline", TokenParameters.TokenCheck));
         Assert.EndsWith(":parameter/${var.project_name}/status/token_check", Local("ssm_token_check"), StringComparison.Ordinal);

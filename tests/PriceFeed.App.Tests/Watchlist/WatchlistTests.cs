@@ -93,4 +93,33 @@ public sealed class WatchlistTests
         Assert.True(report.Symbols.Single(s => s.Symbol == "NSE:SBIN-EQ").Ok);
         Assert.Equal(1, app.Sandbox.RequestsTo("data/history"));
     }
+
+    /// <summary>The page's API: the owner adds by name, chooses among several, removes; a stranger sees and changes nothing.</summary>
+    [Fact]
+    public async Task Api_OwnerOnly_AddsByName_OffersAChoice_AndRemoves()
+    {
+        await using var app = await TestApp.StartAsync(symbols: "NSE:SBIN-EQ");
+        await app.LogInAsync();
+        using var owner = await app.NewBrowser().AsOwnerAsync();
+        using var stranger = app.NewBrowser();
+
+        using var strangerGet = await stranger.SendAsync(HttpMethod.Get, "api/watchlist");
+        using var strangerAdd = await stranger.SendAsync(HttpMethod.Post, "api/watchlist", new { query = "Reliance" });
+        using var added = await owner.SendAsync(HttpMethod.Post, "api/watchlist", new { query = "Reliance" });
+        using var choice = await owner.SendAsync(HttpMethod.Post, "api/watchlist", new { query = "bank" });
+        using var none = await owner.SendAsync(HttpMethod.Post, "api/watchlist", new { query = "Nosuch Widgets" });
+        using var removed = await owner.SendAsync(HttpMethod.Delete, "api/watchlist/" + Uri.EscapeDataString("NSE:SBIN-EQ"));
+        var after = await owner.GetJsonAsync("api/watchlist");
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, strangerGet.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, strangerAdd.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, added.StatusCode);
+        Assert.Contains("RELIANCE INDUSTRIES LTD", await added.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, choice.StatusCode);
+        Assert.Contains("NSE:HDFCBANK-EQ", await choice.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, none.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, removed.StatusCode);
+        Assert.Equal(["NSE:RELIANCE-EQ"], after.GetProperty("symbols").EnumerateArray().Select(e => e.GetProperty("ticker").GetString()));
+        Assert.Equal("NSE:RELIANCE-EQ\n", await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, WatchlistSource.FileName), Ct));
+    }
 }

@@ -112,9 +112,9 @@ function render(status) {
   // set up, log in, or (after today's login) see that the feed is ready.
   const phase = settingUp ? "setup" : token.state === "valid" ? "ready" : "login";
   arrange({
-    setup: ["credentials-card", "login-card", "status-card", "feed-card"],
-    login: ["login-card", "status-card", "feed-card", "credentials-card"],
-    ready: ["status-card", "feed-card", "login-card", "credentials-card"],
+    setup: ["credentials-card", "login-card", "status-card", "feed-card", "watchlist-card"],
+    login: ["login-card", "status-card", "feed-card", "watchlist-card", "credentials-card"],
+    ready: ["status-card", "feed-card", "login-card", "watchlist-card", "credentials-card"],
   }[phase]);
   document.body.dataset.phase = phase;
   // Before anything is set up there is no token to speak of.
@@ -157,9 +157,76 @@ function render(status) {
   }
 }
 
+// The watchlist: the owner's only, loaded once a page and after each change (not on every poll).
+let watchlistShown = false;
+function renderWatchlist(view) {
+  $("watchlist-summary").textContent = `${view.symbols.length} symbol${view.symbols.length === 1 ? "" : "s"}, kept in ${view.location}. A change applies from the next run.`;
+  $("watchlist").replaceChildren(...view.symbols.map((item) => {
+    const li = document.createElement("li");
+    const text = document.createElement("span");
+    text.textContent = item.known ? `${item.ticker} · ${item.name || ""}` : `${item.ticker} · not in FYERS' symbol master: never fetched`;
+    if (!item.known) { text.className = "error"; }
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "secondary small";
+    remove.textContent = "Remove";
+    remove.setAttribute("aria-label", `Remove ${item.ticker}`);
+    remove.addEventListener("click", () => changeWatchlist(`api/watchlist/${encodeURIComponent(item.ticker)}`, { method: "DELETE" }));
+    li.append(text, remove);
+    return li;
+  }));
+}
+
+async function loadWatchlist() {
+  try {
+    renderWatchlist(await api("api/watchlist"));
+    show($("watchlist-card"), true);
+  } catch (e) {
+    setError($("watchlist-error"), e.message);
+  }
+}
+
+async function changeWatchlist(path, options, query) {
+  setError($("watchlist-error"), "");
+  show($("watchlist-choice-title"), false);
+  $("watchlist-choices").replaceChildren();
+  if (!csrf) { await loadCsrf(); }
+  const response = await fetch(path, Object.assign({}, options, {
+    headers: { "Accept": "application/json", "Content-Type": "application/json", [csrf.headerName]: csrf.token },
+    credentials: "same-origin", cache: "no-store",
+  }));
+  let body = null;
+  try { body = await response.json(); } catch { body = null; }
+  if (response.status === 409 && body && body.candidates) {
+    // Several match: each is a button that adds exactly that one.
+    $("watchlist-choice-title").textContent = body.detail;
+    show($("watchlist-choice-title"), true);
+    $("watchlist-choices").replaceChildren(...body.candidates.map((c) => {
+      const li = document.createElement("li");
+      const pick = document.createElement("button");
+      pick.type = "button";
+      pick.className = "secondary small";
+      pick.textContent = `${c.ticker} · ${c.name}`;
+      pick.addEventListener("click", () => changeWatchlist("api/watchlist", { method: "POST", body: JSON.stringify({ query: c.ticker }) }, c.ticker));
+      li.append(pick);
+      return li;
+    }));
+    return;
+  }
+  if (!response.ok) {
+    setError($("watchlist-error"), (body && (body.detail || body.title)) || `The server answered ${response.status}. Try again.`);
+    return;
+  }
+  if (query !== undefined) { $("watchlist-query").value = ""; }
+  renderWatchlist(body);
+}
+
 async function refresh() {
   try {
-    render(await api("api/status"));
+    const status = await api("api/status");
+    render(status);
+    if (status.owner && !status.setupNeeded && !watchlistShown) { watchlistShown = true; loadWatchlist(); }
+    if (!status.owner) { show($("watchlist-card"), false); watchlistShown = false; }
   } catch (e) {
     $("token-state").textContent = "Status unavailable";
     $("token-message").textContent = e.message;
@@ -267,6 +334,11 @@ document.addEventListener("DOMContentLoaded", () => {
   $("store").addEventListener("click", storePasted);
   $("credentials").addEventListener("submit", saveCredentials);
   $("check").addEventListener("click", check);
+  $("watchlist-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const query = $("watchlist-query").value;
+    changeWatchlist("api/watchlist", { method: "POST", body: JSON.stringify({ query }) }, query);
+  });
   refresh();
   schedulePolling();
 });
