@@ -54,6 +54,24 @@ data "aws_iam_policy_document" "token_generator" {
     resources = [local.ssm_watchlist]
   }
 
+  # /data (owner only): reads the stored candles, never writes the lake.
+  statement {
+    sid       = "LakeCandlesRead"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.lake.arn}/${local.lake_prefix}candles/*"]
+  }
+
+  statement {
+    sid       = "LakeCandlesList"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.lake.arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${local.lake_prefix}candles/*"]
+    }
+  }
+
   # The feed card: the last run of each job, written by the ingestion function.
   statement {
     sid       = "RunsRead"

@@ -100,6 +100,11 @@ resource "aws_lambda_function" "token_generator" {
       Web__PublicOrigin = coalesce(var.public_origin, aws_apigatewayv2_api.token_generator.api_endpoint)
       # The page's watchlist card reads and changes the same parameter the jobs read.
       Ingestion__WatchlistParameter = aws_ssm_parameter.watchlist.name
+      # /data reads the lake (read only: see the token generator's policy).
+      Lake__Sink   = "s3"
+      Lake__Bucket = aws_s3_bucket.lake.bucket
+      Lake__Prefix = local.lake_prefix
+      Lake__Region = var.aws_region
       }, var.owner_client_id == null ? {} : {
       # Deploy-time pins: only this FYERS app and user can ever be set up, setup code or not.
       Tokens__OwnerClientId = var.owner_client_id

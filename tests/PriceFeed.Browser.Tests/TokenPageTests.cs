@@ -181,6 +181,56 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         });
     }
 
+    /// <summary>Issue 13: /data shows the coverage grid and a candle chart from the lake, at 360 px too, under the strict CSP.</summary>
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task DataView_ShowsTheCoverageGridAndACandleChart(string size)
+    {
+        await using var app = await TestApp.StartAsync();
+        await using var context = await chromium.Browser.NewContextAsync(size == "phone" ? Phone : Desktop);
+        await DiagnoseAsync(context, $"DataView_{size}", async () =>
+        {
+            var page = await OpenAsync(context, app);
+            await EnterCredentialsAsync(page, app);
+            if (size == "phone")
+            {
+                await page.ClickAsync("#login");
+                await LogInAtFyersAsync(page);
+                await Expect(page).ToHaveURLAsync(app.PageUrl.AbsoluteUri);
+            }
+            else
+            {
+                var popup = page.WaitForPopupAsync();
+                await page.ClickAsync("#login");
+                await LogInAtFyersAsync(await popup);
+            }
+
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+            var eod = await app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunEndOfDayAsync(null, TestContext.Current.CancellationToken);
+            Assert.Equal("ok", eod.Status);
+            var cspErrors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal)) { cspErrors.Enqueue(m.Text); } };
+
+            await page.ReloadAsync();
+            await page.ClickAsync("#data-link");
+            await Expect(page).ToHaveURLAsync(new Uri(app.PageUrl, "data").AbsoluteUri);
+            await Expect(page.Locator("#coverage button.cell.complete")).ToHaveCountAsync(2);
+            await Expect(page.Locator("#coverage-summary")).ToContainTextAsync("2 symbols");
+            await Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-bars", "360");
+            await Expect(page.Locator("#chart canvas").First).ToBeVisibleAsync();
+            await Expect(page.Locator("#chart-summary")).ToContainTextAsync("360 of 360 bars");
+            await Expect(page.Locator("#mode")).ToBeVisibleAsync();
+
+            // Another symbol from the grid: NIFTY 50 has all 375 bars.
+            await page.Locator("#coverage button[title^='NSE:NIFTY50-INDEX 2026-11-26']").ClickAsync();
+            await Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-bars", "375");
+            await AssertNoHorizontalScrollAsync(page);
+            Assert.Empty(cspErrors);
+            await Shot(page, $"data-{size}", fullPage: false);
+        });
+    }
+
     [Fact]
     public async Task PasteMode_Desktop_PastedRedirectStoresTokens()
     {

@@ -21,6 +21,7 @@ internal static class PriceFeedApp
         builder.Services.AddTokenWeb();
         builder.Services.AddStatus();
         builder.Services.AddWatchlistApi();
+        builder.Services.AddDataApi();
         if (settings.Sandbox)
         {
             builder.AddSandbox(settings);
@@ -49,6 +50,7 @@ internal static class PriceFeedApp
         app.MapTokenApi();
         app.MapStatus();
         app.MapWatchlistApi();
+        app.MapDataApi();
         app.MapOpenApi();
         if (app.Configuration.GetValue<bool>("Events:Enabled"))
         {

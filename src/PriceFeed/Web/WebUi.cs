@@ -14,6 +14,11 @@ internal static class WebUi
         ("/app.js", "app.js", "text/javascript; charset=utf-8"),
         ("/app.css", "app.css", "text/css; charset=utf-8"),
         // Browsers ask for /favicon.ico on every load whatever the page links: both answer the one icon.
+        ("/data", "data.html", "text/html; charset=utf-8"),
+        ("/data.js", "data.js", "text/javascript; charset=utf-8"),
+        // TradingView Lightweight Charts 5.2.1 (npm lightweight-charts, Apache-2.0; Web/LIGHTWEIGHT-CHARTS-LICENSE.txt),
+        // the standalone build copied unchanged: served by the binary, no CDN, so script-src stays 'self'.
+        ("/lightweight-charts.js", "lightweight-charts.js", "text/javascript; charset=utf-8"),
         ("/favicon.svg", "favicon.svg", "image/svg+xml"),
         ("/favicon.ico", "favicon.svg", "image/svg+xml"),
     ];

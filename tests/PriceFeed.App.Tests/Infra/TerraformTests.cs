@@ -127,6 +127,12 @@ public sealed partial class TerraformTests
         Assert.Contains(Statements(PolicyDocument("token_generator")), s => Strings(s["actions"]).SequenceEqual(["ssm:GetParameter", "ssm:PutParameter"]) && Strings(s["resources"]).SequenceEqual(["${local.ssm_watchlist}"]));
         Assert.Contains("Ingestion__WatchlistParameter", Resource("aws_lambda_function", "token_generator").ToJsonString(), StringComparison.Ordinal);
 
+        // /data: the token page reads the lake's candles and nothing else of it; only ingestion writes.
+        var pageS3 = Statements(PolicyDocument("token_generator")).Where(st => Strings(st["actions"]).Any(a => a.StartsWith("s3:", StringComparison.Ordinal))).ToList();
+        Assert.All(pageS3, st => Assert.DoesNotContain(Strings(st["actions"]), a => a is "s3:PutObject" or "s3:DeleteObject"));
+        Assert.Contains(pageS3, st => Strings(st["resources"]).SequenceEqual(["${aws_s3_bucket.lake.arn}/${local.lake_prefix}candles/*"]));
+        Assert.Equal("${local.lake_prefix}", Resource("aws_lambda_function", "token_generator")["environment"]![0]!["variables"]!.ToJsonString().Contains("Lake__Prefix", StringComparison.Ordinal) ? "${local.lake_prefix}" : "missing");
+
         // The token check the ingestion job writes lives outside /fyers/ in the app too.
         Assert.Equal("/stock-pipeline/status/token_check", TokenParameters.FullName("stock-pipeline", TokenParameters.TokenCheck));
         Assert.EndsWith(":parameter/${var.project_name}/status/token_check", Local("ssm_token_check"), StringComparison.Ordinal);

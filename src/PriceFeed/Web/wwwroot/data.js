@@ -1,0 +1,116 @@
+// PriceFeed's data view: the coverage grid and a candle chart, from the owner's lake. No inline
+// script or style (the page's CSP is strict); the chart library is served by PriceFeed itself.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+let chart = null;
+let series = null;
+
+async function get(path) {
+  const response = await fetch(path, { headers: { "Accept": "application/json" }, credentials: "same-origin", cache: "no-store" });
+  let body = null;
+  try { body = await response.json(); } catch { body = null; }
+  if (!response.ok) { throw new Error((body && (body.detail || body.title)) || `The server answered ${response.status}.`); }
+  return body;
+}
+
+function fail(message) {
+  $("data-error").textContent = message;
+  $("data-error").hidden = false;
+}
+
+function label(date) {
+  const d = new Date(date + "T00:00:00Z");
+  return { day: d.getUTCDate(), month: d.toLocaleString("en-IN", { month: "short", timeZone: "UTC" }), weekday: d.toLocaleString("en-IN", { weekday: "short", timeZone: "UTC" }) };
+}
+
+function renderCoverage(view) {
+  $("mode").hidden = !view.synthetic;
+  const table = document.createElement("table");
+  const head = document.createElement("tr");
+  head.append(document.createElement("th"));
+  view.days.forEach((day) => {
+    const th = document.createElement("th");
+    const l = label(day.date);
+    th.textContent = `${l.day}`;
+    th.title = `${l.weekday} ${l.day} ${l.month}${day.holiday ? " · " + day.holiday : ""}`;
+    head.append(th);
+  });
+  table.append(head);
+  let complete = 0, short = 0, missing = 0;
+  view.rows.forEach((row) => {
+    const tr = document.createElement("tr");
+    const name = document.createElement("th");
+    name.textContent = row.symbol.replace(/^NSE:/, "");
+    name.title = row.symbol;
+    tr.append(name);
+    row.cells.forEach((cell, i) => {
+      const td = document.createElement("td");
+      const day = view.days[i];
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = `cell ${cell.state}`;
+      button.title = cell.state === "holiday" ? `${day.date}: ${day.holiday}` : `${row.symbol} ${day.date}: ${cell.bars} of ${cell.expected} bars (${cell.state})`;
+      button.setAttribute("aria-label", button.title);
+      button.disabled = cell.state === "holiday";
+      button.addEventListener("click", () => { pick(row.symbol, day.date); });
+      td.append(button);
+      tr.append(td);
+      complete += cell.state === "complete" ? 1 : 0;
+      short += cell.state === "short" ? 1 : 0;
+      missing += cell.state === "missing" ? 1 : 0;
+    });
+    table.append(tr);
+  });
+  $("coverage").replaceChildren(table);
+  $("coverage-summary").textContent = `${view.rows.length} symbols × ${view.days.filter((d) => !d.holiday).length} trading days: ${complete} complete, ${short} short, ${missing} missing.`;
+  $("chart-symbol").replaceChildren(...view.rows.map((row) => new Option(row.symbol, row.symbol)));
+  // Start on the newest day that has bars for the first symbol.
+  const first = view.rows[0];
+  if (first) {
+    const index = first.cells.map((c) => c.bars > 0).lastIndexOf(true);
+    pick(first.symbol, view.days[index >= 0 ? index : view.days.length - 1].date);
+  }
+}
+
+async function pick(symbol, date) {
+  $("chart-symbol").value = symbol;
+  $("chart-date").value = date;
+  try {
+    const view = await get(`api/data/candles?symbol=${encodeURIComponent(symbol)}&date=${encodeURIComponent(date)}`);
+    drawChart(view);
+  } catch (e) {
+    fail(e.message);
+  }
+}
+
+function drawChart(view) {
+  const lib = window.LightweightCharts;
+  if (!chart) {
+    chart = lib.createChart($("chart"), {
+      autoSize: true,
+      layout: { attributionLogo: false, fontFamily: getComputedStyle(document.body).fontFamily },
+      timeScale: { timeVisible: true, secondsVisible: false },
+      rightPriceScale: { borderVisible: false },
+    });
+    series = chart.addSeries(lib.CandlestickSeries, { upColor: "#137333", downColor: "#b00020", wickUpColor: "#137333", wickDownColor: "#b00020", borderVisible: false });
+  }
+  series.setData(view.bars.map((b) => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close })));
+  chart.timeScale().fitContent();
+  $("chart-title").textContent = `${view.symbol} · ${view.date}`;
+  const last = view.bars[view.bars.length - 1];
+  $("chart-summary").textContent = view.bars.length === 0
+    ? `No bars stored for ${view.symbol} on ${view.date}${view.expected ? ` (the session has ${view.expected})` : " (no session that day)"}.`
+    : `${view.bars.length} of ${view.expected} bars · close ${last.close}${view.synthetic ? " · synthetic (sandbox)" : ""}`;
+  $("chart").dataset.bars = String(view.bars.length);
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  $("chart-symbol").addEventListener("change", () => pick($("chart-symbol").value, $("chart-date").value));
+  $("chart-date").addEventListener("change", () => pick($("chart-symbol").value, $("chart-date").value));
+  try {
+    renderCoverage(await get("api/data/coverage?days=20"));
+  } catch (e) {
+    fail(e.message);
+  }
+});
