@@ -61,8 +61,8 @@ internal static class IngestCommand
             }
 
             using var host = CliHost.Build(SandboxOption.Value(result, sandbox));
-            var request = check with { Symbols = list ?? host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestionOptions>>().Value.Watchlist };
-            var report = await host.Services.GetRequiredService<IngestionRunner>().RunBackfillAsync(request, new ProgressBar(error), cancellationToken);
+            // No --symbols: the job reads the watchlist itself (watchlist.txt or SSM, as every job does).
+            var report = await host.Services.GetRequiredService<IngestionRunner>().RunBackfillAsync(check, new ProgressBar(error), cancellationToken);
             return await PrintAsync(report, output, error);
         });
         return command;

@@ -41,6 +41,16 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
             return run.Report!;
         }
 
+        // No --symbols: the watchlist as the other jobs read it (the local file or SSM, not only the
+        // built-in default). Either way, symbols FYERS' master does not list are named and skipped.
+        if (await guards.WatchlistAsync(run, cancellationToken, request.Symbols) is not { } symbols)
+        {
+            return run.Report!;
+        }
+
+        var unknown = run.Symbols.Count;
+        var notAskedFor = unknown == 0 ? string.Empty : $" {unknown} symbol{(unknown == 1 ? " is" : "s are")} not in FYERS' symbol master and {(unknown == 1 ? "was" : "were")} not asked for.";
+        request = request with { Symbols = symbols };
         var done = await ledger.ReadAsync(request.LedgerId, cancellationToken);
         var gaps = new GapBook(await gapLedger.ReadAsync(cancellationToken), options.Value.GapRetries, time.GetUtcNow());
         var chunks = (from symbol in request.Symbols
@@ -95,7 +105,7 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
             if (request.MaxRequests is { } max && limiter.Granted - requestsAtStart >= max)
             {
                 await FlushAsync();
-                return recorder.Finish(run, RunReport.Partial, $"Stopped at the request budget ({max}); {todo.Count - finished} chunks left. Run the same command again to continue.", tokenValid: true);
+                return recorder.Finish(run, RunReport.Partial, $"Stopped at the request budget ({max}); {todo.Count - finished} chunks left. Run the same command again to continue.{notAskedFor}", tokenValid: true);
             }
 
             progress?.Report(new BackfillProgress(finished, todo.Count, skipped, clock.Elapsed, Remaining(clock.Elapsed, finished, todo.Count), $"{chunk.Symbol} {chunk.FromDate:yyyy-MM-dd}..{chunk.ToDate:yyyy-MM-dd}"));
@@ -132,15 +142,15 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
         }
 
         await FlushAsync();
-        var failed = run.Symbols.Count(s => !s.Ok);
+        var failed = run.Symbols.Count(s => !s.Ok) - unknown;
         // "done" only when nothing failed: every chunk was tried either way, but a failed series is not done.
-        progress?.Report(new BackfillProgress(finished, todo.Count, skipped, clock.Elapsed, TimeSpan.Zero, failed == 0 ? "done" : $"tried all; {failed} series failed"));
+        progress?.Report(new BackfillProgress(finished, todo.Count, skipped, clock.Elapsed, TimeSpan.Zero, failed + unknown == 0 ? "done" : failed == 0 ? $"tried all; {unknown} symbol{(unknown == 1 ? string.Empty : "s")} not asked for" : $"tried all; {failed} series failed"));
         return recorder.Finish(
             run,
-            failed == 0 ? RunReport.Ok : RunReport.Failed,
+            failed + unknown == 0 ? RunReport.Ok : RunReport.Failed,
             failed == 0
-                ? $"Backfill complete: {chunks.Count} chunks ({skipped} already done earlier), {run.Symbols.Sum(s => s.BarsWritten)} bars written."
-                : $"{failed} chunks failed (they stay unfinished in the ledger; run the same command again to retry them).",
+                ? $"Backfill {(unknown == 0 ? "complete" : "of the others complete")}: {chunks.Count} chunks ({skipped} already done earlier), {run.Symbols.Sum(s => s.BarsWritten)} bars written.{notAskedFor}"
+                : $"{failed} chunks failed (they stay unfinished in the ledger; run the same command again to retry them).{notAskedFor}",
             tokenValid: true);
     }
 

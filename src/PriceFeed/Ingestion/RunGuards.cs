@@ -41,18 +41,26 @@ internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchl
         return credentials;
     }
 
-    /// <summary>The run's watchlist; null (and a failed run that says what to fix) when it cannot be read.</summary>
-    public async Task<IReadOnlyList<string>?> WatchlistAsync(RunState run, CancellationToken cancellationToken)
+    /// <summary>
+    /// The symbols a run may send to FYERS: the given ones (a backfill's --symbols), or else the
+    /// watchlist, less those FYERS' symbol master does not list. Null (and a failed run that says
+    /// what to fix) when the watchlist cannot be read.
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> WatchlistAsync(RunState run, CancellationToken cancellationToken, IReadOnlyList<string>? given = null)
     {
         try
         {
-            var symbols = await watchlist.GetAsync(cancellationToken);
+            var fromWatchlist = given is not { Count: > 0 };
+            var symbols = fromWatchlist ? await watchlist.GetAsync(cancellationToken) : given!;
             // Checked against FYERS' symbol master first: an unknown symbol is named in the run and
             // never sent to FYERS (where each would cost requests and a -300, every run).
             var unknown = await directory.UnknownAsync(symbols, cancellationToken);
             foreach (var symbol in unknown)
             {
-                run.Symbols.Add(new SymbolReport(symbol, "-", false, 0, 0, 0, 0, $"not in FYERS' symbol master ({SymbolDirectory.SegmentOf(symbol)}), so it was not asked for. Check the spelling with 'pricefeed watchlist add NAME', or remove it: pricefeed watchlist remove {symbol}"));
+                var fix = fromWatchlist
+                    ? $"Check the spelling with 'pricefeed watchlist add NAME', or remove it: pricefeed watchlist remove {symbol}"
+                    : "Check the spelling with 'pricefeed watchlist add NAME' (it looks names up).";
+                run.Symbols.Add(new SymbolReport(symbol, "-", false, 0, 0, 0, 0, $"not in FYERS' symbol master ({SymbolDirectory.SegmentOf(symbol)}), so it was not asked for. {fix}"));
             }
 
             return unknown.Count == 0 ? symbols : [.. symbols.Except(unknown, StringComparer.Ordinal)];

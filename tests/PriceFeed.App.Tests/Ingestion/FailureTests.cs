@@ -136,7 +136,7 @@ public sealed class FailureTests
         Assert.DoesNotContain("_aws", output, StringComparison.Ordinal);
     }
 
-    /// <summary>Issue 13: a backfill with a series FYERS refuses never reads "done" on the progress line.</summary>
+    /// <summary>Issue 13: a backfill with a symbol that cannot be fetched never reads "done" on the progress line.</summary>
     [Fact]
     public async Task Backfill_WithAFailedSeries_ProgressNeverSaysDone()
     {
@@ -146,9 +146,18 @@ public sealed class FailureTests
         var (code, output) = await CliProcess.RunAsync(app, "backfill", "--from", "2026-11-25", "--to", "2026-11-26", "--symbols", "NSE:SBIN-EQ,NSE:NOSUCHCO-EQ");
 
         Assert.Equal(ExitCodes.Error, code);
-        Assert.Contains("tried all; 1 series failed", output, StringComparison.Ordinal);
-        Assert.DoesNotContain(" done", output, StringComparison.Ordinal);
+        Assert.Contains("tried all; 1 symbol not asked for", output, StringComparison.Ordinal); // not in FYERS' symbol master
+        Assert.DoesNotMatch(@"(?m)chunks, ETA [^\n]*\bdone\s*$", output); // the progress line
         Assert.Contains("NSE:NOSUCHCO-EQ", output, StringComparison.Ordinal);
+
+        // A series FYERS keeps failing (503 through every retry): the same.
+        app.Sandbox.Faults.ServerErrorRate = 1.0;
+        var (failedCode, failed) = await CliProcess.RunAsync(app, "backfill", "--from", "2026-11-20", "--to", "2026-11-20", "--symbols", "NSE:TCS-EQ");
+
+        Assert.Equal(ExitCodes.Error, failedCode);
+        Assert.Contains("tried all; 1 series failed", failed, StringComparison.Ordinal);
+        Assert.Contains("1 chunks failed (they stay unfinished in the ledger", failed, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?m)chunks, ETA [^\n]*\bdone\s*$", failed);
     }
 
     /// <summary>Issue 13: FYERS failing is a short line per retry on stderr; stdout holds only the run's answer; no stack trace anywhere.</summary>

@@ -94,6 +94,34 @@ public sealed class WatchlistTests
         Assert.Equal(1, app.Sandbox.RequestsTo("data/history"));
     }
 
+    /// <summary>
+    /// A backfill without --symbols takes the watchlist every job reads (the file the page and the
+    /// CLI write, not the built-in default), and never sends a symbol the master lacks, given or listed.
+    /// </summary>
+    [Fact]
+    public async Task Backfill_ReadsTheWatchlistFile_AndNamesUnknownSymbols()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, symbols: "NSE:SBIN-EQ");
+        await app.LogInAsync();
+        await File.WriteAllTextAsync(Path.Combine(app.DataDirectory, WatchlistSource.FileName), "NSE:TCS-EQ\nNSE:NOSUCHCO-EQ\n", Ct);
+        app.Sandbox.ResetCounters();
+
+        var (watchlistExit, fromWatchlist) = await CliProcess.RunAsync(app, "backfill", "--from", "2026-11-24", "--to", "2026-11-26");
+        var historyCalls = app.Sandbox.RequestsTo("data/history");
+        var (givenExit, given) = await CliProcess.RunAsync(app, "backfill", "--from", "2026-11-24", "--to", "2026-11-26", "--symbols", "NSE:NOSUCHCO-EQ");
+
+        Assert.Equal(ExitCodes.Error, watchlistExit);
+        Assert.Contains("Backfill of the others complete: 1 chunks", fromWatchlist, StringComparison.Ordinal);
+        Assert.Contains("1 symbol is not in FYERS' symbol master and was not asked for.", fromWatchlist, StringComparison.Ordinal);
+        Assert.Contains("NSE:NOSUCHCO-EQ (-): not in FYERS' symbol master (NSE_CM)", fromWatchlist, StringComparison.Ordinal);
+        Assert.Equal(1, historyCalls); // NSE:TCS-EQ only: not SBIN (the default), not the unknown one
+        Assert.Equal(ExitCodes.Error, givenExit);
+        Assert.Contains("NSE:NOSUCHCO-EQ (-): not in FYERS' symbol master (NSE_CM)", given, StringComparison.Ordinal);
+        Assert.Equal(1, app.Sandbox.RequestsTo("data/history"));
+        var stored = await app.App.Services.GetRequiredService<PriceFeed.Lake.CandleLake>().ReadAsync("1", new DateOnly(2026, 11, 26), Ct);
+        Assert.Equal(["NSE:TCS-EQ"], stored.Select(r => r.Symbol).Distinct());
+    }
+
     /// <summary>The page's API: the owner adds by name, chooses among several, removes; a stranger sees and changes nothing.</summary>
     [Fact]
     public async Task Api_OwnerOnly_AddsByName_OffersAChoice_AndRemoves()
