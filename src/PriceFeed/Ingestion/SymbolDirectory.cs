@@ -15,7 +15,10 @@ namespace PriceFeed.Ingestion;
 /// </summary>
 internal sealed partial class SymbolDirectory(SymbolMasterClient client, IOptions<TokenStoreOptions> store, TimeProvider time, ILogger<SymbolDirectory> logger)
 {
-    private readonly ConcurrentDictionary<string, (SymbolMaster? Master, DateOnly Day)> loaded = new(StringComparer.Ordinal);
+    /// <summary>How long a failed download (no master, or only an older copy) stands before the next try.</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<string, Loaded> loaded = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim gate = new(1, 1);
 
     /// <summary>The master a ticker belongs to; null for what the cash masters do not list (F&amp;O, MCX).</summary>
@@ -41,8 +44,9 @@ internal sealed partial class SymbolDirectory(SymbolMasterClient client, IOption
 
     public async Task<SymbolMaster?> GetAsync(string segment, CancellationToken cancellationToken)
     {
-        var today = MarketTime.IstDate(time.GetUtcNow());
-        if (loaded.TryGetValue(segment, out var hit) && hit.Day == today)
+        var now = time.GetUtcNow();
+        var today = MarketTime.IstDate(now);
+        if (loaded.TryGetValue(segment, out var hit) && hit.Serves(today, now))
         {
             return hit.Master;
         }
@@ -50,13 +54,15 @@ internal sealed partial class SymbolDirectory(SymbolMasterClient client, IOption
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (loaded.TryGetValue(segment, out hit) && hit.Day == today)
+            if (loaded.TryGetValue(segment, out hit) && hit.Serves(today, now))
             {
                 return hit.Master;
             }
 
-            var master = await LoadAsync(segment, today, cancellationToken);
-            loaded[segment] = (master, today);
+            var (master, fresh) = await LoadAsync(segment, today, cancellationToken);
+            // Today's list stands for the day; a failure (nothing, or yesterday's copy) only a few
+            // minutes, so one unlucky moment does not leave the day unchecked.
+            loaded[segment] = new Loaded(master, today, fresh ? null : now + RetryAfterFailure);
             return master;
         }
         finally
@@ -88,12 +94,13 @@ internal sealed partial class SymbolDirectory(SymbolMasterClient client, IOption
         return (master?.Find(query) ?? [], master);
     }
 
-    private async Task<SymbolMaster?> LoadAsync(string segment, DateOnly today, CancellationToken cancellationToken)
+    /// <summary>Today's master (fresh) or, when it cannot be had, the newest older copy or nothing (not fresh).</summary>
+    private async Task<(SymbolMaster? Master, bool Fresh)> LoadAsync(string segment, DateOnly today, CancellationToken cancellationToken)
     {
         var todays = Path.Combine(Folder, $"{segment}_sym_master.{today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.json");
         if (TryRead(todays, segment) is { } cached)
         {
-            return cached;
+            return (cached, true);
         }
 
         try
@@ -101,15 +108,22 @@ internal sealed partial class SymbolDirectory(SymbolMasterClient client, IOption
             var bytes = await client.DownloadAsync(segment, cancellationToken);
             var master = SymbolMaster.Parse(bytes, segment);
             Keep(todays, segment, bytes);
-            return master;
+            return (master, true);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException)
+        catch (Exception e) when (e is HttpRequestException or FormatException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // (A caller that went away, e.g. a page reloaded mid-request, is not a failed download:
+            // that cancellation goes up and nothing is remembered.)
             // Yesterday's list is nearly always right: listings change rarely and never mid-session.
             var older = Directory.Exists(Folder) ? Directory.GetFiles(Folder, $"{segment}_sym_master.*.json").Order(StringComparer.Ordinal).LastOrDefault() : null;
             Log.DownloadFailed(logger, segment, e.Message, older is null ? "nothing is checked" : $"using {Path.GetFileName(older)}");
-            return older is null ? null : TryRead(older, segment);
+            return (older is null ? null : TryRead(older, segment), false);
         }
+    }
+
+    private sealed record Loaded(SymbolMaster? Master, DateOnly Day, DateTimeOffset? RetryAt)
+    {
+        public bool Serves(DateOnly today, DateTimeOffset now) => Day == today && (RetryAt is not { } retry || now < retry);
     }
 
     private SymbolMaster? TryRead(string path, string segment)

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using PriceFeed.App.Tests.Support;
 using PriceFeed.Cli;
+using PriceFeed.Fyers;
 using PriceFeed.Fyers.Data;
 using PriceFeed.Ingestion;
 
@@ -42,6 +43,74 @@ public sealed class WatchlistTests
         Assert.Null(WatchlistCommand.Pick("bank", master.Find("bank")));
         Assert.Throws<FormatException>(() => SymbolMaster.Parse("[1,2]"u8, "NSE_CM"));
         Assert.Throws<FormatException>(() => SymbolMaster.Parse("{\"NSE:X-EQ\": {"u8, "NSE_CM"));
+    }
+
+    /// <summary>
+    /// A failed download is retried after a few minutes, not remembered for the day; a caller that
+    /// goes away (a page reloaded mid-request) is no failure at all.
+    /// </summary>
+    [Fact]
+    public async Task SymbolDirectory_RetriesAFailedDownload_AndIgnoresACallerThatLeft()
+    {
+        var folder = Directory.CreateTempSubdirectory("pf-symbols-");
+        try
+        {
+            var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(FridayEleven);
+            var answers = new Queue<Func<CancellationToken, Task<HttpResponseMessage>>>();
+            var handler = new Answering(answers);
+            var services = new ServiceCollection();
+            services.AddOptions<FyersOptions>();
+            services.AddHttpClient<SymbolMasterClient>().ConfigurePrimaryHttpMessageHandler(() => handler);
+            await using var provider = services.BuildServiceProvider();
+            var client = provider.GetRequiredService<SymbolMasterClient>();
+            var directory = new SymbolDirectory(client, Microsoft.Extensions.Options.Options.Create(new PriceFeed.Tokens.TokenStoreOptions { DataDirectory = folder.FullName }), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<SymbolDirectory>.Instance);
+            static Task<HttpResponseMessage> Master(CancellationToken _) => Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                Content = new StringContent("""{"NSE:SBIN-EQ": {"symTicker":"NSE:SBIN-EQ","exSymbol":"SBIN","symDetails":"STATE BANK OF INDIA","exInstType":0}}"""),
+            });
+
+            // The caller leaves while the download runs: its cancellation goes up, nothing is remembered.
+            using (var leaving = new CancellationTokenSource())
+            {
+                answers.Enqueue(async token =>
+                {
+                    await leaving.CancelAsync();
+                    await Task.Delay(Timeout.Infinite, token);
+                    throw new InvalidOperationException("unreachable");
+                });
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => directory.GetAsync("NSE_CM", leaving.Token));
+            }
+
+            answers.Enqueue(_ => Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable)));
+            var failed = await directory.GetAsync("NSE_CM", Ct);
+            var stillFailed = await directory.GetAsync("NSE_CM", Ct); // within the retry pause: no new request
+            clock.Advance(SymbolDirectory.RetryAfterFailure);
+            answers.Enqueue(Master);
+            var retried = await directory.GetAsync("NSE_CM", Ct);
+            var kept = await directory.GetAsync("NSE_CM", Ct);
+
+            Assert.Null(failed);
+            Assert.Null(stillFailed);
+            Assert.NotNull(retried);
+            Assert.Same(retried, kept);
+            Assert.True(retried.Contains("NSE:SBIN-EQ"));
+            Assert.Equal(3, handler.Requests);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private sealed class Answering(Queue<Func<CancellationToken, Task<HttpResponseMessage>>> answers) : HttpMessageHandler
+    {
+        public int Requests { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests++;
+            return answers.Dequeue()(cancellationToken);
+        }
     }
 
     /// <summary>The CLI finds "Reliance" and "sbin" in the sandbox's symbol master, lists names, refuses what is ambiguous, and removes.</summary>
