@@ -8,6 +8,7 @@
   ./scripts/deploy-token-generator.ps1 -NotificationEmail you@example.com -ProjectName my-feed -Region ap-south-1
   ./scripts/deploy-token-generator.ps1 -NotificationEmail you@example.com -SkipBuild
   ./scripts/deploy-token-generator.ps1 -NotificationEmail you@example.com -Architecture arm64
+  ./scripts/deploy-token-generator.ps1 -NotificationEmail you@example.com -Adopt
 
 .NOTES
   The Lambda binary is a Native AOT Linux build, which needs a Linux toolchain: on Windows, run
@@ -34,7 +35,11 @@ param(
     # machine needs the cross toolchain scripts/package-lambda.sh names. Ignored with -SkipBuild:
     # the zip's own architecture (artifacts/lambda/pricefeed-lambda.json) is deployed.
     [ValidateSet('x64', 'arm64')]
-    [string] $Architecture
+    [string] $Architecture,
+
+    # Take over a stack of the same names that this clone did not create (the seed design's, another
+    # clone's): what exists is imported into this clone's state, then made this design (infra/adopt.tsv).
+    [switch] $Adopt
 )
 
 $ErrorActionPreference = 'Stop'
@@ -62,6 +67,18 @@ foreach ($tool in $tools) {
 $account = aws sts get-caller-identity --query Account --output text 2>$null
 if ($LASTEXITCODE -ne 0) { throw "No usable AWS credentials (aws sts get-caller-identity failed): run 'aws configure' or set AWS_PROFILE, then try again." }
 Write-Host "== AWS account $account, region $Region, project $ProjectName"
+
+# A stack of the same name that this clone's state does not know would end in "already exists"
+# errors halfway through the apply.
+$hasState = (Test-Path infra/terraform.tfstate) -and (Get-Item infra/terraform.tfstate).Length -gt 0
+if (-not $Adopt -and -not $hasState) {
+    aws lambda get-function --region $Region --function-name "$ProjectName-token-generator" *> $null
+    if ($LASTEXITCODE -eq 0) {
+        throw ("A stack named '$ProjectName' already exists in $Region but this clone has no Terraform state for it. " +
+            "Take it over (bucket and parameters kept) with -Adopt, deploy beside it with -ProjectName my-feed, " +
+            'or run this from the clone that made it (docs/deploy-aws.md, "A stack of the same name").')
+    }
+}
 
 if ($SkipBuild) {
     if (-not (Test-Path $zip) -or -not (Test-Path $manifest)) { throw "-SkipBuild, but $zip (or $manifest) does not exist: run scripts/package-lambda.sh first." }
@@ -92,13 +109,65 @@ $settings = if ($env:PRICEFEED_SETTINGS) { $env:PRICEFEED_SETTINGS } else { 'inf
 Write-Host '== terraform init / apply in infra/'
 terraform -chdir=infra init -input=false
 if ($LASTEXITCODE -ne 0) { throw "terraform init failed (exit $LASTEXITCODE)." }
-terraform -chdir=infra apply -input=false `
-    -var "notification_email=$NotificationEmail" `
-    -var "project_name=$ProjectName" `
-    -var "aws_region=$Region" `
-    -var 'lambda_zip=../artifacts/lambda/pricefeed-lambda.zip' `
-    -var "lambda_architecture=$lambdaArchitecture"
-if ($LASTEXITCODE -ne 0) { throw "terraform apply failed (exit $LASTEXITCODE)." }
+
+# -Adopt: each resource infra/adopt.tsv lists that this clone's state lacks and AWS has under its
+# name becomes an import block for this one apply; the file is removed afterwards, whatever the outcome.
+function Test-Exists([string] $Check, [string] $Name) {
+    $first, $rest = $Name.Split('/', 2)
+    switch ($Check) {
+        'log-group' {
+            $count = aws logs describe-log-groups --region $Region --log-group-name-prefix $Name --query "length(logGroups[?logGroupName=='$Name'])" --output text 2>$null
+            return ($LASTEXITCODE -eq 0 -and "$count".Trim() -eq '1')
+        }
+        'lambda-permission' {
+            $policy = aws lambda get-policy --region $Region --function-name $first --query Policy --output text 2>$null
+            return ($LASTEXITCODE -eq 0 -and "$policy" -match ('"Sid" *: *"' + [regex]::Escape($rest) + '"'))
+        }
+        'iam-role' { aws iam get-role --role-name $Name *> $null }
+        'lambda' { aws lambda get-function --region $Region --function-name $Name *> $null }
+        'ssm-parameter' { aws ssm get-parameter --region $Region --name $Name *> $null }
+        's3-bucket' { aws s3api head-bucket --bucket $Name *> $null }
+        'sns-topic' { aws sns get-topic-attributes --region $Region --topic-arn $Name *> $null }
+        'schedule-group' { aws scheduler get-schedule-group --region $Region --name $Name *> $null }
+        'schedule' { aws scheduler get-schedule --region $Region --group-name $first --name $rest *> $null }
+        'budget' { aws budgets describe-budget --account-id $account --budget-name $Name *> $null }
+        default { throw "infra/adopt.tsv names an unknown check '$Check'." }
+    }
+    return $LASTEXITCODE -eq 0
+}
+
+$adoptFile = if ($env:PRICEFEED_ADOPT_FILE) { $env:PRICEFEED_ADOPT_FILE } else { 'infra/adopt.tf' }
+try {
+    if ($Adopt) {
+        $known = @(terraform -chdir=infra state list 2>$null)
+        $blocks = [System.Collections.Generic.List[string]]::new()
+        $blocks.Add('# Written by scripts/deploy-token-generator.ps1 -Adopt for one apply, then removed (infra/adopt.tsv says why).')
+        foreach ($line in Get-Content infra/adopt.tsv) {
+            if (-not $line -or $line.StartsWith('#')) { continue }
+            $address, $check, $name, $id = $line.Split("`t")
+            if ($known -contains $address) { continue }
+            $fill = { param($t) $t.Replace('{project}', $ProjectName).Replace('{account}', "$account".Trim()).Replace('{region}', $Region) }
+            $name = & $fill $name
+            if (Test-Exists $check $name) {
+                $blocks.Add("import {`n  to = $address`n  id = ""$(& $fill $id)""`n}`n")
+                Write-Host "  adopting $address ($name)"
+            }
+        }
+        $blocks | Set-Content -Path $adoptFile
+        Write-Host "== $($blocks.Count - 1) existing resources to adopt: the plan below lists them as imports. An old HTTP API of the same name is not adopted (docs/deploy-aws.md)."
+    }
+
+    terraform -chdir=infra apply -input=false `
+        -var "notification_email=$NotificationEmail" `
+        -var "project_name=$ProjectName" `
+        -var "aws_region=$Region" `
+        -var 'lambda_zip=../artifacts/lambda/pricefeed-lambda.zip' `
+        -var "lambda_architecture=$lambdaArchitecture"
+    if ($LASTEXITCODE -ne 0) { throw "terraform apply failed (exit $LASTEXITCODE)." }
+}
+finally {
+    if ($Adopt) { Remove-Item -Path $adoptFile -ErrorAction SilentlyContinue }
+}
 
 $url = terraform -chdir=infra output -raw token_generator_url
 $redirect = terraform -chdir=infra output -raw fyers_redirect_uri

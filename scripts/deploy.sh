@@ -2,7 +2,7 @@
 # Builds the Lambda zip and deploys PriceFeed to your AWS account with Terraform, then prints the
 # page to bookmark and the redirect URI to register in your FYERS app.
 #
-#   scripts/deploy.sh [--skip-build] you@example.com [extra terraform args, e.g. -var project_name=my-feed]
+#   scripts/deploy.sh [--skip-build] [--adopt] you@example.com [extra terraform args, e.g. -var project_name=my-feed]
 #
 # --skip-build deploys artifacts/lambda/pricefeed-lambda.zip as it is (built earlier, or by CI).
 # PRICEFEED_ARCH=arm64 builds for Graviton (cheaper; from an x64 machine it needs the cross
@@ -16,21 +16,25 @@ cd "$(dirname "$0")/.."
 
 usage() {
   cat <<'USAGE'
-usage: scripts/deploy.sh [--skip-build] [you@example.com] [terraform args, e.g. -var project_name=my-feed]
+usage: scripts/deploy.sh [--skip-build] [--adopt] [you@example.com] [terraform args, e.g. -var project_name=my-feed]
 
   you@example.com   receives the alarms (token not valid, ingestion failed, budget). Needed the
                     first time; later runs reuse it from infra/pricefeed.auto.tfvars.
   --skip-build      deploy artifacts/lambda/pricefeed-lambda.zip as it is.
+  --adopt           take over a stack of the same names that this clone did not create (the seed
+                    design's, another clone's): what exists is imported, then made this design.
   -var project_name=... / -var aws_region=...   are remembered for updates and scripts/destroy.sh.
 USAGE
 }
 
 build=1
+adopt=0
 email=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help|-\?) usage; exit 0 ;;
     --skip-build) build=0; shift ;;
+    --adopt) adopt=1; shift ;;
     -*) break ;;
     *) email="$1"; shift; break ;;
   esac
@@ -76,6 +80,16 @@ if ! account=$(aws sts get-caller-identity --query Account --output text 2>/dev/
 fi
 echo "== AWS account ${account}, region ${region}, project ${project}"
 
+# A stack of the same name that this clone's state does not know (the seed design's, or a deploy
+# from another clone) would end in "already exists" errors halfway through the apply: asked before the build.
+if [[ $adopt -eq 0 && ! -s infra/terraform.tfstate ]] && aws lambda get-function --region "$region" --function-name "${project}-token-generator" >/dev/null 2>&1; then
+  echo "deploy: a stack named '${project}' already exists in ${region} but this clone has no Terraform state for it. Choose:" >&2
+  echo "  take it over (bucket and parameters kept): scripts/deploy.sh --adopt ${email}" >&2
+  echo "  deploy beside it:                          scripts/deploy.sh ${email} -var project_name=my-feed" >&2
+  echo "  or run this from the clone that made it. docs/deploy-aws.md, \"A stack of the same name\", explains each." >&2
+  exit 1
+fi
+
 zip_path=artifacts/lambda/pricefeed-lambda.zip
 manifest=artifacts/lambda/pricefeed-lambda.json
 if [[ $build -eq 1 ]]; then
@@ -91,16 +105,47 @@ if [[ "$architecture" != "x86_64" && "$architecture" != "arm64" ]]; then
   exit 1
 fi
 
-# A stack of the same name that this clone's state does not know (the seed design's, or a deploy
-# from another clone) would end in "already exists" errors halfway through the apply.
-if [[ ! -s infra/terraform.tfstate ]] && aws lambda get-function --region "$region" --function-name "${project}-token-generator" >/dev/null 2>&1; then
-  echo "deploy: a stack named '${project}' already exists in ${region} but this clone has no Terraform state for it." >&2
-  echo "  Deploy beside it with another name (scripts/deploy.sh ${email} -var project_name=my-feed), or run from the clone that made it." >&2
-  exit 1
-fi
-
 echo "== terraform init / apply in infra/"
 terraform -chdir=infra init -input=false
+
+# --adopt: each resource infra/adopt.tsv lists that this clone's state lacks and AWS has under its
+# name becomes an import block for this one apply (Terraform >= 1.5 imports them as part of the
+# plan you approve); the file is removed afterwards, whatever the outcome.
+fill() { local s="${1//\{project\}/$project}"; s="${s//\{account\}/$account}"; printf '%s' "${s//\{region\}/$region}"; }
+exists() {
+  local check="$1" name="$2"
+  case "$check" in
+    log-group) [[ "$(aws logs describe-log-groups --region "$region" --log-group-name-prefix "$name" --query "length(logGroups[?logGroupName=='${name}'])" --output text 2>/dev/null)" == "1" ]] ;;
+    iam-role) aws iam get-role --role-name "$name" >/dev/null 2>&1 ;;
+    lambda) aws lambda get-function --region "$region" --function-name "$name" >/dev/null 2>&1 ;;
+    lambda-permission) grep -Eq "\"Sid\" *: *\"${name#*/}\"" <<<"$(aws lambda get-policy --region "$region" --function-name "${name%%/*}" --query Policy --output text 2>/dev/null || true)" ;;
+    ssm-parameter) aws ssm get-parameter --region "$region" --name "$name" >/dev/null 2>&1 ;;
+    s3-bucket) aws s3api head-bucket --bucket "$name" >/dev/null 2>&1 ;;
+    sns-topic) aws sns get-topic-attributes --region "$region" --topic-arn "$name" >/dev/null 2>&1 ;;
+    schedule-group) aws scheduler get-schedule-group --region "$region" --name "$name" >/dev/null 2>&1 ;;
+    schedule) aws scheduler get-schedule --region "$region" --group-name "${name%%/*}" --name "${name#*/}" >/dev/null 2>&1 ;;
+    budget) aws budgets describe-budget --account-id "$account" --budget-name "$name" >/dev/null 2>&1 ;;
+    *) echo "deploy: infra/adopt.tsv names an unknown check '$check'." >&2; exit 1 ;;
+  esac
+}
+adopt_file="${PRICEFEED_ADOPT_FILE:-infra/adopt.tf}"
+if [[ $adopt -eq 1 ]]; then
+  known="$(terraform -chdir=infra state list 2>/dev/null || true)"
+  trap 'rm -f "$adopt_file"' EXIT
+  echo "# Written by scripts/deploy.sh --adopt for one apply, then removed (infra/adopt.tsv says why)." > "$adopt_file"
+  adopted=0
+  while IFS=$'\t' read -r address check name id; do
+    [[ -z "$address" || "$address" == \#* ]] && continue
+    grep -qxF "$address" <<<"$known" && continue
+    name="$(fill "$name")"
+    if exists "$check" "$name"; then
+      printf 'import {\n  to = %s\n  id = "%s"\n}\n\n' "$address" "$(fill "$id")" >> "$adopt_file"
+      echo "  adopting ${address} (${name})"
+      adopted=$((adopted + 1))
+    fi
+  done < infra/adopt.tsv
+  echo "== ${adopted} existing resources to adopt: the plan below lists them as imports. An old HTTP API of the same name is not adopted (docs/deploy-aws.md)."
+fi
 cat > "$settings" <<SETTINGS
 # Written by scripts/deploy.sh: the choices updates and scripts/destroy.sh must repeat.
 notification_email  = "${email}"

@@ -18,6 +18,7 @@ public sealed partial class DeployScriptTests : IDisposable
     private readonly string log;
     private readonly string awsLog;
     private readonly string settings;
+    private readonly string adoptFile;
     private readonly Dictionary<string, string> environment = new(StringComparer.Ordinal);
 
     public DeployScriptTests()
@@ -25,23 +26,29 @@ public sealed partial class DeployScriptTests : IDisposable
         log = Path.Combine(bin, "terraform.log");
         awsLog = Path.Combine(bin, "aws.log");
         settings = Path.Combine(bin, "pricefeed.auto.tfvars");
+        adoptFile = Path.Combine(bin, "adopt.tf");
         environment["PRICEFEED_SETTINGS"] = settings;
+        environment["PRICEFEED_ADOPT_FILE"] = adoptFile;
 
-        // The AWS CLI stand-in: credentials unless told otherwise, no binding yet, two parameters the app made.
+        // The AWS CLI stand-in: credentials unless told otherwise, no binding yet, two parameters the
+        // app made; with FAKE_AWS_EXISTING_STACK, every name a stack of PriceFeed's would hold exists.
         WriteScript("aws", $$"""
             #!/bin/sh
             echo "$*" >> "{{awsLog}}"
             case "$*" in
               *"sts get-caller-identity"*) [ -n "$FAKE_AWS_NO_CREDENTIALS" ] && exit 255; printf '123456789012' ;;
-              *"ssm get-parameter "*) exit 254 ;;
-              *"lambda get-function"*) [ -n "$FAKE_AWS_EXISTING_STACK" ] || exit 254 ;;
               *"ssm get-parameters-by-path"*) printf '/stock-pipeline/fyers/access_token	/stock-pipeline/status/run-eod' ;;
+              *"ssm get-parameter "*|*"lambda get-function"*|*"iam get-role"*|*"s3api head-bucket"*|*"sns get-topic-attributes"*|*"scheduler get-schedule"*|*"budgets describe-budget"*)
+                [ -n "$FAKE_AWS_EXISTING_STACK" ] || exit 254 ;;
+              *"logs describe-log-groups"*) [ -n "$FAKE_AWS_EXISTING_STACK" ] && printf '1' || printf '0' ;;
+              *"lambda get-policy"*) [ -n "$FAKE_AWS_EXISTING_STACK" ] || exit 254; printf '{"Version":"2012-10-17","Statement":[{"Sid":"AllowHttpApiProdStage","Effect":"Allow"}]}' ;;
             esac
             """);
         WriteScript("terraform", $$"""
             #!/bin/sh
             echo "$*" >> "{{log}}"
             case "$*" in
+              *" apply "*) if [ -f "{{adoptFile}}" ]; then cp "{{adoptFile}}" "{{adoptFile}}.at-apply"; fi ;;
               *"output -raw token_generator_url"*) printf '{{PageUrl}}' ;;
               *"output -raw fyers_redirect_uri"*) printf '{{PageUrl}}callback' ;;
               *"output -raw lake_bucket"*) printf 'stock-pipeline-lake-123456789012' ;;
@@ -99,8 +106,62 @@ public sealed partial class DeployScriptTests : IDisposable
 
         Assert.Equal(1, exit);
         Assert.Contains("already exists in ap-south-1", output, StringComparison.Ordinal);
+        Assert.Contains("scripts/deploy.sh --adopt you@example.com", output, StringComparison.Ordinal);
         Assert.Contains("-var project_name=my-feed", output, StringComparison.Ordinal);
-        Assert.DoesNotContain(TerraformCalls, c => c.Contains(" apply ", StringComparison.Ordinal));
+        Assert.Empty(TerraformCalls);
+    }
+
+    /// <summary>
+    /// --adopt: every resource of infra/adopt.tsv that AWS has and this clone's state lacks becomes an
+    /// import block for the one apply (with the ids the AWS provider documents), then the file is gone.
+    /// </summary>
+    [Fact]
+    public async Task DeploySh_Adopt_ImportsWhatExistsAndTheStateLacks_ForOneApply()
+    {
+        environment["FAKE_AWS_EXISTING_STACK"] = "1";
+
+        var (exit, output) = await RunAsync("bash", RepoPaths.Of("scripts", "deploy.sh"), "--skip-build", "--adopt", "you@example.com");
+
+        Assert.True(exit == 0, output);
+        AssertAdopted(output);
+        Assert.Single(TerraformCalls, c => c.Contains(" apply ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DeployPs1_AStackOfTheSameName_StopsWithTheChoice_OrIsAdopted()
+    {
+        environment["FAKE_AWS_EXISTING_STACK"] = "1";
+        string[] deploy = ["-NoProfile", "-File", RepoPaths.Of("scripts", "deploy-token-generator.ps1"), "-NotificationEmail", "you@example.com", "-SkipBuild"];
+
+        var (stopExit, stopped) = await RunAsync(Pwsh(), deploy);
+        Assert.NotEqual(0, stopExit);
+        Assert.Contains("already exists in ap-south-1", stopped, StringComparison.Ordinal);
+        Assert.Contains("-Adopt", stopped, StringComparison.Ordinal);
+        Assert.Empty(TerraformCalls);
+
+        var (exit, output) = await RunAsync(Pwsh(), [.. deploy, "-Adopt"]);
+        Assert.True(exit == 0, output);
+        AssertAdopted(output);
+    }
+
+    /// <summary>What both scripts must have written for the apply, from infra/adopt.tsv and the stand-ins.</summary>
+    private void AssertAdopted(string output)
+    {
+        var written = File.ReadAllText(adoptFile + ".at-apply");
+        var imports = ImportPattern().Matches(written).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
+        var rows = File.ReadAllLines(RepoPaths.Of("infra", "adopt.tsv")).Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split('\t')).ToList();
+        Assert.Equal(18, rows.Count);
+        // Already in this clone's state (the terraform stand-in's state list): not imported again.
+        Assert.DoesNotContain("aws_s3_bucket.lake", imports.Keys);
+        Assert.DoesNotContain("aws_lambda_function.ingestion", imports.Keys);
+        Assert.Equal(rows.Count - 2, imports.Count);
+        Assert.Equal("123456789012:stock-pipeline-monthly", imports["aws_budgets_budget.monthly"]);
+        Assert.Equal("stock-pipeline/stock-pipeline-token-check", imports["aws_scheduler_schedule.job[\"token-check\"]"]);
+        Assert.Equal("arn:aws:sns:ap-south-1:123456789012:stock-pipeline-alerts", imports["aws_sns_topic.alerts"]);
+        Assert.Equal("stock-pipeline-token-generator/AllowHttpApiProdStage", imports["aws_lambda_permission.api_gateway"]);
+        Assert.Equal("/aws/lambda/stock-pipeline-token-generator", imports["aws_cloudwatch_log_group.token_generator"]);
+        Assert.Contains("16 existing resources to adopt", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(adoptFile), "the import blocks are for one apply only");
     }
 
     /// <summary>
@@ -282,6 +343,9 @@ public sealed partial class DeployScriptTests : IDisposable
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         return (process.ExitCode, await stdout + await stderr);
     }
+
+    [GeneratedRegex("import \\{\\s*to = (\\S+)\\s*id = \"([^\"]*)\"\\s*\\}")]
+    private static partial Regex ImportPattern();
 
     [GeneratedRegex(@"-var ([a-z_]+)=")]
     private static partial Regex VarPattern();
