@@ -118,12 +118,7 @@ internal static class LoginPage
             <p>You can close this tab once it is pasted.</p>
             </main></body></html>
             """;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        context.Response.Headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
-        context.Response.Headers["Referrer-Policy"] = "no-referrer";
-        context.Response.Headers[SandboxEndpoints.SyntheticHeader] = "synthetic";
-        context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(html, context.RequestAborted);
+        return WritePageAsync(context, html);
     }
 
     private static Task RenderAsync(HttpContext context, SandboxState state, string clientId, string redirectUri, string loginState, string fyId, bool consent, string? error)
@@ -167,6 +162,12 @@ internal static class LoginPage
             <p class="hint">Sandbox accounts:</p><ul class="hint">{{accounts}}</ul>
             </main></body></html>
             """;
+        return WritePageAsync(context, html);
+    }
+
+    /// <summary>A sandbox page: inline styles only, never framed or cached, marked synthetic.</summary>
+    private static Task WritePageAsync(HttpContext context, string html)
+    {
         context.Response.ContentType = "text/html; charset=utf-8";
         context.Response.Headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
         context.Response.Headers["Referrer-Policy"] = "no-referrer";
