@@ -155,8 +155,12 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
 
             await Expect(page.Locator("#headline")).ToHaveTextAsync("Feed ready until 06:00 IST tomorrow");
             await AssertInFirstScreenAsync(page, "#headline", "#token-state");
-            var stale = page.Locator("#runs li");
-            await Expect(stale).ToHaveCountAsync(1);
+            // First the lake's latest session (Thursday's, never fetched: grey, not red: the next run fetches it), then the runs.
+            await Expect(page.Locator("#runs li")).ToHaveCountAsync(2);
+            var coverage = page.Locator("#runs li").First;
+            await Expect(coverage).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("tone-pending"));
+            await Expect(coverage).ToContainTextAsync(new System.Text.RegularExpressions.Regex("^Thu 26 Nov: 0 of \\d+ symbols complete .* the next run fetches what is missing$"));
+            var stale = page.Locator("#runs li").Nth(1);
             await Expect(stale).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("tone-history"));
             await Expect(stale).ToContainTextAsync(new System.Text.RegularExpressions.Regex("^eod: failed \\d+ min ago, before today's login"));
             await Expect(page.Locator("#login")).ToHaveTextAsync("Log in again with FYERS");

@@ -20,9 +20,10 @@ internal static class StatusCommand
             using var host = CliHost.Build(null);
             var token = await host.Services.GetRequiredService<TokenVault>().StatusAsync(cancellationToken);
             var runs = await host.Services.GetRequiredService<RunHistory>().LatestAsync(cancellationToken);
-            var feed = FeedHealth.Assess(runs, token, host.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+            var session = await host.Services.GetRequiredService<LakeCoverage>().LatestSessionAsync(cancellationToken);
+            var feed = FeedHealth.Assess(runs, token, host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), session);
             await output.WriteLineAsync(feed.Headline ?? $"Token: {token.State}. {token.Message}");
-            if (feed.Lines.Count == 0)
+            if (runs.Count == 0)
             {
                 await output.WriteLineAsync("No runs yet: 'pricefeed ingest eod' or 'pricefeed serve' (its scheduler runs the jobs).");
             }

@@ -36,8 +36,6 @@ internal sealed partial class DataJsonContext : JsonSerializerContext;
 /// </summary>
 internal static class DataEndpoints
 {
-    public const int MaxDays = 60;
-
     public static IServiceCollection AddDataApi(this IServiceCollection services) =>
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DataJsonContext.Default));
 
@@ -48,63 +46,14 @@ internal static class DataEndpoints
         api.MapGet("/candles", CandlesAsync).WithName("GetCandles").WithSummary("One symbol's 1-minute bars of one IST day from the lake. The owner's browser only.");
     }
 
-    public static async Task<Results<Ok<CoverageView>, ProblemHttpResult>> CoverageAsync(int? days, HttpContext context, TokenVault vault, OwnerAccess owner, WatchlistSource watchlist, CandleLake lake, MarketCalendar calendar, TimeProvider time)
+    public static async Task<Results<Ok<CoverageView>, ProblemHttpResult>> CoverageAsync(int? days, HttpContext context, TokenVault vault, OwnerAccess owner, LakeCoverage coverage)
     {
         if (await NotOwnerAsync(context, vault, owner) is { } refused)
         {
             return refused;
         }
 
-        var count = Math.Clamp(days ?? 20, 1, MaxDays);
-        var now = time.GetUtcNow();
-        var today = MarketTime.IstDate(now);
-        var columns = new List<(DateOnly Date, TradingSession? Session, string? Holiday)>();
-        for (var date = today; columns.Count(c => c.Session is not null) < count && date > today.AddDays(-3 * MaxDays); date = date.AddDays(-1))
-        {
-            if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday && calendar.SessionOn(date) is null)
-            {
-                continue;
-            }
-
-            columns.Add((date, calendar.SessionOn(date), calendar.HolidayName(date)));
-        }
-
-        columns.Reverse();
-        var symbols = (await watchlist.GetAsync(context.RequestAborted)).ToList();
-        var bars = new Dictionary<(string Symbol, DateOnly Date), int>();
-        var synthetic = false;
-        foreach (var (date, session, _) in columns)
-        {
-            if (session is null)
-            {
-                continue;
-            }
-
-            foreach (var row in await lake.ReadAsync(Resolution.OneMinute.Code, date, context.RequestAborted))
-            {
-                bars[(row.Symbol, date)] = bars.GetValueOrDefault((row.Symbol, date)) + 1;
-                synthetic |= row.Source == "sandbox";
-                if (!symbols.Contains(row.Symbol, StringComparer.Ordinal))
-                {
-                    symbols.Add(row.Symbol); // stored once, since removed from the watchlist: still shown
-                }
-            }
-        }
-
-        var rows = symbols.Select(symbol => new CoverageRow(symbol, [.. columns.Select(c =>
-        {
-            if (c.Session is not { } session)
-            {
-                return new CoverageCell("holiday", 0, 0);
-            }
-
-            var expected = calendar.ExpectedBars(session, Resolution.OneMinute, IngestionOptions.IsFnoStock(symbol));
-            var have = bars.GetValueOrDefault((symbol, c.Date));
-            var state = have >= expected ? "complete" : now < session.Close ? "open" : have == 0 ? "missing" : "short";
-            return new CoverageCell(state, have, expected);
-        })])).ToList();
-        var dayViews = columns.Select(c => new CoverageDay(c.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.Session is null ? c.Holiday ?? "No session" : null, c.Session is { } s && now < s.Close)).ToList();
-        return TypedResults.Ok(new CoverageView(dayViews, rows, synthetic));
+        return TypedResults.Ok(await coverage.GridAsync(days ?? 20, context.RequestAborted));
     }
 
     public static async Task<Results<Ok<CandlesView>, ProblemHttpResult>> CandlesAsync(string? symbol, string? date, HttpContext context, TokenVault vault, OwnerAccess owner, CandleLake lake, MarketCalendar calendar)

@@ -52,6 +52,7 @@ internal static class IngestionServiceCollectionExtensions
         services.AddSingleton(sp => new RunHistory(sp.GetService<IRunLog>(), sp.GetRequiredService<ILogger<RunHistory>>()));
         services.AddSingleton<WatchlistSource>();
         services.AddSingleton<SymbolDirectory>();
+        services.AddSingleton<LakeCoverage>();
         services.AddSingleton<RunRecorder>();
         services.AddSingleton<RunGuards>();
         services.AddSingleton<CandleCheck>();

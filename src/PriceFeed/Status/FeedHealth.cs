@@ -6,7 +6,7 @@ using PriceFeed.Tokens;
 namespace PriceFeed.Status;
 
 /// <summary>One job's latest run as a person reads it: a tone for the page's colour and one sentence.</summary>
-/// <param name="Tone">ok, bad (needs doing something), warn (log in), or history (a failure a later login superseded).</param>
+/// <param name="Tone">ok, bad (needs doing something), warn (log in), history (a failure a later login superseded), or pending (a day a coming run completes).</param>
 public sealed record FeedLine(string Job, string Status, string Tone, string Text, DateTimeOffset FinishedAt);
 
 /// <summary>The page's first words, and the runs under them.</summary>
@@ -21,12 +21,64 @@ public sealed record FeedView(string? Headline, IReadOnlyList<FeedLine> Lines);
 /// </summary>
 public static class FeedHealth
 {
-    public static FeedView Assess(IReadOnlyList<RunSummary> runs, TokenStatus token, DateTimeOffset now)
+    /// <summary>Stale: the session is running and the newest bar is older than this (the intraday job runs every 5 minutes).</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(15);
+
+    public static FeedView Assess(IReadOnlyList<RunSummary> runs, TokenStatus token, DateTimeOffset now, SessionCoverage? coverage = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(token);
         var headline = token.IsUsable && token.ExpiresAt is { } expires ? $"Feed ready until {Until(expires, now)}" : null;
-        return new FeedView(headline, [.. runs.OrderBy(r => r.Job, StringComparer.Ordinal).Select(r => Line(r, token, now))]);
+        var lines = runs.OrderBy(r => r.Job, StringComparer.Ordinal).Select(r => Line(r, token, now));
+        var eod = runs.FirstOrDefault(r => r.Job == "eod");
+        return new FeedView(headline, coverage is null ? [.. lines] : [CoverageLine(coverage, eod, now), .. lines]);
+    }
+
+    /// <summary>
+    /// The latest session in one sentence: while it runs, how far the bars reach (a warning when
+    /// nothing new came for 15 minutes); once closed, which symbols are complete. A short symbol is
+    /// red only once an end-of-day run after the bars became final has tried; before that the
+    /// end-of-day run is what completes the day.
+    /// </summary>
+    public static FeedLine CoverageLine(SessionCoverage coverage, RunSummary? eod, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(coverage);
+        var day = MarketTime.IstDate(now) == coverage.Date ? "Today" : coverage.Date.ToString("ddd d MMM", CultureInfo.InvariantCulture);
+        var n = coverage.Symbols;
+        string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+        if (coverage.Problem is { } problem)
+        {
+            return new FeedLine("coverage", "unreadable", "bad", $"{day}: the lake could not be read · {problem}", now);
+        }
+
+        if (coverage.Running)
+        {
+            var reach = coverage.LatestBarEnd ?? coverage.Open;
+            var upTo = coverage.LatestBarEnd is { } end ? $", up to {MarketTime.ToIst(end).ToString("HH:mm", CultureInfo.InvariantCulture)} IST" : string.Empty;
+            var stale = now - reach > StaleAfter;
+            var text = $"{day} so far: {Count(coverage.Bars)} bars of {n} symbol{(n == 1 ? string.Empty : "s")}{upTo}"
+                + (stale ? $" · nothing newer for {(int)(now - reach).TotalMinutes} min: see the runs below" : string.Empty);
+            return new FeedLine("coverage", stale ? "stale" : "running", stale ? "warn" : "ok", text, now);
+        }
+
+        var bars = $"{Count(coverage.Bars)} of {Count(coverage.Expected)} bars";
+        if (coverage.Short.Count == 0)
+        {
+            return new FeedLine("coverage", "complete", "ok", $"{day}: all {n} symbol{(n == 1 ? string.Empty : "s")} complete · {bars}", now);
+        }
+
+        var named = string.Join(", ", coverage.Short.Take(3).Select(s => $"{s.Symbol} ({s.Bars} of {s.Expected})"))
+            + (coverage.Short.Count > 3 ? $" and {coverage.Short.Count - 3} more" : string.Empty);
+        var final = coverage.Close + CandleJob.SettleTime;
+        // Tried: an end-of-day run reached FYERS after the bars were final. One that failed for want
+        // of a token did not try; the next run after the login catches up.
+        var tried = eod is not null && eod.FinishedAt >= final && eod.TokenValid;
+        var next = tried
+            ? "the next end-of-day run asks FYERS again; pricefeed verify lists every gap"
+            : now < final
+                ? $"the end-of-day run completes the day after {MarketTime.ToIst(final).ToString("HH:mm", CultureInfo.InvariantCulture)} IST"
+                : "the next run fetches what is missing";
+        return new FeedLine("coverage", "short", tried ? "bad" : "pending", $"{day}: {coverage.Complete} of {n} symbols complete · {bars} · short: {named} · {next}", now);
     }
 
     public static FeedLine Line(RunSummary run, TokenStatus token, DateTimeOffset now)

@@ -32,7 +32,8 @@ internal static class StatusEndpoints
         TimeProvider time,
         RunHistory runs,
         MarketCalendar calendar,
-        HolidaySource holidays)
+        HolidaySource holidays,
+        LakeCoverage coverage)
     {
         var snapshot = await vault.ReadAsync(context.RequestAborted);
         var token = TokenStatus.From(snapshot, time.GetUtcNow(), calendar);
@@ -62,6 +63,7 @@ internal static class StatusEndpoints
 
         await holidays.RefreshAsync(context.RequestAborted);
         var latest = await runs.LatestAsync(context.RequestAborted);
+        var session = await coverage.LatestSessionAsync(context.RequestAborted);
         return TypedResults.Ok(new StatusResponse(
             mode,
             true,
@@ -74,6 +76,6 @@ internal static class StatusEndpoints
             results.Read(context),
             latest,
             holidays.Coverage(),
-            FeedHealth.Assess(latest, token, time.GetUtcNow())));
+            FeedHealth.Assess(latest, token, time.GetUtcNow(), session)));
     }
 }

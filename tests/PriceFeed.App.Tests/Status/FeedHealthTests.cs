@@ -82,6 +82,8 @@ public sealed class FeedHealthTests
     {
         await using var app = await TestApp.StartAsync();
         await app.LogInAsync();
+        // One watchlist for the app and the CLI process (which has no settings of its own): the file in the data folder.
+        await File.WriteAllTextAsync(Path.Combine(app.DataDirectory, WatchlistSource.FileName), "NSE:SBIN-EQ\nNSE:NIFTY50-INDEX\n", TestContext.Current.CancellationToken);
 
         var (ingestExit, ingestOutput) = await CliProcess.RunAsync(app, "ingest", "eod");
         using var owner = await app.NewBrowser().AsOwnerAsync();
@@ -91,13 +93,62 @@ public sealed class FeedHealthTests
         Assert.True(ingestExit == 0, ingestOutput);
         var run = Assert.Single(status.GetProperty("runs").EnumerateArray());
         Assert.Equal(("eod", "ok"), (run.GetProperty("job").GetString(), run.GetProperty("status").GetString()));
-        var line = Assert.Single(status.GetProperty("feed").GetProperty("lines").EnumerateArray());
-        Assert.Equal("ok", line.GetProperty("tone").GetString());
+        var lines = status.GetProperty("feed").GetProperty("lines").EnumerateArray().ToList();
+        Assert.Equal(["coverage", "eod"], lines.Select(l => l.GetProperty("job").GetString()));
+        Assert.All(lines, l => Assert.Equal("ok", l.GetProperty("tone").GetString()));
+        // Friday 08:30 IST: the latest session is Thursday's, which the end-of-day run stored whole.
+        Assert.Matches(@"^Thu 26 Nov: all \d+ symbols complete · ([\d,]+) of \1 bars$", lines[0].GetProperty("text").GetString());
         Assert.True(File.Exists(Path.Combine(app.LakeDirectory, "_state", "runs", "eod.json")));
 
         Assert.True(statusExit == 0, statusOutput);
         Assert.Contains("Feed ready until 06:00 IST tomorrow", statusOutput, StringComparison.Ordinal);
-        Assert.Contains(line.GetProperty("text").GetString()!, statusOutput, StringComparison.Ordinal);
+        Assert.All(lines, l => Assert.Contains(l.GetProperty("text").GetString()!, statusOutput, StringComparison.Ordinal));
+    }
+
+    private static SessionCoverage Session(bool running, long bars, DateTimeOffset? latestBarEnd = null, params ShortSymbol[] shortOnes)
+    {
+        var open = new DateTimeOffset(2026, 11, 27, 9, 15, 0, TimeSpan.FromMinutes(330));
+        return new SessionCoverage(new DateOnly(2026, 11, 27), open, open.AddHours(6.25), running, 2, running ? 0 : 2 - shortOnes.Length, bars, 735, latestBarEnd, shortOnes);
+    }
+
+    /// <summary>Issue 13: today's coverage on the feed card: how far the bars reach while the session runs, and whether it stalled.</summary>
+    [Fact]
+    public void Coverage_WhileTheSessionRuns_SaysHowFarTheBarsReach_AndWarnsWhenTheyStall()
+    {
+        var fresh = FeedHealth.CoverageLine(Session(true, 210, Now.AddMinutes(-4)), null, Now);
+        var stalled = FeedHealth.CoverageLine(Session(true, 150, Now.AddMinutes(-40)), null, Now);
+        var nothing = FeedHealth.CoverageLine(Session(true, 0), null, Now);
+
+        Assert.Equal(("ok", "Today so far: 210 bars of 2 symbols, up to 10:56 IST"), (fresh.Tone, fresh.Text));
+        Assert.Equal(("warn", "Today so far: 150 bars of 2 symbols, up to 10:20 IST · nothing newer for 40 min: see the runs below"), (stalled.Tone, stalled.Text));
+        Assert.Equal(("warn", "Today so far: 0 bars of 2 symbols · nothing newer for 105 min: see the runs below"), (nothing.Tone, nothing.Text));
+    }
+
+    /// <summary>A closed session: complete, or short and named; red only once an end-of-day run with final bars has tried.</summary>
+    [Fact]
+    public void Coverage_OfAClosedSession_NamesShortSymbols_RedOnlyAfterTheEndOfDayRunTried()
+    {
+        var evening = new DateTimeOffset(2026, 11, 27, 15, 50, 0, TimeSpan.FromMinutes(330));
+        var night = new DateTimeOffset(2026, 11, 27, 21, 0, 0, TimeSpan.FromMinutes(330));
+        var shortOne = new ShortSymbol("NSE:TCS-EQ", 300, 360);
+        var eodDone = Run("eod", RunReport.Failed, new DateTimeOffset(2026, 11, 27, 16, 5, 0, TimeSpan.FromMinutes(330)));
+
+        var complete = FeedHealth.CoverageLine(Session(false, 735), eodDone, night);
+        var pending = FeedHealth.CoverageLine(Session(false, 675, null, shortOne), null, evening);
+        var tried = FeedHealth.CoverageLine(Session(false, 675, null, shortOne), eodDone, night);
+        var nextMorning = FeedHealth.CoverageLine(Session(false, 735), eodDone, night.AddHours(12));
+        var beforeLogin = FeedHealth.CoverageLine(Session(false, 675, null, shortOne), Run("eod", RunReport.Failed, night.AddMinutes(-30), tokenValid: false), night);
+        var unreadable = FeedHealth.CoverageLine(Session(false, 0) with { Problem = "candles/resolution=1/date=2026-11-27/part-000.parquet cannot be read as Parquet." }, null, night);
+
+        Assert.Equal(("ok", "Today: all 2 symbols complete · 735 of 735 bars"), (complete.Tone, complete.Text));
+        Assert.Equal(("pending", "Today: 1 of 2 symbols complete · 675 of 735 bars · short: NSE:TCS-EQ (300 of 360) · the end-of-day run completes the day after 16:00 IST"), (pending.Tone, pending.Text));
+        Assert.Equal("bad", tried.Tone);
+        Assert.EndsWith("short: NSE:TCS-EQ (300 of 360) · the next end-of-day run asks FYERS again; pricefeed verify lists every gap", tried.Text, StringComparison.Ordinal);
+        Assert.StartsWith("Fri 27 Nov: all 2 symbols complete", nextMorning.Text, StringComparison.Ordinal);
+        Assert.Equal("pending", beforeLogin.Tone); // an end-of-day run without a token did not try
+        Assert.EndsWith("· the next run fetches what is missing", beforeLogin.Text, StringComparison.Ordinal);
+        Assert.Equal("bad", unreadable.Tone);
+        Assert.Contains("cannot be read as Parquet", unreadable.Text, StringComparison.Ordinal);
     }
 
     /// <summary>Before a login: `pricefeed status` says what to do and exits 1; the public page never gets the runs.</summary>

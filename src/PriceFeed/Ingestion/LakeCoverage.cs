@@ -1,0 +1,148 @@
+using System.Globalization;
+using PriceFeed.Calendar;
+using PriceFeed.Fyers.Data;
+using PriceFeed.Lake;
+
+namespace PriceFeed.Ingestion;
+
+/// <summary>A watchlist symbol with fewer 1-minute bars than its finished session has.</summary>
+public sealed record ShortSymbol(string Symbol, int Bars, int Expected);
+
+/// <summary>
+/// The watchlist's 1-minute bars in the lake for the latest session that has started: while it runs,
+/// how far the bars reach; once it closed, which symbols are complete. Problem is set (and the rest
+/// empty) when the lake could not be read.
+/// </summary>
+public sealed record SessionCoverage(
+    DateOnly Date,
+    DateTimeOffset Open,
+    DateTimeOffset Close,
+    bool Running,
+    int Symbols,
+    int Complete,
+    long Bars,
+    long Expected,
+    DateTimeOffset? LatestBarEnd,
+    IReadOnlyList<ShortSymbol> Short,
+    string? Problem = null);
+
+/// <summary>
+/// What the lake holds of the watchlist against the NSE calendar: the grid of /data, and the latest
+/// session for the feed card, /api/status and <c>pricefeed status</c>. Reads the lake the jobs write
+/// (the local folder or S3): one day file for the feed card, one per trading day for the grid.
+/// </summary>
+internal sealed class LakeCoverage(WatchlistSource watchlist, CandleLake lake, MarketCalendar calendar, TimeProvider time)
+{
+    public const int MaxDays = 60;
+
+    /// <summary>The latest session that has started by now (null before any, or with an empty watchlist).</summary>
+    public async Task<SessionCoverage?> LatestSessionAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (calendar.LatestSessionStartedBy(now) is not { } session)
+        {
+            return null;
+        }
+
+        var symbols = await watchlist.GetAsync(cancellationToken);
+        if (symbols.Count == 0)
+        {
+            return null;
+        }
+
+        var running = now < session.Close;
+        List<CandleRow> rows;
+        try
+        {
+            rows = await lake.ReadAsync(Resolution.OneMinute.Code, session.Date, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or Amazon.Runtime.AmazonServiceException)
+        {
+            return new SessionCoverage(session.Date, session.Open, session.Close, running, symbols.Count, 0, 0, 0, null, [], e.Message);
+        }
+
+        var counts = rows.GroupBy(r => r.Symbol, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var watched = new HashSet<string>(symbols, StringComparer.Ordinal);
+        var latest = rows.Where(r => watched.Contains(r.Symbol)).Select(r => (long?)r.TsUtc).Max();
+        var shortOnes = new List<ShortSymbol>();
+        long bars = 0, expected = 0;
+        foreach (var symbol in symbols)
+        {
+            var have = counts.GetValueOrDefault(symbol);
+            var full = calendar.ExpectedBars(session, Resolution.OneMinute, IngestionOptions.IsFnoStock(symbol));
+            bars += have;
+            expected += full;
+            if (!running && have < full)
+            {
+                shortOnes.Add(new ShortSymbol(symbol, have, full));
+            }
+        }
+
+        return new SessionCoverage(
+            session.Date,
+            session.Open,
+            session.Close,
+            running,
+            symbols.Count,
+            running ? 0 : symbols.Count - shortOnes.Count,
+            bars,
+            expected,
+            latest is { } ts ? DateTimeOffset.FromUnixTimeSeconds(ts).AddMinutes(1) : null,
+            shortOnes);
+    }
+
+    /// <summary>The grid of /data: the last <paramref name="days"/> trading days (weekday holidays shown between them).</summary>
+    public async Task<CoverageView> GridAsync(int days, CancellationToken cancellationToken)
+    {
+        var count = Math.Clamp(days, 1, MaxDays);
+        var now = time.GetUtcNow();
+        var today = MarketTime.IstDate(now);
+        var columns = new List<(DateOnly Date, TradingSession? Session, string? Holiday)>();
+        for (var date = today; columns.Count(c => c.Session is not null) < count && date > today.AddDays(-3 * MaxDays); date = date.AddDays(-1))
+        {
+            if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday && calendar.SessionOn(date) is null)
+            {
+                continue;
+            }
+
+            columns.Add((date, calendar.SessionOn(date), calendar.HolidayName(date)));
+        }
+
+        columns.Reverse();
+        var symbols = (await watchlist.GetAsync(cancellationToken)).ToList();
+        var bars = new Dictionary<(string Symbol, DateOnly Date), int>();
+        var synthetic = false;
+        foreach (var (date, session, _) in columns)
+        {
+            if (session is null)
+            {
+                continue;
+            }
+
+            foreach (var row in await lake.ReadAsync(Resolution.OneMinute.Code, date, cancellationToken))
+            {
+                bars[(row.Symbol, date)] = bars.GetValueOrDefault((row.Symbol, date)) + 1;
+                synthetic |= row.Source == "sandbox";
+                if (!symbols.Contains(row.Symbol, StringComparer.Ordinal))
+                {
+                    symbols.Add(row.Symbol); // stored once, since removed from the watchlist: still shown
+                }
+            }
+        }
+
+        var rows = symbols.Select(symbol => new CoverageRow(symbol, [.. columns.Select(c =>
+        {
+            if (c.Session is not { } session)
+            {
+                return new CoverageCell("holiday", 0, 0);
+            }
+
+            var expected = calendar.ExpectedBars(session, Resolution.OneMinute, IngestionOptions.IsFnoStock(symbol));
+            var have = bars.GetValueOrDefault((symbol, c.Date));
+            var state = have >= expected ? "complete" : now < session.Close ? "open" : have == 0 ? "missing" : "short";
+            return new CoverageCell(state, have, expected);
+        })])).ToList();
+        var dayViews = columns.Select(c => new CoverageDay(c.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.Session is null ? c.Holiday ?? "No session" : null, c.Session is { } s && now < s.Close)).ToList();
+        return new CoverageView(dayViews, rows, synthetic);
+    }
+}
