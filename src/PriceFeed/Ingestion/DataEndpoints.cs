@@ -41,28 +41,18 @@ internal static class DataEndpoints
 
     public static void MapDataApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/data").WithTags("Data");
+        var api = routes.MapGroup("/api/data").WithTags("Data")
+            .AddEndpointFilter(OwnerFilter.Only("Only the owner's browser sees the data: log in with FYERS on this device first."))
+            .ProducesProblem(403);
         api.MapGet("/coverage", CoverageAsync).WithName("GetCoverage").WithSummary("The watchlist's 1-minute bars per trading day of the last weeks, against the NSE calendar. The owner's browser only.");
         api.MapGet("/candles", CandlesAsync).WithName("GetCandles").WithSummary("One symbol's 1-minute bars of one IST day from the lake. The owner's browser only.");
     }
 
-    public static async Task<Results<Ok<CoverageView>, ProblemHttpResult>> CoverageAsync(int? days, HttpContext context, TokenVault vault, OwnerAccess owner, LakeCoverage coverage)
+    public static async Task<Ok<CoverageView>> CoverageAsync(int? days, HttpContext context, LakeCoverage coverage) =>
+        TypedResults.Ok(await coverage.GridAsync(days ?? 20, context.RequestAborted));
+
+    public static async Task<Results<Ok<CandlesView>, ProblemHttpResult>> CandlesAsync(string? symbol, string? date, HttpContext context, CandleLake lake, MarketCalendar calendar)
     {
-        if (await NotOwnerAsync(context, vault, owner) is { } refused)
-        {
-            return refused;
-        }
-
-        return TypedResults.Ok(await coverage.GridAsync(days ?? 20, context.RequestAborted));
-    }
-
-    public static async Task<Results<Ok<CandlesView>, ProblemHttpResult>> CandlesAsync(string? symbol, string? date, HttpContext context, TokenVault vault, OwnerAccess owner, CandleLake lake, MarketCalendar calendar)
-    {
-        if (await NotOwnerAsync(context, vault, owner) is { } refused)
-        {
-            return refused;
-        }
-
         if (string.IsNullOrWhiteSpace(symbol) || !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             return TypedResults.Problem("Give symbol=NSE:SBIN-EQ and date=yyyy-MM-dd.", statusCode: 400, title: "Symbol and date needed");
@@ -78,9 +68,4 @@ internal static class DataEndpoints
             expected,
             rows.Any(r => r.Source == "sandbox")));
     }
-
-    private static async Task<ProblemHttpResult?> NotOwnerAsync(HttpContext context, TokenVault vault, OwnerAccess owner) =>
-        owner.IsOwner(context, await vault.ReadAsync(context.RequestAborted))
-            ? null
-            : TypedResults.Problem("Only the owner's browser sees the data: log in with FYERS on this device first.", statusCode: 403, title: "Owner only");
 }

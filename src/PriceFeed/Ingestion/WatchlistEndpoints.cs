@@ -32,34 +32,24 @@ internal static class WatchlistEndpoints
 
     public static void MapWatchlistApi(this IEndpointRouteBuilder routes)
     {
+        const string Refusal = "Only the owner's browser sees and changes the watchlist: log in with FYERS on this device first.";
         var api = routes.MapGroup("/api/watchlist").WithTags("Watchlist");
-        api.MapGet(string.Empty, GetAsync).WithName("GetWatchlist").WithSummary("The watchlist with names from FYERS' symbol master. The owner's browser only.");
+        api.MapGet(string.Empty, GetAsync).AddEndpointFilter(OwnerFilter.Only(Refusal)).ProducesProblem(403)
+            .WithName("GetWatchlist").WithSummary("The watchlist with names from FYERS' symbol master. The owner's browser only.");
         var changes = api.MapGroup(string.Empty)
             .AddEndpointFilter(CsrfFilter.ValidateAsync)
+            .AddEndpointFilter(OwnerFilter.Only(Refusal, auditArea: "watchlist"))
             .RequireRateLimiting(WebProtection.RateLimitPolicy)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(429);
         changes.MapPost(string.Empty, AddAsync).WithName("AddToWatchlist").WithSummary("Adds a symbol found by symbol or company name; several matches answer 409 with the candidates.");
         changes.MapDelete("/{ticker}", RemoveAsync).WithName("RemoveFromWatchlist").WithSummary("Removes a symbol; its stored data stays in the lake.");
     }
 
-    public static async Task<Results<Ok<WatchlistView>, ProblemHttpResult>> GetAsync(HttpContext context, TokenVault vault, OwnerAccess owner, WatchlistSource source, SymbolDirectory directory)
+    public static async Task<Ok<WatchlistView>> GetAsync(HttpContext context, WatchlistSource source, SymbolDirectory directory) =>
+        TypedResults.Ok(await ViewAsync(source, directory, context.RequestAborted));
+
+    public static async Task<Results<Ok<WatchlistView>, JsonHttpResult<WatchlistChoice>, ProblemHttpResult>> AddAsync(WatchlistAddRequest request, HttpContext context, WatchlistSource source, SymbolDirectory directory, AuditLog audit)
     {
-        if (await NotOwnerAsync(context, vault, owner) is { } refused)
-        {
-            return refused;
-        }
-
-        return TypedResults.Ok(await ViewAsync(source, directory, context.RequestAborted));
-    }
-
-    public static async Task<Results<Ok<WatchlistView>, JsonHttpResult<WatchlistChoice>, ProblemHttpResult>> AddAsync(WatchlistAddRequest request, HttpContext context, TokenVault vault, OwnerAccess owner, WatchlistSource source, SymbolDirectory directory, AuditLog audit)
-    {
-        if (await NotOwnerAsync(context, vault, owner) is { } refused)
-        {
-            audit.Refused(context, "watchlist", "not the owner");
-            return refused;
-        }
-
         var query = (request.Query ?? string.Empty).Trim();
         if (query.Length is 0 or > 80)
         {
@@ -91,14 +81,8 @@ internal static class WatchlistEndpoints
         return TypedResults.Ok(await ViewAsync(source, directory, context.RequestAborted));
     }
 
-    public static async Task<Results<Ok<WatchlistView>, ProblemHttpResult>> RemoveAsync(string ticker, HttpContext context, TokenVault vault, OwnerAccess owner, WatchlistSource source, SymbolDirectory directory, AuditLog audit)
+    public static async Task<Results<Ok<WatchlistView>, ProblemHttpResult>> RemoveAsync(string ticker, HttpContext context, WatchlistSource source, SymbolDirectory directory, AuditLog audit)
     {
-        if (await NotOwnerAsync(context, vault, owner) is { } refused)
-        {
-            audit.Refused(context, "watchlist", "not the owner");
-            return refused;
-        }
-
         var symbols = (await source.GetAsync(context.RequestAborted)).ToList();
         if (!symbols.Remove(ticker))
         {
@@ -109,11 +93,6 @@ internal static class WatchlistEndpoints
         audit.Allowed(context, "watchlist");
         return TypedResults.Ok(await ViewAsync(source, directory, context.RequestAborted));
     }
-
-    private static async Task<ProblemHttpResult?> NotOwnerAsync(HttpContext context, TokenVault vault, OwnerAccess owner) =>
-        owner.IsOwner(context, await vault.ReadAsync(context.RequestAborted))
-            ? null
-            : TypedResults.Problem("Only the owner's browser sees and changes the watchlist: log in with FYERS on this device first.", statusCode: 403, title: "Owner only");
 
     private static async Task<WatchlistView> ViewAsync(WatchlistSource source, SymbolDirectory directory, CancellationToken cancellationToken)
     {
