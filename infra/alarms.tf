@@ -1,6 +1,8 @@
 # Alerts by email. Every alarm is quiet outside trading sessions by construction: the metrics come
 # only from scheduled runs (weekday market hours), runs skipped for a holiday or a closed market
-# leave TokenValid and DataLagSeconds out, and missing data counts as fine (notBreaching).
+# leave TokenValid and DataLagSeconds out, and missing data counts as fine (notBreaching; the token
+# alarm keeps its state instead). Runs that only wait for a login end "login-needed": HTTP 200,
+# RunFailed 0, so only the token alarm speaks for a late login.
 
 resource "aws_sns_topic" "alerts" {
   name = "${var.project_name}-alerts"
@@ -42,9 +44,13 @@ resource "aws_cloudwatch_metric_alarm" "token_invalid" {
   evaluation_periods  = 1
   threshold           = 1
   comparison_operator = "LessThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  ok_actions          = [aws_sns_topic.alerts.arn]
+  # A missing login is one state that lasts until someone logs in: with "ignore" the alarm stays in
+  # ALARM through the hours without runs (and the runs that leave TokenValid out), mails once going
+  # in and once when a run or the check sees a valid token. "notBreaching" flipped it to OK between
+  # runs and mailed again at the next one (issue 18; replayed in AlarmReplayTests).
+  treat_missing_data = "ignore"
+  alarm_actions      = [aws_sns_topic.alerts.arn]
+  ok_actions         = [aws_sns_topic.alerts.arn]
 
   metric_query {
     id          = "token_valid"

@@ -43,7 +43,7 @@ data "aws_iam_policy_document" "token_generator" {
 
   statement {
     sid       = "FyersParametersReadWrite"
-    actions   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"]
+    actions   = ["ssm:GetParameters", "ssm:PutParameter"]
     resources = ["${local.ssm_fyers_path}/*", local.ssm_token_check]
   }
 
@@ -160,6 +160,14 @@ data "aws_iam_policy_document" "ingestion" {
     resources = ["${aws_s3_bucket.lake.arn}/${local.lake_prefix}*"]
   }
 
+  # A run releases the lake's writer lease with a conditional DeleteObject (S3DataSink); it may delete
+  # that one key and nothing else in the lake. Proven by the IAM check (AwsPermissionTests).
+  statement {
+    sid       = "LakeLockRelease"
+    actions   = ["s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.lake.arn}/${local.lake_prefix}_state/writer.lock"]
+  }
+
   # Listing is what makes a missing object answer 404 instead of 403, limited to the lake prefix.
   statement {
     sid       = "LakeList"
@@ -206,4 +214,56 @@ resource "aws_iam_role_policy" "scheduler" {
   name   = "${var.project_name}-scheduler-policy"
   role   = aws_iam_role.scheduler.id
   policy = data.aws_iam_policy_document.scheduler.json
+}
+
+# `pricefeed verify --repair` against the S3 lake, run by a person from their own machine (the
+# functions never run it): it reads every lake file, moves unreadable ones to quarantine/ (a copy and
+# a delete), rewinds cursors and ledgers, and refetches the missing days with the current token.
+# Not a resource (it would be one more fixed name to adopt): the output lake_maintenance_policy is
+# its JSON, to put on the IAM user or role you run it as (docs/deploy-aws.md, "Checking the lake").
+data "aws_iam_policy_document" "lake_maintenance" {
+  statement {
+    sid       = "LakeObjects"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.lake.arn}/${local.lake_prefix}*"]
+  }
+
+  statement {
+    sid       = "LakeList"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.lake.arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${local.lake_prefix}*"]
+    }
+  }
+
+  # The refetch reads the token as the jobs do, and records its run for the page.
+  statement {
+    sid       = "FyersParametersRead"
+    actions   = ["ssm:GetParameters"]
+    resources = concat([for name in local.job_token_parameters : "${local.ssm_fyers_path}/${name}"], [local.ssm_token_check])
+  }
+
+  statement {
+    sid       = "WatchlistRead"
+    actions   = ["ssm:GetParameter"]
+    resources = [local.ssm_watchlist, local.ssm_holidays]
+  }
+
+  statement {
+    sid       = "RunsWrite"
+    actions   = ["ssm:PutParameter"]
+    resources = [local.ssm_runs, local.ssm_token_check]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "CustomerKey"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
 }

@@ -45,3 +45,8 @@ output "project_name" {
 output "aws_region" {
   value = var.aws_region
 }
+
+output "lake_maintenance_policy" {
+  description = "IAM policy JSON for whoever runs 'pricefeed verify --repair' against the lake: aws iam put-user-policy --policy-document \"$(terraform output -raw lake_maintenance_policy)\" ..."
+  value       = data.aws_iam_policy_document.lake_maintenance.json
+}

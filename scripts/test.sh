@@ -47,6 +47,22 @@ if [ ! -d tests/infra/node_modules/@cdktf/hcl2json ]; then
   (cd tests/infra && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The IAM check (AwsPermissionTests) runs moto_server with IAM enforced: moto 5.2.1 for the machine's
+# Python 3.11 (preinstalled on this kind of machine; PyPI is not reachable, so nothing is installed here).
+if [ -z "${PRICEFEED_PYTHON:-}" ]; then
+  for candidate in python3 /root/.pyenv/shims/python3 /root/.pyenv/versions/3.11.7/bin/python3 /usr/bin/python3; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import moto, boto3, flask' >/dev/null 2>&1; then
+      PRICEFEED_PYTHON=$(command -v "$candidate"); break
+    fi
+  done
+fi
+if [ -z "${PRICEFEED_PYTHON:-}" ]; then
+  echo "The IAM check needs Python with moto 5.2.1 and boto3 (set PRICEFEED_PYTHON to it)." >&2
+  exit 1
+fi
+export PRICEFEED_PYTHON
+echo "IAM check: moto from ${PRICEFEED_PYTHON}"
+
 # terraform fmt needs no provider and no network; where terraform is absent it is skipped, saying so.
 if command -v terraform >/dev/null 2>&1; then
   # No CLI config is needed for fmt; pointing it at /dev/null keeps terraform from warning about ~/.terraformrc.

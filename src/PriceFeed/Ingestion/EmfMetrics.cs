@@ -97,12 +97,14 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
 
     /// <summary>
     /// A skipped run (market closed, holiday) never looked at the token and has no data lag: leaving
-    /// those metrics out keeps the token alarm quiet at night, on weekends and on holidays.
+    /// those metrics out keeps the token alarm quiet at night, on weekends and on holidays. A failed
+    /// run leaves the lag out too: the failure alarm already speaks for it, and one FYERS outage
+    /// should not mail three times (issue 18). The lag alarm is for runs that succeed on stale data.
     /// </summary>
     private static bool Has(RunReport report, string metric) => metric switch
     {
         "TokenValid" => report.Status != RunReport.Skipped,
-        "DataLagSeconds" => report.DataLagSeconds is not null,
+        "DataLagSeconds" => report.DataLagSeconds is not null && !report.IsFailure,
         _ => true,
     };
 }

@@ -23,7 +23,7 @@ internal static class IngestionServiceCollectionExtensions
             var lake = sp.GetRequiredService<IOptions<LakeOptions>>().Value;
             if (lake.Sink == LakeSinkKind.S3)
             {
-                return new S3DataSink(S3DataSink.CreateClient(lake), lake, sp.GetRequiredService<TimeProvider>());
+                return new S3DataSink(S3DataSink.CreateClient(lake), lake, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<S3DataSink>>());
             }
 
             var ingestion = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;

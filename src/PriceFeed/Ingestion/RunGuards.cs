@@ -34,7 +34,9 @@ internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchl
         var status = TokenStatus.From(snapshot, time.GetUtcNow(), calendar);
         if (!status.IsUsable || snapshot.Credentials is not { } credentials)
         {
-            recorder.Finish(run, RunReport.Failed, $"No usable FYERS token ({status.State}): open the token page and log in with FYERS. Nothing was fetched; the next run after the login catches up.", tokenValid: false);
+            // Waiting for a person is not a failure (issue 18): HTTP 200, no Lambda error, RunFailed 0,
+            // TokenValid 0. The token alarm mails once; ingestion-failed and the heartbeat stay quiet.
+            recorder.Finish(run, RunReport.LoginNeeded, $"No usable FYERS token ({status.State}): open the token page and log in with FYERS. Nothing was fetched; the next run after the login catches up.", tokenValid: false);
             return null;
         }
 
@@ -111,7 +113,7 @@ internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchl
         if (e.Kind == FyersErrorKind.TokenInvalid)
         {
             await vault.RecordRejectionAsync(credentials.AccessToken, cancellationToken);
-            return recorder.Finish(run, RunReport.Failed, $"FYERS rejected the token during the run ({run.Symbols.Count} series done). Open the token page and log in again; the next run fills the gap from where this one stopped.", tokenValid: false);
+            return recorder.Finish(run, RunReport.LoginNeeded, $"FYERS rejected the token during the run ({run.Symbols.Count} series done). Open the token page and log in again; the next run fills the gap from where this one stopped.", tokenValid: false);
         }
 
         return recorder.Finish(run, RunReport.Failed, e.Message, tokenValid: true);

@@ -5,7 +5,7 @@ using Amazon.S3.Model;
 namespace PriceFeed.Lake;
 
 /// <summary>The lake in S3. A PUT replaces an object atomically, so readers never see half a partition.</summary>
-public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimeProvider? time = null) : IDataSink
+public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimeProvider? time = null, ILogger<S3DataSink>? logger = null) : IDataSink
 {
     private readonly string bucket = options.Bucket ?? throw new InvalidOperationException("Lake:Bucket is required when Lake:Sink is s3.");
     private readonly string prefix = options.Prefix;
@@ -96,7 +96,7 @@ public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimePr
         var key = prefix + LakeKeys.WriterLock;
         if (await TryPutLeaseAsync(key, claim, ifMatch: null, cancellationToken) is { } created)
         {
-            return (new S3Lease(this, key, claim, created, time ?? TimeProvider.System), null);
+            return (new S3Lease(this, key, claim, created, time ?? TimeProvider.System, logger), null);
         }
 
         string etag;
@@ -120,7 +120,7 @@ public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimePr
 
         // Expired (or unreadable): take it over, unless someone else does first.
         return await TryPutLeaseAsync(key, claim, etag, cancellationToken) is { } taken
-            ? (new S3Lease(this, key, claim, taken, time ?? TimeProvider.System), null)
+            ? (new S3Lease(this, key, claim, taken, time ?? TimeProvider.System, logger), null)
             : (null, holder);
     }
 
@@ -162,11 +162,13 @@ public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimePr
         private readonly string key;
         private readonly CancellationTokenSource stop = new();
         private readonly Task renewing;
+        private readonly ILogger? logger;
         private string etag;
 
-        public S3Lease(S3DataSink sink, string key, WriterClaim claim, string etag, TimeProvider time)
+        public S3Lease(S3DataSink sink, string key, WriterClaim claim, string etag, TimeProvider time, ILogger? logger)
         {
             this.sink = sink;
+            this.logger = logger;
             this.key = key;
             this.etag = etag;
             renewing = RenewAsync(claim, time);
@@ -184,6 +186,16 @@ public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimePr
             catch (AmazonS3Exception e) when (e.StatusCode is System.Net.HttpStatusCode.PreconditionFailed or System.Net.HttpStatusCode.NotFound)
             {
                 // Not ours any more (it expired and was taken over) or already gone: nothing to release.
+            }
+            catch (AmazonServiceException e)
+            {
+                // The run's work is stored; a lease left behind expires by itself (the next run waits
+                // for it at most its length). A refused delete (403: the role lacks s3:DeleteObject on
+                // the lock) must not turn a good run into a failed one (issue 18), but it is worth a line.
+                if (logger is not null)
+                {
+                    Log.ReleaseRefused(logger, key, (int)e.StatusCode, e.ErrorCode ?? e.GetType().Name);
+                }
             }
         }
 
@@ -212,5 +224,11 @@ public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimePr
                 }
             }
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(60, LogLevel.Warning, "Could not release the lake's writer lease {Key} (HTTP {Status}, {Code}); it expires by itself. Check the ingestion role allows s3:DeleteObject on it.")]
+        public static partial void ReleaseRefused(ILogger logger, string key, int status, string code);
     }
 }

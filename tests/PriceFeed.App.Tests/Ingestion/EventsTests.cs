@@ -28,12 +28,34 @@ public sealed class EventsTests
     public async Task Events_FailedRun_Answers500SoTheAdapterReportsALambdaError()
     {
         await using var app = await TestApp.StartAsync(now: FridayEleven, extraSettings: "--Events:Enabled=true");
+        await app.LogInAsync();
+        app.Sandbox.Faults.EmptyHistory = true;
         var http = app.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
 
         using var response = await http.PostAsJsonAsync(new Uri(app.PageUrl, "events"), new { job = "intraday" }, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Contains("token page", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"failed\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 18: a run that only waits for a login is no Lambda error (200), so a late login mails
+    /// once (the token alarm) instead of also raising ingestion-failed and the heartbeat.
+    /// </summary>
+    [Fact]
+    public async Task Events_RunWithoutToken_Answers200LoginNeeded_NotALambdaError()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, extraSettings: "--Events:Enabled=true");
+        var http = app.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+        using var response = await http.PostAsJsonAsync(new Uri(app.PageUrl, "events"), new { job = "intraday" }, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"status\":\"login-needed\"", body, StringComparison.Ordinal);
+        Assert.Contains("token page", body, StringComparison.Ordinal);
+        Assert.Contains("\"RunFailed\":0", app.Emf.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"TokenValid\":0", app.Emf.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,13 +74,16 @@ public sealed class IngestionTests
     }
 
     [Fact]
-    public async Task Intraday_WithoutToken_FailsBeforeAnyDataCallAndSaysWhatToDo()
+    public async Task Intraday_WithoutToken_EndsLoginNeededBeforeAnyDataCallAndSaysWhatToDo()
     {
         await using var app = await TestApp.StartAsync(now: FridayEleven);
 
         var report = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Failed, report.Status);
+        // Waiting for a login is not a failure: no Lambda error, RunFailed 0 (issue 18), TokenValid 0.
+        Assert.Equal(RunReport.LoginNeeded, report.Status);
+        Assert.False(report.IsFailure);
+        Assert.Contains("\"RunFailed\":0", app.Emf.ToString(), StringComparison.Ordinal);
         Assert.False(report.TokenValid);
         Assert.Contains("open the token page", report.Message, StringComparison.Ordinal);
         Assert.Equal(0, app.Sandbox.RequestsTo("data/history"));
@@ -98,7 +101,7 @@ public sealed class IngestionTests
 
         var parked = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Failed, parked.Status);
+        Assert.Equal(RunReport.LoginNeeded, parked.Status);
         Assert.False(parked.TokenValid);
         Assert.Contains("log in again", parked.Message, StringComparison.Ordinal);
         using (var browser = app.NewBrowser())
