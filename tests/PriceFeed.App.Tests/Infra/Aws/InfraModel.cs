@@ -140,6 +140,8 @@ internal sealed partial class InfraModel
             ("aws_sns_topic", "name") => Arg("name"),
             ("aws_scheduler_schedule_group", "name" or "id") => Arg("name"),
             ("aws_iam_role", "name" or "id") => Arg("name"),
+            ("aws_apigatewayv2_api", "id") => "api0test0", // assigned by AWS at creation
+            ("aws_apigatewayv2_stage", "name" or "id") => Arg("name"),
             _ => throw new InvalidOperationException($"{type}.{name}.{attribute} is not known to the test's model of infra/"),
         };
     }
