@@ -19,14 +19,16 @@
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory = $true)]
+    # Needed the first time; later runs reuse it from infra/pricefeed.auto.tfvars.
     [ValidatePattern('^[^@\s]+@[^@\s]+\.[^@\s]+$')]
     [string] $NotificationEmail,
 
+    # Default: the remembered one (infra/pricefeed.auto.tfvars), else stock-pipeline.
     [ValidatePattern('^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$')]
-    [string] $ProjectName = 'stock-pipeline',
+    [string] $ProjectName,
 
-    [string] $Region = 'ap-south-1',
+    # Default: the remembered one, else ap-south-1.
+    [string] $Region,
 
     # Deploy artifacts/lambda/pricefeed-lambda.zip as it is (built earlier, or by CI).
     [switch] $SkipBuild,
@@ -46,6 +48,24 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $repo = Split-Path -Parent $PSScriptRoot
 Set-Location $repo
+
+# The same remembered choices as scripts/deploy.sh: what was given wins and is remembered; what was
+# left out comes from the last deploy, so an update never renames the stack by accident.
+$settings = if ($env:PRICEFEED_SETTINGS) { $env:PRICEFEED_SETTINGS } else { 'infra/pricefeed.auto.tfvars' }
+function Get-Remembered([string] $Name) {
+    if (-not (Test-Path $settings)) { return $null }
+    $found = Select-String -Path $settings -Pattern ('^' + $Name + ' *= *"(.*)"$') | Select-Object -Last 1
+    if ($found) { return $found.Matches[0].Groups[1].Value } else { return $null }
+}
+# (The parameters validate every assignment, so an empty remembered value must not be assigned.)
+$email = if ($NotificationEmail) { $NotificationEmail } elseif ($env:NOTIFICATION_EMAIL) { $env:NOTIFICATION_EMAIL } else { Get-Remembered 'notification_email' }
+if (-not $email) { throw 'Which address should receive the alarms? -NotificationEmail you@example.com (needed the first time; remembered after).' }
+if ($email -notmatch '^[^@\s]+@[^@\s]+\.[^@\s]+$') { throw "NotificationEmail '$email' is not an email address; alarms would go nowhere." }
+$NotificationEmail = $email
+$rememberedProject = Get-Remembered 'project_name'
+$ProjectName = if ($ProjectName) { $ProjectName } elseif ($rememberedProject) { $rememberedProject } else { 'stock-pipeline' }
+$rememberedRegion = Get-Remembered 'aws_region'
+$Region = if ($Region) { $Region } elseif ($rememberedRegion) { $rememberedRegion } else { 'ap-south-1' }
 
 $zip = 'artifacts/lambda/pricefeed-lambda.zip'
 $manifest = 'artifacts/lambda/pricefeed-lambda.json'
@@ -67,48 +87,6 @@ foreach ($tool in $tools) {
 $account = aws sts get-caller-identity --query Account --output text 2>$null
 if ($LASTEXITCODE -ne 0) { throw "No usable AWS credentials (aws sts get-caller-identity failed): run 'aws configure' or set AWS_PROFILE, then try again." }
 Write-Host "== AWS account $account, region $Region, project $ProjectName"
-
-# A stack of the same name that this clone's state does not know would end in "already exists"
-# errors halfway through the apply.
-$hasState = (Test-Path infra/terraform.tfstate) -and (Get-Item infra/terraform.tfstate).Length -gt 0
-if (-not $Adopt -and -not $hasState) {
-    aws lambda get-function --region $Region --function-name "$ProjectName-token-generator" *> $null
-    if ($LASTEXITCODE -eq 0) {
-        throw ("A stack named '$ProjectName' already exists in $Region but this clone has no Terraform state for it. " +
-            "Take it over (bucket and parameters kept) with -Adopt, deploy beside it with -ProjectName my-feed, " +
-            'or run this from the clone that made it (docs/deploy-aws.md, "A stack of the same name").')
-    }
-}
-
-if ($SkipBuild) {
-    if (-not (Test-Path $zip) -or -not (Test-Path $manifest)) { throw "-SkipBuild, but $zip (or $manifest) does not exist: run scripts/package-lambda.sh first." }
-}
-else {
-    if ($Architecture) { $env:PRICEFEED_ARCH = $Architecture }
-    Write-Host "== Building the Lambda package (Native AOT, linux-$(if ($Architecture) { $Architecture } else { 'this machine''s architecture' }))"
-    bash scripts/package-lambda.sh artifacts/lambda
-    if ($LASTEXITCODE -ne 0) { throw "Packaging failed (exit $LASTEXITCODE)." }
-}
-
-$manifestJson = Get-Content $manifest -Raw | ConvertFrom-Json
-$lambdaArchitecture = if ($manifestJson.PSObject.Properties['lambda_architecture']) { $manifestJson.lambda_architecture } else { $null }
-if ($lambdaArchitecture -notin 'x86_64', 'arm64') {
-    throw "$manifest does not say which architecture the zip is for: rebuild it with scripts/package-lambda.sh."
-}
-
-$settings = if ($env:PRICEFEED_SETTINGS) { $env:PRICEFEED_SETTINGS } else { 'infra/pricefeed.auto.tfvars' }
-@(
-    '# Written by scripts/deploy-token-generator.ps1: the choices updates and scripts/destroy.sh must repeat.'
-    "notification_email  = ""$NotificationEmail"""
-    "project_name        = ""$ProjectName"""
-    "aws_region          = ""$Region"""
-    'lambda_zip          = "../artifacts/lambda/pricefeed-lambda.zip"'
-    "lambda_architecture = ""$lambdaArchitecture"""
-) | Set-Content -Path $settings
-
-Write-Host '== terraform init / apply in infra/'
-terraform -chdir=infra init -input=false
-if ($LASTEXITCODE -ne 0) { throw "terraform init failed (exit $LASTEXITCODE)." }
 
 # -Adopt: each resource infra/adopt.tsv lists that this clone's state lacks and AWS has under its
 # name becomes an import block for this one apply; the file is removed afterwards, whatever the outcome.
@@ -136,6 +114,55 @@ function Test-Exists([string] $Check, [string] $Name) {
     return $LASTEXITCODE -eq 0
 }
 
+# A stack of the same name that this clone's state does not know (another clone's, the seed design's,
+# or this one's after a teardown that kept the lake bucket) would end in "already exists" errors
+# halfway through the apply: every fixed name infra/adopt.tsv lists is asked for before the build.
+$fill = { param($t) $t.Replace('{project}', $ProjectName).Replace('{account}', "$account".Trim()).Replace('{region}', $Region) }
+$hasState = (Test-Path infra/terraform.tfstate) -and (Get-Item infra/terraform.tfstate).Length -gt 0
+if (-not $Adopt -and -not $hasState) {
+    $taken = @(foreach ($line in Get-Content infra/adopt.tsv) {
+            if (-not $line -or $line.StartsWith('#')) { continue }
+            $address, $check, $name, $id = $line.Split("`t")
+            $name = & $fill $name
+            if (Test-Exists $check $name) { $name }
+        })
+    if ($taken.Count -gt 0) {
+        throw ("A stack named '$ProjectName' already exists in $Region ($($taken.Count) of its names are taken, e.g. $($taken[0])) but this clone has no Terraform state for it. " +
+            "Take it over (bucket and parameters kept) with -Adopt, deploy beside it with -ProjectName my-feed, " +
+            'or run this from the clone that made it (docs/deploy-aws.md, "A stack of the same name").')
+    }
+}
+
+if ($SkipBuild) {
+    if (-not (Test-Path $zip) -or -not (Test-Path $manifest)) { throw "-SkipBuild, but $zip (or $manifest) does not exist: run scripts/package-lambda.sh first." }
+}
+else {
+    if ($Architecture) { $env:PRICEFEED_ARCH = $Architecture }
+    Write-Host "== Building the Lambda package (Native AOT, linux-$(if ($Architecture) { $Architecture } else { 'this machine''s architecture' }))"
+    bash scripts/package-lambda.sh artifacts/lambda
+    if ($LASTEXITCODE -ne 0) { throw "Packaging failed (exit $LASTEXITCODE)." }
+}
+
+$manifestJson = Get-Content $manifest -Raw | ConvertFrom-Json
+$lambdaArchitecture = if ($manifestJson.PSObject.Properties['lambda_architecture']) { $manifestJson.lambda_architecture } else { $null }
+if ($lambdaArchitecture -notin 'x86_64', 'arm64') {
+    throw "$manifest does not say which architecture the zip is for: rebuild it with scripts/package-lambda.sh."
+}
+
+@(
+    '# Written by scripts/deploy-token-generator.ps1: the choices updates and scripts/destroy.sh must repeat.'
+    "notification_email  = ""$NotificationEmail"""
+    "project_name        = ""$ProjectName"""
+    "aws_region          = ""$Region"""
+    'lambda_zip          = "../artifacts/lambda/pricefeed-lambda.zip"'
+    "lambda_architecture = ""$lambdaArchitecture"""
+) | Set-Content -Path $settings
+
+Write-Host '== terraform init / apply in infra/'
+# -upgrade: an older .terraform.lock.hcl may pin the AWS provider below what versions.tf needs.
+terraform -chdir=infra init -input=false -upgrade
+if ($LASTEXITCODE -ne 0) { throw "terraform init failed (exit $LASTEXITCODE)." }
+
 $adoptFile = if ($env:PRICEFEED_ADOPT_FILE) { $env:PRICEFEED_ADOPT_FILE } else { 'infra/adopt.tf' }
 try {
     if ($Adopt) {
@@ -146,7 +173,6 @@ try {
             if (-not $line -or $line.StartsWith('#')) { continue }
             $address, $check, $name, $id = $line.Split("`t")
             if ($known -contains $address) { continue }
-            $fill = { param($t) $t.Replace('{project}', $ProjectName).Replace('{account}', "$account".Trim()).Replace('{region}', $Region) }
             $name = & $fill $name
             if (Test-Exists $check $name) {
                 $blocks.Add("import {`n  to = $address`n  id = ""$(& $fill $id)""`n}`n")
@@ -167,6 +193,18 @@ try {
 }
 finally {
     if ($Adopt) { Remove-Item -Path $adoptFile -ErrorAction SilentlyContinue }
+}
+
+# Stacks from before the token parameters left Terraform had their decrypted values in the state; the
+# apply that forgets them leaves the old state as terraform.tfstate.backup (and state commands leave
+# *.backup copies). Those copies are deleted, and the owner told to rotate what they held.
+$secretPattern = '"/' + [regex]::Escape($ProjectName) + '/fyers/(app_secret|access_token|refresh_token)"'
+$stateHolds = (Test-Path infra/terraform.tfstate) -and (Select-String -Path infra/terraform.tfstate -Pattern $secretPattern -Quiet)
+$leaked = @(Get-ChildItem -Path infra -Filter 'terraform.tfstate*.backup' -ErrorAction SilentlyContinue |
+        Where-Object { -not $stateHolds -and (Select-String -Path $_.FullName -Pattern $secretPattern -Quiet) })
+foreach ($copy in $leaked) { Remove-Item -Path $copy.FullName -Force }
+if ($leaked.Count -gt 0) {
+    Write-Warning "Deleted $($leaked.Name -join ', '): an old state copy held the FYERS App Secret and tokens in plain text. Rotate the App Secret in the FYERS API dashboard, save the new one on the token page, and log in again."
 }
 
 $url = terraform -chdir=infra output -raw token_generator_url

@@ -80,14 +80,40 @@ if ! account=$(aws sts get-caller-identity --query Account --output text 2>/dev/
 fi
 echo "== AWS account ${account}, region ${region}, project ${project}"
 
-# A stack of the same name that this clone's state does not know (the seed design's, or a deploy
-# from another clone) would end in "already exists" errors halfway through the apply: asked before the build.
-if [[ $adopt -eq 0 && ! -s infra/terraform.tfstate ]] && aws lambda get-function --region "$region" --function-name "${project}-token-generator" >/dev/null 2>&1; then
-  echo "deploy: a stack named '${project}' already exists in ${region} but this clone has no Terraform state for it. Choose:" >&2
-  echo "  take it over (bucket and parameters kept): scripts/deploy.sh --adopt ${email}" >&2
-  echo "  deploy beside it:                          scripts/deploy.sh ${email} -var project_name=my-feed" >&2
-  echo "  or run this from the clone that made it. docs/deploy-aws.md, \"A stack of the same name\", explains each." >&2
-  exit 1
+fill() { local s="${1//\{project\}/$project}"; s="${s//\{account\}/$account}"; printf '%s' "${s//\{region\}/$region}"; }
+exists() {
+  local check="$1" name="$2"
+  case "$check" in
+    log-group) [[ "$(aws logs describe-log-groups --region "$region" --log-group-name-prefix "$name" --query "length(logGroups[?logGroupName=='${name}'])" --output text 2>/dev/null)" == "1" ]] ;;
+    iam-role) aws iam get-role --role-name "$name" >/dev/null 2>&1 ;;
+    lambda) aws lambda get-function --region "$region" --function-name "$name" >/dev/null 2>&1 ;;
+    lambda-permission) grep -Eq "\"Sid\" *: *\"${name#*/}\"" <<<"$(aws lambda get-policy --region "$region" --function-name "${name%%/*}" --query Policy --output text 2>/dev/null || true)" ;;
+    ssm-parameter) aws ssm get-parameter --region "$region" --name "$name" >/dev/null 2>&1 ;;
+    s3-bucket) aws s3api head-bucket --bucket "$name" >/dev/null 2>&1 ;;
+    sns-topic) aws sns get-topic-attributes --region "$region" --topic-arn "$name" >/dev/null 2>&1 ;;
+    schedule-group) aws scheduler get-schedule-group --region "$region" --name "$name" >/dev/null 2>&1 ;;
+    schedule) aws scheduler get-schedule --region "$region" --group-name "${name%%/*}" --name "${name#*/}" >/dev/null 2>&1 ;;
+    budget) aws budgets describe-budget --account-id "$account" --budget-name "$name" >/dev/null 2>&1 ;;
+    *) echo "deploy: infra/adopt.tsv names an unknown check '$check'." >&2; exit 1 ;;
+  esac
+}
+# A stack of the same name that this clone's state does not know (the seed design's, a deploy from
+# another clone, or this one's after a teardown that kept the lake bucket) would end in "already
+# exists" errors halfway through the apply: asked before the build, for every fixed name infra/adopt.tsv lists.
+if [[ $adopt -eq 0 && ! -s infra/terraform.tfstate ]]; then
+  taken=()
+  while IFS=$'\t' read -r address check name id; do
+    [[ -z "$address" || "$address" == \#* ]] && continue
+    name="$(fill "$name")"
+    if exists "$check" "$name"; then taken+=("$name"); fi
+  done < infra/adopt.tsv
+  if [[ ${#taken[@]} -gt 0 ]]; then
+    echo "deploy: a stack named '${project}' already exists in ${region} (${#taken[@]} of its names are taken, e.g. ${taken[0]}) but this clone has no Terraform state for it. Choose:" >&2
+    echo "  take it over (bucket and parameters kept): scripts/deploy.sh --adopt ${email}" >&2
+    echo "  deploy beside it:                          scripts/deploy.sh ${email} -var project_name=my-feed" >&2
+    echo "  or run this from the clone that made it. docs/deploy-aws.md, \"A stack of the same name\", explains each." >&2
+    exit 1
+  fi
 fi
 
 zip_path=artifacts/lambda/pricefeed-lambda.zip
@@ -106,28 +132,13 @@ if [[ "$architecture" != "x86_64" && "$architecture" != "arm64" ]]; then
 fi
 
 echo "== terraform init / apply in infra/"
-terraform -chdir=infra init -input=false
+# -upgrade: a .terraform.lock.hcl from an older checkout may pin the AWS provider below what
+# versions.tf needs; with it, init picks the newest provider the constraints allow (docs/deploy-aws.md).
+terraform -chdir=infra init -input=false -upgrade
 
 # --adopt: each resource infra/adopt.tsv lists that this clone's state lacks and AWS has under its
 # name becomes an import block for this one apply (Terraform >= 1.5 imports them as part of the
 # plan you approve); the file is removed afterwards, whatever the outcome.
-fill() { local s="${1//\{project\}/$project}"; s="${s//\{account\}/$account}"; printf '%s' "${s//\{region\}/$region}"; }
-exists() {
-  local check="$1" name="$2"
-  case "$check" in
-    log-group) [[ "$(aws logs describe-log-groups --region "$region" --log-group-name-prefix "$name" --query "length(logGroups[?logGroupName=='${name}'])" --output text 2>/dev/null)" == "1" ]] ;;
-    iam-role) aws iam get-role --role-name "$name" >/dev/null 2>&1 ;;
-    lambda) aws lambda get-function --region "$region" --function-name "$name" >/dev/null 2>&1 ;;
-    lambda-permission) grep -Eq "\"Sid\" *: *\"${name#*/}\"" <<<"$(aws lambda get-policy --region "$region" --function-name "${name%%/*}" --query Policy --output text 2>/dev/null || true)" ;;
-    ssm-parameter) aws ssm get-parameter --region "$region" --name "$name" >/dev/null 2>&1 ;;
-    s3-bucket) aws s3api head-bucket --bucket "$name" >/dev/null 2>&1 ;;
-    sns-topic) aws sns get-topic-attributes --region "$region" --topic-arn "$name" >/dev/null 2>&1 ;;
-    schedule-group) aws scheduler get-schedule-group --region "$region" --name "$name" >/dev/null 2>&1 ;;
-    schedule) aws scheduler get-schedule --region "$region" --group-name "${name%%/*}" --name "${name#*/}" >/dev/null 2>&1 ;;
-    budget) aws budgets describe-budget --account-id "$account" --budget-name "$name" >/dev/null 2>&1 ;;
-    *) echo "deploy: infra/adopt.tsv names an unknown check '$check'." >&2; exit 1 ;;
-  esac
-}
 adopt_file="${PRICEFEED_ADOPT_FILE:-infra/adopt.tf}"
 if [[ $adopt -eq 1 ]]; then
   known="$(terraform -chdir=infra state list 2>/dev/null || true)"
@@ -155,6 +166,22 @@ lambda_zip          = "../artifacts/lambda/pricefeed-lambda.zip"
 lambda_architecture = "${architecture}"
 SETTINGS
 terraform -chdir=infra apply -input=false -var "notification_email=${email}" -var "lambda_zip=../artifacts/lambda/pricefeed-lambda.zip" -var "lambda_architecture=${architecture}" "$@"
+
+# Stacks from before the token parameters left Terraform had their decrypted values in the state; the
+# apply that forgets them leaves the old state as terraform.tfstate.backup (and state commands leave
+# *.backup copies). Those copies are deleted here, and the owner told to rotate what they held.
+leaked=()
+for copy in infra/terraform.tfstate.backup infra/terraform.tfstate.*.backup; do
+  [[ -f "$copy" ]] || continue
+  if grep -Eq "\"/${project}/fyers/(app_secret|access_token|refresh_token)\"" "$copy" && ! grep -Eq "\"/${project}/fyers/(app_secret|access_token|refresh_token)\"" infra/terraform.tfstate 2>/dev/null; then
+    rm -f "$copy"
+    leaked+=("$copy")
+  fi
+done
+if [[ ${#leaked[@]} -gt 0 ]]; then
+  echo "== Deleted ${leaked[*]}: an old state copy held the FYERS App Secret and tokens in plain text." >&2
+  echo "   Rotate the App Secret in the FYERS API dashboard, save the new one on the token page, and log in again." >&2
+fi
 
 url=$(terraform -chdir=infra output -raw token_generator_url)
 redirect=$(terraform -chdir=infra output -raw fyers_redirect_uri)

@@ -63,4 +63,5 @@ Write-Host "Removed $what."
 if (-not $DeleteData -and $bucket) {
     Write-Host "The lake bucket $bucket was kept with your data. To delete it later, empty it in the S3 console"
     Write-Host "(Empty bucket removes every old version too), then: aws s3 rb s3://$bucket"
+    Write-Host "To deploy again over the kept bucket and its data: ./scripts/deploy-token-generator.ps1 -Adopt (it takes the bucket back into this clone's state)."
 }

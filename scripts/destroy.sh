@@ -68,4 +68,5 @@ echo "Removed ${what}."
 if [[ $delete_data -eq 0 && -n "${bucket:-}" ]]; then
   echo "The lake bucket ${bucket} was kept with your data. To delete it later, empty it in the S3 console"
   echo "(Empty bucket removes every old version too), then: aws s3 rb s3://${bucket}"
+  echo "To deploy again over the kept bucket and its data: scripts/deploy.sh --adopt (it takes the bucket back into this clone's state)."
 fi

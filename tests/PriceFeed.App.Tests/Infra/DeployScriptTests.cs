@@ -38,7 +38,8 @@ public sealed partial class DeployScriptTests : IDisposable
             case "$*" in
               *"sts get-caller-identity"*) [ -n "$FAKE_AWS_NO_CREDENTIALS" ] && exit 255; printf '123456789012' ;;
               *"ssm get-parameters-by-path"*) printf '/stock-pipeline/fyers/access_token	/stock-pipeline/status/run-eod' ;;
-              *"ssm get-parameter "*|*"lambda get-function"*|*"iam get-role"*|*"s3api head-bucket"*|*"sns get-topic-attributes"*|*"scheduler get-schedule"*|*"budgets describe-budget"*)
+              *"s3api head-bucket"*) [ -n "$FAKE_AWS_EXISTING_STACK$FAKE_AWS_KEPT_BUCKET" ] || exit 254 ;;
+              *"ssm get-parameter "*|*"lambda get-function"*|*"iam get-role"*|*"sns get-topic-attributes"*|*"scheduler get-schedule"*|*"budgets describe-budget"*)
                 [ -n "$FAKE_AWS_EXISTING_STACK" ] || exit 254 ;;
               *"logs describe-log-groups"*) [ -n "$FAKE_AWS_EXISTING_STACK" ] && printf '1' || printf '0' ;;
               *"lambda get-policy"*) [ -n "$FAKE_AWS_EXISTING_STACK" ] || exit 254; printf '{"Version":"2012-10-17","Statement":[{"Sid":"AllowHttpApiProdStage","Effect":"Allow"}]}' ;;
@@ -48,7 +49,9 @@ public sealed partial class DeployScriptTests : IDisposable
             #!/bin/sh
             echo "$*" >> "{{log}}"
             case "$*" in
-              *" apply "*) if [ -f "{{adoptFile}}" ]; then cp "{{adoptFile}}" "{{adoptFile}}.at-apply"; fi ;;
+              *" apply "*) if [ -f "{{adoptFile}}" ]; then cp "{{adoptFile}}" "{{adoptFile}}.at-apply"; fi
+                # An apply that forgets the old token parameters leaves the old state as a backup.
+                if [ -n "$FAKE_TF_LEAKY_BACKUP" ]; then printf '{"resources":[{"type":"aws_ssm_parameter","instances":[{"attributes":{"name":"/stock-pipeline/fyers/app_secret","value":"s3cret"} } ] } ] }' > infra/terraform.tfstate.backup; fi ;;
               *"output -raw token_generator_url"*) printf '{{PageUrl}}' ;;
               *"output -raw fyers_redirect_uri"*) printf '{{PageUrl}}callback' ;;
               *"output -raw lake_bucket"*) printf 'stock-pipeline-lake-123456789012' ;;
@@ -142,6 +145,67 @@ public sealed partial class DeployScriptTests : IDisposable
         var (exit, output) = await RunAsync(Pwsh(), [.. deploy, "-Adopt"]);
         Assert.True(exit == 0, output);
         AssertAdopted(output);
+    }
+
+    /// <summary>
+    /// Issue 18: after the default teardown only the lake bucket is left; a redeploy from a clone
+    /// without state would fail halfway on BucketAlreadyOwnedByYou. Both scripts see it first.
+    /// </summary>
+    [Fact]
+    public async Task DeployScripts_OnlyTheKeptBucketExists_StopWithTheAdoptChoice_BeforeTerraform()
+    {
+        environment["FAKE_AWS_KEPT_BUCKET"] = "1";
+
+        var (exit, output) = await RunAsync("bash", RepoPaths.Of("scripts", "deploy.sh"), "--skip-build", "you@example.com");
+        var (psExit, psOutput) = await RunAsync(Pwsh(), "-NoProfile", "-File", RepoPaths.Of("scripts", "deploy-token-generator.ps1"), "-NotificationEmail", "you@example.com", "-SkipBuild");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("stock-pipeline-lake-123456789012", output, StringComparison.Ordinal);
+        Assert.Contains("scripts/deploy.sh --adopt you@example.com", output, StringComparison.Ordinal);
+        Assert.NotEqual(0, psExit);
+        Assert.Contains("stock-pipeline-lake-123456789012", psOutput, StringComparison.Ordinal);
+        Assert.Contains("-Adopt", psOutput, StringComparison.Ordinal);
+        Assert.Empty(TerraformCalls);
+    }
+
+    /// <summary>Issue 18: the PowerShell script reads the choices deploy.sh remembered; leaving them out renames nothing.</summary>
+    [Fact]
+    public async Task DeployPs1_WithoutArguments_ReusesTheRememberedEmailProjectAndRegion()
+    {
+        await File.WriteAllTextAsync(settings, "notification_email  = \"me@example.com\"\nproject_name        = \"my-feed\"\naws_region          = \"eu-west-1\"\n", TestContext.Current.CancellationToken);
+
+        var (exit, output) = await RunAsync(Pwsh(), "-NoProfile", "-File", RepoPaths.Of("scripts", "deploy-token-generator.ps1"), "-SkipBuild");
+
+        Assert.True(exit == 0, output);
+        var apply = Assert.Single(TerraformCalls, c => c.Contains(" apply ", StringComparison.Ordinal));
+        Assert.Contains("-var project_name=my-feed", apply, StringComparison.Ordinal);
+        Assert.Contains("-var aws_region=eu-west-1", apply, StringComparison.Ordinal);
+        Assert.Contains("-var notification_email=me@example.com", apply, StringComparison.Ordinal);
+        Assert.Contains(TerraformCalls, c => c.Contains("init -input=false -upgrade", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Issue 18: an apply that removed the token parameters from the state leaves their decrypted
+    /// values in terraform.tfstate.backup; the deploy deletes it and says to rotate the App Secret.
+    /// </summary>
+    [Fact]
+    public async Task DeploySh_AnOldStateCopyHoldingTheTokens_IsDeleted_AndTheOwnerToldToRotate()
+    {
+        environment["FAKE_TF_LEAKY_BACKUP"] = "1";
+        var backup = RepoPaths.Of("infra", "terraform.tfstate.backup");
+        try
+        {
+            var (exit, output) = await RunAsync("bash", RepoPaths.Of("scripts", "deploy.sh"), "--skip-build", "you@example.com");
+
+            Assert.True(exit == 0, output);
+            Assert.False(File.Exists(backup), "the state copy with the App Secret is still there");
+            Assert.Contains("Rotate the App Secret", output, StringComparison.Ordinal);
+            Assert.Contains(TerraformCalls, c => c.Contains("init -input=false -upgrade", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(backup);
+        }
     }
 
     /// <summary>What both scripts must have written for the apply, from infra/adopt.tsv and the stand-ins.</summary>
@@ -252,7 +316,7 @@ public sealed partial class DeployScriptTests : IDisposable
         Assert.True(exit == 0, output);
         Assert.Contains(PageUrl, output, StringComparison.Ordinal);
         Assert.Contains(PageUrl + "callback", output, StringComparison.Ordinal);
-        Assert.Equal("-chdir=infra init -input=false", TerraformCalls[0]);
+        Assert.Equal("-chdir=infra init -input=false -upgrade", TerraformCalls[0]);
         Assert.Contains("-var notification_email=you@example.com", TerraformCalls[1], StringComparison.Ordinal);
         Assert.Contains($"-var lambda_architecture={PackagedArchitecture()}", TerraformCalls[1], StringComparison.Ordinal);
         AssertVariablesExist(TerraformCalls[1]);
