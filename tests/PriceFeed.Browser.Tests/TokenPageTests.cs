@@ -162,7 +162,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await Expect(coverage).ToContainTextAsync(new System.Text.RegularExpressions.Regex("^Thu 26 Nov: 0 of \\d+ symbols complete .* the next run fetches what is missing$"));
             var stale = page.Locator("#runs li").Nth(1);
             await Expect(stale).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("tone-history"));
-            await Expect(stale).ToContainTextAsync(new System.Text.RegularExpressions.Regex("^eod: failed \\d+ min ago, before today's login"));
+            await Expect(stale).ToContainTextAsync(new System.Text.RegularExpressions.Regex("^eod: login-needed \\d+ min ago, before today's login"));
             await Expect(page.Locator("#login")).ToHaveTextAsync("Log in again with FYERS");
             await AssertNoHorizontalScrollAsync(page);
             await Shot(page, $"morning-{size}-3-ready", fullPage: false);

@@ -155,4 +155,28 @@ public sealed class AwsPermissionTests(AwsStackRun run) : IClassFixture<AwsStack
 
         Assert.True(unneeded.Count == 0, string.Join('\n', unneeded));
     }
+
+    /// <summary>
+    /// docs/deploy-aws.md's cost table counts S3 requests per run from these recorded calls: an
+    /// intraday tick that stores bars, one with nothing new, the pre-open check and the end-of-day run.
+    /// </summary>
+    [Fact]
+    public void S3RequestsPerRun_StayWithinWhatTheCostTableCounts()
+    {
+        static (int Puts, int Reads) Count(IReadOnlyList<RecordedRequest> requests)
+        {
+            var s3 = requests.Where(r => r.Headers.TryGetValue("Authorization", out var a) && a.Contains("/s3/aws4_request", StringComparison.Ordinal)).ToList();
+            return (s3.Count(r => r.Method is "PUT" or "POST" or "DELETE"), s3.Count(r => r.Method is "GET" or "HEAD"));
+        }
+
+        var counts = run.ByStep.Where(s => s.Key.StartsWith("ingestion:", StringComparison.Ordinal)).ToDictionary(s => s.Key, s => Count(s.Value));
+        var report = string.Join("; ", counts.Select(c => $"{c.Key}: {c.Value.Puts} writes, {c.Value.Reads} reads"));
+
+        // The table: a tick writes at most 6 objects (lease, day file, cursors, run record, gaps, release) and reads at most 12.
+        Assert.True(counts["ingestion: intraday"].Puts <= 6 && counts["ingestion: intraday"].Reads <= 12, report);
+        Assert.True(counts["ingestion: intraday (again)"].Puts <= 6, report);
+        Assert.True(counts["ingestion: eod"].Puts <= 10, report);
+        Assert.True(counts["ingestion: token-check"].Puts <= 2, report);
+        File.WriteAllText(Path.Combine(Path.GetTempPath(), "pricefeed-s3-counts.txt"), report);
+    }
 }

@@ -50,6 +50,11 @@ public sealed class AwsStackRun : IAsyncLifetime
 
     internal (int ExitCode, string Output) Verify { get; private set; }
 
+    /// <summary>The requests each step caused (the step's own and the function's), for the cost count in docs/deploy-aws.md.</summary>
+    internal Dictionary<string, IReadOnlyList<RecordedRequest>> ByStep { get; } = [];
+
+    private MotoServer? moto;
+
     public string Bucket => Model.Attribute("aws_s3_bucket", "lake", "bucket");
 
     public string LakePrefix => (string)Model.Local("lake_prefix")!;
@@ -69,7 +74,7 @@ public sealed class AwsStackRun : IAsyncLifetime
         var web = FreePort.Next();
 
         await using var fyers = await TestApp.StartAsync(now: Morning, sandbox: o => o.Apps[0].RedirectUris.Add(new Uri(web, "prod/callback").AbsoluteUri));
-        await using var moto = await MotoServer.StartAsync();
+        await using var moto = this.moto = await MotoServer.StartAsync();
         var identities = Documents.ToDictionary(d => d.Key, d => MotoPolicy(Model.Policy(d.Value)));
         identities["admin"] = new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray(new JsonObject { ["Effect"] = "Allow", ["Action"] = "*", ["Resource"] = "*" }) };
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SetupCode)));
@@ -206,6 +211,7 @@ public sealed class AwsStackRun : IAsyncLifetime
     /// <summary>Records the answer, or the failure to get one: the tests judge them, so one broken step names itself.</summary>
     private async Task Step(string step, Task<HttpResponseMessage> sending)
     {
+        var before = moto!.Recording().Count;
         try
         {
             using var response = await sending;
@@ -218,6 +224,8 @@ public sealed class AwsStackRun : IAsyncLifetime
             Answers.Add((step, 0, e.Message));
             log.Add($"{step}: no answer ({e.GetType().Name}: {e.Message})");
         }
+
+        ByStep[ByStep.ContainsKey(step) ? $"{step} (again)" : step] = [.. moto.Recording().Skip(before)];
     }
 
     private async Task AdminPutAsync(MotoServer moto, (string Key, string Secret) admin, string key, byte[] content)
