@@ -451,59 +451,10 @@ public sealed partial class TerraformTests
         }
     }
 
-    private static JsonObject Merge(string kind)
-    {
-        // Blocks of one kind from every file; resources keep type → name → [body].
-        var merged = new JsonObject();
-        foreach (var (_, file) in Parsed.Value)
-        {
-            if (file?[kind] is not { } node)
-            {
-                continue;
-            }
+    /// <summary>Blocks of one kind from every file; resources keep type → name → [body].</summary>
+    private static JsonObject Merge(string kind) => Aws.InfraModel.Merge(Parsed.Value, kind);
 
-            var parts = node is JsonArray array ? array.Select(a => a!.AsObject()) : [node.AsObject()];
-            foreach (var part in parts)
-            {
-                foreach (var (key, value) in part)
-                {
-                    if (merged[key] is JsonObject existing && value is JsonObject more)
-                    {
-                        foreach (var (k, v) in more)
-                        {
-                            existing[k] = v?.DeepClone();
-                        }
-                    }
-                    else
-                    {
-                        merged[key] = value?.DeepClone();
-                    }
-                }
-            }
-        }
-
-        return merged;
-    }
-
-    private static JsonObject Parse()
-    {
-        var script = RepoPaths.Of("tests", "infra", "parse.mjs");
-        if (!Directory.Exists(RepoPaths.Of("tests", "infra", "node_modules", "@cdktf", "hcl2json")))
-        {
-            throw new InvalidOperationException("npm @cdktf/hcl2json is not installed: run 'npm ci' in tests/infra (scripts/test.sh does).");
-        }
-
-        var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(RepoPaths.Of("infra"));
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0
-            ? JsonNode.Parse(stdout.Result)!.AsObject()
-            : throw new InvalidOperationException($"parsing infra/*.tf failed: {stderr}");
-    }
+    private static JsonObject Parse() => Aws.InfraModel.ParseHcl(RepoPaths.Of("infra"));
 
     [GeneratedRegex(@"^([a-z0-9_]+)\.([a-z0-9_]+)(?:\[""([a-z-]+)""\])?$")]
     private static partial Regex AddressPattern();

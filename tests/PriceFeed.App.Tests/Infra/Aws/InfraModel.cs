@@ -28,7 +28,7 @@ internal sealed partial class InfraModel
     }
 
     public static InfraModel Load(string? directory = null, Dictionary<string, object?>? variables = null) =>
-        new(Parse(directory ?? RepoPaths.Of("infra")), variables ?? []);
+        new(ParseHcl(directory ?? RepoPaths.Of("infra")), variables ?? []);
 
     public string Region => (string)Var("aws_region")!;
 
@@ -155,7 +155,14 @@ internal sealed partial class InfraModel
             return cached;
         }
 
-        var merged = blocks[kind] = new JsonObject();
+        return blocks[kind] = Merge(parsed, kind);
+    }
+
+    /// <summary>The blocks of one kind from every file, merged: resources keep type → name → [body].</summary>
+    public static JsonObject Merge(JsonObject parsed, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        var merged = new JsonObject();
         foreach (var (_, file) in parsed)
         {
             foreach (var block in file![kind] is JsonArray list ? list.Select(b => b!.AsObject()) : file[kind] is JsonObject one ? [one] : [])
@@ -180,7 +187,8 @@ internal sealed partial class InfraModel
         return merged;
     }
 
-    private static JsonObject Parse(string directory)
+    /// <summary>Every .tf file of <paramref name="directory"/> as hcl2json gives it: {"file.tf": {...}}.</summary>
+    public static JsonObject ParseHcl(string directory)
     {
         var script = RepoPaths.Of("tests", "infra", "parse.mjs");
         if (!Directory.Exists(RepoPaths.Of("tests", "infra", "node_modules", "@cdktf", "hcl2json")))
