@@ -24,24 +24,24 @@ internal static class QueryCommand
         var sql = new Argument<string>("sql") { Description = "A DuckDB SQL query over the views candles and quotes." };
         var csv = new Option<string?>("--csv") { Description = "Write every row to this CSV file instead of printing a table." };
         var lake = new Option<string?>("--lake") { Description = "The lake folder; default: Ingestion:LakeDirectory or {data}/lake." };
-        var command = new Command("query", "Run SQL over the local Parquet lake (DuckDB) and print a table or export CSV.") { sql, csv, lake };
+        var force = new Option<bool>("--force") { Description = "Replace the --csv file if it exists." };
+        var command = new Command("query", "Run SQL over the local Parquet lake (DuckDB) and print a table or export CSV.") { sql, csv, lake, force };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var folder = result.GetValue(lake);
-            if (folder is null)
-            {
-                using var host = CliHost.Build(null);
-                var ingestion = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
-                folder = ingestion.LakeDirectory ?? Path.Combine(host.Services.GetRequiredService<IOptions<TokenStoreOptions>>().Value.ResolveDataDirectory(), "lake");
-            }
-
-            return await RunAsync(folder, result.GetValue(sql)!, result.GetValue(csv), output, error, cancellationToken);
+            using var host = CliHost.Build(null);
+            var data = host.Services.GetRequiredService<IOptions<TokenStoreOptions>>().Value.ResolveDataDirectory();
+            var folder = result.GetValue(lake) ?? host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.LakeDirectory ?? Path.Combine(data, "lake");
+            return await RunAsync(folder, result.GetValue(sql)!, result.GetValue(csv), output, error, cancellationToken, new ExportRules(data, result.GetValue(force)));
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(string lakeFolder, string sql, string? csvPath, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Where an export may not go besides the lake (the data folder: tokens, keys, state), and whether it may replace a file.</summary>
+    public sealed record ExportRules(string? DataFolder = null, bool Force = false);
+
+    public static async Task<int> RunAsync(string lakeFolder, string sql, string? csvPath, TextWriter output, TextWriter error, CancellationToken cancellationToken, ExportRules? rules = null)
     {
+        rules ??= new ExportRules();
         var root = Path.GetFullPath(lakeFolder);
         await using var connection = new DuckDBConnection("DataSource=:memory:");
         await connection.OpenAsync(cancellationToken);
@@ -66,10 +66,33 @@ internal static class QueryCommand
             return ExitCodes.Error;
         }
 
-        if (csvPath is not null && IsInside(Path.GetFullPath(csvPath), root))
+        if (csvPath is not null)
         {
-            await error.WriteLineAsync($"--csv {csvPath} is inside the lake ({root}); write the export somewhere else.");
-            return ExitCodes.Usage;
+            // The real path, links and '..' resolved: a link in the export's path must not lead into
+            // the lake or the data folder (issue 19: an export through a symlink overwrote a day file).
+            var target = RealPath.Of(csvPath);
+            foreach (var (folder, what) in new[] { (root, "the lake"), (rules.DataFolder, "PriceFeed's data folder") })
+            {
+                if (folder is not null && (IsInside(target, RealPath.Of(folder)) || target == RealPath.Of(folder)))
+                {
+                    await error.WriteLineAsync($"--csv {csvPath} leads inside {what} ({RealPath.Of(folder)}); write the export somewhere else.");
+                    return ExitCodes.Usage;
+                }
+            }
+
+            if (File.Exists(target) && !rules.Force)
+            {
+                await error.WriteLineAsync($"--csv {csvPath} exists; pass --force to replace it, or choose another name.");
+                return ExitCodes.Usage;
+            }
+
+            if (Directory.Exists(target))
+            {
+                await error.WriteLineAsync($"--csv {csvPath} is a folder; name a file.");
+                return ExitCodes.Usage;
+            }
+
+            csvPath = target;
         }
 
         try

@@ -30,9 +30,9 @@ public sealed class QueryTests
     public async Task Query_Csv_ExportsEveryRow()
     {
         await using var app = await LakeWithTodaysBarsAsync();
-        var csv = Path.Combine(app.DataDirectory, "out.csv");
+        var csv = Path.Combine(Directory.CreateTempSubdirectory("export-").FullName, "out.csv");
 
-        var code = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT symbol, ts_utc, close FROM candles ORDER BY symbol, ts_utc", csv, TextWriter.Null, TextWriter.Null, Ct);
+        var code = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT symbol, ts_utc, close FROM candles ORDER BY symbol, ts_utc", csv, TextWriter.Null, TextWriter.Null, Ct, new(app.DataDirectory));
 
         Assert.Equal(ExitCodes.Ok, code);
         var lines = await File.ReadAllLinesAsync(csv, Ct);
@@ -100,6 +100,51 @@ public sealed class QueryTests
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("inside the lake", error.ToString(), StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllBytesAsync(day, Ct));
+    }
+
+    /// <summary>Issue 19: the export's real path is checked, not its text: a link to a day file, a link to the lake's folder, '..', and the data folder.</summary>
+    [Fact]
+    public async Task Query_CsvThroughALinkOrDotDot_IntoTheLakeOrDataFolder_IsRefused_AndNothingChanges()
+    {
+        await using var app = await LakeWithTodaysBarsAsync();
+        var day = Path.Combine(app.LakeDirectory, "candles", "resolution=1", "date=2026-11-27", "part-000.parquet");
+        var before = await File.ReadAllBytesAsync(day, Ct);
+        var outside = Directory.CreateTempSubdirectory("export-").FullName;
+        File.CreateSymbolicLink(Path.Combine(outside, "day.csv"), day);
+        Directory.CreateSymbolicLink(Path.Combine(outside, "lake"), app.LakeDirectory);
+        var rules = new QueryCommand.ExportRules(app.DataDirectory);
+
+        foreach (var target in new[] { Path.Combine(outside, "day.csv"), Path.Combine(outside, "lake", "x.csv"), Path.Combine(outside, "lake", "..", "lake", "y.csv"), Path.Combine(app.DataDirectory, "tokens.csv") })
+        {
+            using var error = new StringWriter();
+            var code = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT 1", target, TextWriter.Null, error, Ct, rules);
+
+            Assert.Equal(ExitCodes.Usage, code);
+            Assert.Contains("write the export somewhere else", error.ToString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await File.ReadAllBytesAsync(day, Ct));
+        Assert.False(File.Exists(Path.Combine(app.LakeDirectory, "x.csv")));
+        Assert.False(File.Exists(Path.Combine(app.DataDirectory, "tokens.csv")));
+    }
+
+    [Fact]
+    public async Task Query_CsvOverAnExistingFile_NeedsForce()
+    {
+        await using var app = await LakeWithTodaysBarsAsync();
+        var csv = Path.Combine(Directory.CreateTempSubdirectory("export-").FullName, "out.csv");
+        await File.WriteAllTextAsync(csv, "keep me", Ct);
+        using var error = new StringWriter();
+
+        var refused = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT 1 AS one", csv, TextWriter.Null, error, Ct, new(app.DataDirectory));
+        var kept = await File.ReadAllTextAsync(csv, Ct);
+        var forced = await QueryCommand.RunAsync(app.LakeDirectory, "SELECT 1 AS one", csv, TextWriter.Null, TextWriter.Null, Ct, new(app.DataDirectory, Force: true));
+
+        Assert.Equal(ExitCodes.Usage, refused);
+        Assert.Contains("--force", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("keep me", kept);
+        Assert.Equal(ExitCodes.Ok, forced);
+        Assert.StartsWith("one", await File.ReadAllTextAsync(csv, Ct), StringComparison.Ordinal);
     }
 
     [Fact]
