@@ -17,20 +17,23 @@ internal static class VerifyCommand
         {
             using var host = CliHost.Build(SandboxOption.Value(result, sandbox));
             var verifier = host.Services.GetRequiredService<LakeVerifier>();
+            var gapDays = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestionOptions>>().Value.GapRetries;
             var found = await verifier.CheckAsync(cancellationToken);
-            await PrintAsync("verify", found, output);
+            await PrintAsync("verify", found, output, gapDays);
             if (!found.IsWhole && result.GetValue(repair))
             {
                 var runner = host.Services.GetRequiredService<IngestionRunner>();
                 found = await verifier.RepairAsync(found, request => runner.RunBackfillAsync(request, null, cancellationToken), cancellationToken);
-                await PrintAsync("after repair", found, output);
+                await PrintAsync("after repair", found, output, gapDays);
             }
 
             if (!found.IsWhole)
             {
                 await error.WriteLineAsync(result.GetValue(repair)
                     ? "The lake is still not whole: what is listed could not be fetched now (no usable token, or FYERS lacks it); run 'pricefeed verify --repair' again later."
-                    : "The lake is not whole. 'pricefeed verify --repair' moves unreadable files aside (nothing is deleted) and fetches what is missing.");
+                    : found.GivenUp.Count > 0 && found.Gaps.Count == 0 && found.Unreadable.Count == 0
+                        ? "The lake is not whole: FYERS never had the days listed as given up. 'pricefeed verify --repair' asks for them again."
+                        : "The lake is not whole. 'pricefeed verify --repair' moves unreadable files aside (nothing is deleted) and fetches what is missing (given-up days too).");
                 return ExitCodes.Error;
             }
 
@@ -39,9 +42,9 @@ internal static class VerifyCommand
         return command;
     }
 
-    private static async Task PrintAsync(string label, LakeCheck found, TextWriter output)
+    private static async Task PrintAsync(string label, LakeCheck found, TextWriter output, int gapDays)
     {
-        await output.WriteLineAsync($"{label}: {found.SymbolDays} symbol-days read; {found.Unreadable.Count} unreadable files, {found.Duplicates} duplicate bars, {found.Gaps.Count} symbol-days missing or partial, {found.CursorsAhead.Count} cursors ahead of the stored bars, {found.LedgersDoneOverGaps.Count} backfill ledgers calling a gap done.{(found.IsWhole ? " The lake is whole." : string.Empty)}");
+        await output.WriteLineAsync($"{label}: {found.SymbolDays} symbol-days read; {found.Unreadable.Count} unreadable files, {found.Duplicates} duplicate bars, {found.Gaps.Count} symbol-days missing or partial, {found.GivenUp.Count} given up after FYERS lacked them on {gapDays} days, {found.CursorsAhead.Count} cursors ahead of the stored bars, {found.LedgersDoneOverGaps.Count} backfill ledgers calling a gap done.{(found.IsWhole ? " The lake is whole." : string.Empty)}");
         foreach (var line in found.Unreadable.Take(MaxListed))
         {
             await output.WriteLineAsync($"  unreadable: {line}");
@@ -50,6 +53,11 @@ internal static class VerifyCommand
         foreach (var gap in found.Gaps.Take(MaxListed))
         {
             await output.WriteLineAsync($"  {gap.Reason}: {gap.Symbol} {gap.Date:yyyy-MM-dd}");
+        }
+
+        foreach (var day in found.GivenUp.Take(MaxListed))
+        {
+            await output.WriteLineAsync($"  {day.Reason}: {day.Symbol} {day.Date:yyyy-MM-dd}");
         }
 
         if (found.Gaps.Count > MaxListed)

@@ -1,3 +1,4 @@
+using PriceFeed.Fyers.Data;
 using PriceFeed.Lake;
 
 namespace PriceFeed.Ingestion;
@@ -7,8 +8,9 @@ internal sealed record DayGap(DateOnly Date, string Reason);
 
 /// <summary>
 /// A run's copy of the gap ledger. Each answer is settled against it: a lacking day is asked once more
-/// (open, so neither the backfill ledger nor a cursor passes it) until Ingestion:GapRetries answers
-/// lacked it, then given up; a day an answer has is closed. Saved with the bars, under the writer lock.
+/// (open, so neither the backfill ledger nor a cursor passes it) until answers on Ingestion:GapRetries
+/// different IST days lacked it, then given up; a day an answer has is closed. Fast reruns on one day
+/// count once (issue 19: three reruns within seconds gave a day up). Saved with the bars, under the writer lock.
 /// </summary>
 internal sealed class GapBook(Dictionary<string, GapEntry> entries, int retries, DateTimeOffset now)
 {
@@ -30,9 +32,12 @@ internal sealed class GapBook(Dictionary<string, GapEntry> entries, int retries,
             if (gaps.FirstOrDefault(g => g.Date == day) is { } gap)
             {
                 var attempts = (entries.TryGetValue(key, out var known) ? known.Attempts : 0) + 1;
-                entries[key] = new GapEntry(gap.Reason, attempts, now, GivenUp: attempts >= retries);
+                var today = MarketTime.IstDate(now);
+                var days = known is null ? [today] : known.Days.Contains(today) ? known.Days : [.. known.Days, today];
+                var givenUp = days.Count >= retries;
+                entries[key] = new GapEntry(gap.Reason, attempts, now, givenUp, days);
                 Changed = true;
-                if (attempts < retries)
+                if (!givenUp)
                 {
                     open.Add(gap);
                 }
@@ -50,8 +55,8 @@ internal sealed class GapBook(Dictionary<string, GapEntry> entries, int retries,
     public string Describe(string symbol, string resolution, IReadOnlyList<DayGap> open)
     {
         ArgumentNullException.ThrowIfNull(open);
-        var attempts = open.Max(g => entries.TryGetValue(GapLedger.Key(symbol, resolution, g.Date), out var e) ? e.Attempts : 1);
+        var asked = open.Max(g => entries.TryGetValue(GapLedger.Key(symbol, resolution, g.Date), out var e) ? e.Days.Count : 1);
         var days = string.Join(", ", open.Take(5).Select(g => $"{g.Date:yyyy-MM-dd} ({g.Reason})")) + (open.Count > 5 ? $" and {open.Count - 5} more" : string.Empty);
-        return $"FYERS' answer for {symbol} lacks trading days the NSE calendar says were open: {days}. Asked {attempts} of {retries} times; the next run asks again, nothing past the gap is marked done.";
+        return $"FYERS' answer for {symbol} lacks trading days the NSE calendar says were open: {days}. Asked on {asked} of {retries} days; the next run asks again, nothing past the gap is marked done.";
     }
 }

@@ -35,7 +35,10 @@ public sealed class IngestionOptions
     [System.ComponentModel.DataAnnotations.Range(1, 60)]
     public int FirstRunLookbackDays { get; set; } = 1;
 
-    /// <summary>How many answers may lack a trading day before that gap is given up (and listed as such) instead of asked again.</summary>
+    /// <summary>
+    /// On how many different IST days answers may lack a trading day before that gap is given up (and
+    /// listed as such, never "whole") instead of asked again. Reruns on one day count once.
+    /// </summary>
     [System.ComponentModel.DataAnnotations.Range(1, 20)]
     public int GapRetries { get; set; } = 3;
 

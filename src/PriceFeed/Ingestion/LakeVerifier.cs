@@ -47,6 +47,7 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
         }
 
         var gaps = new List<SymbolDay>();
+        var givenUp = new List<SymbolDay>();
         var known = await gapLedger.ReadAsync(cancellationToken);
         var today = MarketTime.IstDate(time.GetUtcNow());
         var unreadableDates = unreadable.Select(u => DateOf(u)).OfType<DateOnly>().ToList();
@@ -59,10 +60,19 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
             {
                 var rows = days.GetValueOrDefault((symbol, session.Date)) ?? [];
                 var (_, lacking) = check.FindGaps(symbol, resolution, rows, session.Open, session.Close);
-                var givenUp = known.TryGetValue(GapLedger.Key(symbol, code, session.Date), out var entry) && entry.GivenUp;
-                if (lacking.Count > 0 && !givenUp)
+                if (lacking.Count == 0)
                 {
-                    gaps.Add(new SymbolDay(symbol, session.Date, lacking[0].Reason));
+                    continue;
+                }
+
+                // Given up is its own state, never "whole" (issue 19): listed apart, asked again by --repair.
+                if (known.TryGetValue(GapLedger.Key(symbol, code, session.Date), out var entry) && entry.GivenUp)
+                {
+                    givenUp.Add(new SymbolDay(symbol, session.Date, $"given up ({lacking[0].Reason}; FYERS lacked it on {entry.Days.Count} days, last {entry.LastAsked.ToOffset(MarketTime.IstOffset):yyyy-MM-dd})"));
+                }
+                else
+                {
+                    gaps.Add(new SymbolDay(symbol, session.Date, known.TryGetValue(GapLedger.Key(symbol, code, session.Date), out var open) ? $"{lacking[0].Reason}, asked again (FYERS lacked it on {open.Days.Count} days so far)" : lacking[0].Reason));
                 }
             }
         }
@@ -75,7 +85,7 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
             .Order(StringComparer.Ordinal)
             .ToList();
         var ledgers = await LedgersDoneOverGapsAsync(gaps, code, cancellationToken);
-        return new LakeCheck(days.Count, unreadable, duplicates, gaps, ahead, ledgers);
+        return new LakeCheck(days.Count, unreadable, duplicates, gaps, ahead, ledgers, givenUp);
     }
 
     /// <summary>Quarantines unreadable files, rewinds cursors and ledgers past gaps, refetches the missing days, and checks again.</summary>
@@ -91,6 +101,26 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
                 var bytes = await sink.ReadAsync(key, cancellationToken);
                 await sink.WriteAsync($"quarantine/unreadable/{key}", bytes ?? [], cancellationToken);
                 await sink.DeleteAsync(key, cancellationToken);
+            }
+
+            // Given-up days are asked again: their ledger entries and the backfill chunks marked done
+            // over them are cleared, so the refetch below really asks FYERS and counts afresh.
+            if (found.GivenUp.Count > 0)
+            {
+                var gapEntries = await gapLedger.ReadAsync(cancellationToken);
+                foreach (var day in found.GivenUp)
+                {
+                    gapEntries.Remove(GapLedger.Key(day.Symbol, code, day.Date));
+                }
+
+                await gapLedger.WriteAsync(gapEntries, cancellationToken);
+                foreach (var (id, chunks) in await LedgersDoneOverGapsAsync([.. found.GivenUp], code, cancellationToken))
+                {
+                    var ledger = new BackfillLedger(sink);
+                    var done = await ledger.ReadAsync(id, cancellationToken);
+                    done.ExceptWith(chunks);
+                    await ledger.WriteAsync(id, done, cancellationToken);
+                }
             }
 
             // Cursors go back to before the first gap, so the scheduled jobs never skip past it either.
@@ -110,7 +140,7 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
             }
         }
 
-        var missing = found.Gaps.Select(g => (g.Symbol, g.Date)).ToList();
+        var missing = found.Gaps.Concat(found.GivenUp).Select(g => (g.Symbol, g.Date)).ToList();
         foreach (var (symbol, dates) in missing.GroupBy(m => m.Item1, m => m.Item2, StringComparer.Ordinal).Select(g => (g.Key, g.Distinct().Order().ToList())))
         {
             foreach (var (from, to) in Runs(dates))
@@ -173,7 +203,8 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
 internal sealed record SymbolDay(string Symbol, DateOnly Date, string Reason);
 
 /// <summary>What <see cref="LakeVerifier"/> found; <see cref="IsWhole"/> when nothing.</summary>
-internal sealed record LakeCheck(int SymbolDays, IReadOnlyList<string> Unreadable, int Duplicates, IReadOnlyList<SymbolDay> Gaps, IReadOnlyList<string> CursorsAhead, IReadOnlyList<(string Id, List<string> Chunks)> LedgersDoneOverGaps)
+internal sealed record LakeCheck(int SymbolDays, IReadOnlyList<string> Unreadable, int Duplicates, IReadOnlyList<SymbolDay> Gaps, IReadOnlyList<string> CursorsAhead, IReadOnlyList<(string Id, List<string> Chunks)> LedgersDoneOverGaps, IReadOnlyList<SymbolDay> GivenUp)
 {
-    public bool IsWhole => Unreadable.Count == 0 && Duplicates == 0 && Gaps.Count == 0 && CursorsAhead.Count == 0 && LedgersDoneOverGaps.Count == 0;
+    /// <summary>Whole means every expected bar is there: a given-up day is not whole, only explained.</summary>
+    public bool IsWhole => Unreadable.Count == 0 && Duplicates == 0 && Gaps.Count == 0 && CursorsAhead.Count == 0 && LedgersDoneOverGaps.Count == 0 && GivenUp.Count == 0;
 }

@@ -34,15 +34,18 @@ public sealed class GapTests
         Assert.Contains("\"GapsOpen\":1", app.Emf.ToString(), StringComparison.Ordinal);
         Assert.Equal(1, statusAfterFirst.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("job").GetString() == "backfill").GetProperty("gapsOpen").GetInt32());
 
-        Assert.Equal(new GapEntry("missing", 1, FridayEleven, false), gapsAfterFirst["NSE:SBIN-EQ|1|2026-05-06"] with { LastAsked = FridayEleven });
+        var entry = gapsAfterFirst["NSE:SBIN-EQ|1|2026-05-06"];
+        Assert.Equal(("missing", 1, false), (entry.Reason, entry.Attempts, entry.GivenUp));
+        Assert.Equal([new DateOnly(2026, 11, 27)], entry.Days);
         Assert.Equal(RunReport.Ok, second.Status);
         Assert.Contains("(0 already done earlier)", second.Message, StringComparison.Ordinal); // the chunk was not marked done
         Assert.Equal(375, (await Lake(app).ReadAsync("1", new DateOnly(2026, 5, 6), Ct)).Count);
         Assert.Empty(await Gaps(app).ReadAsync(Ct));
     }
 
+    /// <summary>Issue 19: three reruns within seconds over a day FYERS lacks do not give it up, and verify never says whole.</summary>
     [Fact]
-    public async Task Backfill_DayFyersNeverHas_IsGivenUpAfterTheRetries_NotAskedForever()
+    public async Task Backfill_FastRerunsOverAMissingDay_NeverGiveItUp_AndVerifySaysNotWhole()
     {
         await using var app = await TestApp.StartAsync(now: FridayEleven);
         await app.LogInAsync();
@@ -54,12 +57,52 @@ public sealed class GapTests
             reports.Add(await Runner(app).RunBackfillAsync(MayWeek, null, Ct));
         }
 
+        var gap = (await Gaps(app).ReadAsync(Ct))["NSE:SBIN-EQ|1|2026-05-06"];
+        var check = await app.App.Services.GetRequiredService<LakeVerifier>().CheckAsync(Ct);
+
+        Assert.All(reports, r => Assert.Equal(RunReport.Failed, r.Status));
+        Assert.Contains("Asked on 1 of 3 days", reports[3].Symbols.Single().Error, StringComparison.Ordinal);
+        Assert.False(gap.GivenUp);
+        Assert.Equal(4, gap.Attempts);
+        Assert.Equal([new DateOnly(2026, 11, 27)], gap.Days);
+        Assert.False(check.IsWhole);
+        Assert.Equal("NSE:SBIN-EQ 2026-05-06", Assert.Single(check.Gaps, g => g.Date == new DateOnly(2026, 5, 6)) is var g ? $"{g.Symbol} {g.Date:yyyy-MM-dd}" : null);
+    }
+
+    /// <summary>
+    /// Issue 19: a day FYERS lacks on three different days is given up: no longer asked by runs, but
+    /// listed by verify as given up (not whole), and verify --repair asks for it again.
+    /// </summary>
+    [Fact]
+    public async Task Backfill_DayFyersLacksOnThreeDifferentDays_IsGivenUp_VisibleInVerify_AndRepairAsksAgain()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        app.Sandbox.Faults.MissingDays = [new DateOnly(2026, 5, 6)];
+        var reports = new List<RunReport>();
+        foreach (var day in new[] { FridayEleven, FridayEleven.AddDays(3), FridayEleven.AddDays(4), FridayEleven.AddDays(5) })
+        {
+            app.Clock.SetUtcNow(day);
+            await app.LogInAsync(); // the token of the day before died at 06:00
+            reports.Add(await Runner(app).RunBackfillAsync(MayWeek, null, Ct));
+        }
+
+        var gap = (await Gaps(app).ReadAsync(Ct))["NSE:SBIN-EQ|1|2026-05-06"];
+        var verifier = app.App.Services.GetRequiredService<LakeVerifier>();
+        var found = await verifier.CheckAsync(Ct);
+        var asked = app.Sandbox.RequestsTo("data/history");
+        app.Sandbox.Faults.MissingDays = [];
+        var repaired = await verifier.RepairAsync(found, request => Runner(app).RunBackfillAsync(request, null, Ct), Ct);
+
         Assert.Equal([RunReport.Failed, RunReport.Failed, RunReport.Ok, RunReport.Ok], reports.Select(r => r.Status));
         Assert.Contains("1 already done earlier", reports[3].Message, StringComparison.Ordinal);
-        Assert.Equal(3, app.Sandbox.RequestsTo("data/history"));
-        var gap = (await Gaps(app).ReadAsync(Ct))["NSE:SBIN-EQ|1|2026-05-06"];
+        Assert.Equal(3, asked); // given up: the fourth run does not ask
         Assert.True(gap.GivenUp);
-        Assert.Equal(3, gap.Attempts);
+        Assert.Equal(3, gap.Days.Count);
+        Assert.False(found.IsWhole);
+        Assert.Empty(found.Gaps);
+        Assert.StartsWith("given up (missing; FYERS lacked it on 3 days", Assert.Single(found.GivenUp).Reason, StringComparison.Ordinal);
+        Assert.True(repaired.IsWhole);
+        Assert.Equal(375, (await Lake(app).ReadAsync("1", new DateOnly(2026, 5, 6), Ct)).Count); // before the closing auction (3 Aug 2026)
     }
 
     /// <summary>The intraday catch-up over three days with the middle one missing: the cursor stops before the gap.</summary>
