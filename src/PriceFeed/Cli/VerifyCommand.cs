@@ -44,7 +44,17 @@ internal static class VerifyCommand
 
     private static async Task PrintAsync(string label, LakeCheck found, TextWriter output, int gapDays)
     {
-        await output.WriteLineAsync($"{label}: {found.SymbolDays} symbol-days read; {found.Unreadable.Count} unreadable files, {found.Duplicates} duplicate bars, {found.Gaps.Count} symbol-days missing or partial, {found.GivenUp.Count} given up after FYERS lacked them on {gapDays} days, {found.CursorsAhead.Count} cursors ahead of the stored bars, {found.LedgersDoneOverGaps.Count} backfill ledgers calling a gap done.{(found.IsWhole ? " The lake is whole." : string.Empty)}");
+        await output.WriteLineAsync($"{label}: {found.SymbolDays} symbol-days read; {found.Unreadable.Count} unreadable files, {found.Duplicates} duplicate bars, {found.Gaps.Count} symbol-days missing or with missing minutes, {found.GivenUp.Count} given up after FYERS lacked them on {gapDays} days, {found.CursorsAhead.Count} cursors ahead of the stored bars, {found.LedgersDoneOverGaps.Count} backfill ledgers calling a gap done.{(found.IsWhole ? " The lake is whole." : string.Empty)}");
+        if (found.Unhashed.Count > 0)
+        {
+            await output.WriteLineAsync($"  {found.Unhashed.Count} files were written before PriceFeed recorded hashes: checked as Parquet only ('verify --repair' records them).");
+        }
+
+        foreach (var stray in found.TemporaryFiles.Take(MaxListed))
+        {
+            await output.WriteLineAsync($"  temporary file of a write that never finished (removed by the next run or 'verify --repair'): {stray}");
+        }
+
         foreach (var line in found.Unreadable.Take(MaxListed))
         {
             await output.WriteLineAsync($"  unreadable: {line}");

@@ -14,65 +14,93 @@ namespace PriceFeed.Ingestion;
 /// quarantine/unreadable/ (never deletes data), rewinds those cursors and ledgers, and fetches the
 /// missing days through the backfill, within the rate limits, then checks again.
 /// </summary>
-internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger gapLedger, LakeWriter writer, MarketCalendar calendar, CandleCheck check, IOptions<IngestionOptions> options, TimeProvider time)
+internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger gapLedger, LakeWriter writer, MarketCalendar calendar, WatchlistSource watchlist, IOptions<IngestionOptions> options, TimeProvider time)
 {
+    /// <summary>Holes listed per symbol-day before the rest is summed up.</summary>
+    private const int HolesNamed = 3;
+
     public async Task<LakeCheck> CheckAsync(CancellationToken cancellationToken)
     {
         var code = options.Value.ParsedResolutions[0].Code;
         var resolution = Resolution.Parse(code);
         var unreadable = new List<string>();
-        // Per symbol-day only its latest bar is kept: enough to judge the day, small for a big lake.
-        var days = new Dictionary<(string Symbol, DateOnly Date), List<CandleRow>>();
+        var unhashed = new List<string>();
+        // Per symbol-day its bar times (seconds since the epoch), to judge every expected minute.
+        var days = new Dictionary<(string Symbol, DateOnly Date), HashSet<long>>();
         var duplicates = 0;
+        foreach (var key in await sink.ListAsync("quotes/", cancellationToken))
+        {
+            if (key.EndsWith(".parquet", StringComparison.Ordinal) && await ReadCheckedAsync(key, unreadable, unhashed, cancellationToken) is null)
+            {
+                continue; // listed as unreadable
+            }
+        }
+
         foreach (var key in await sink.ListAsync($"candles/resolution={code}/", cancellationToken))
         {
-            if (!key.EndsWith(".parquet", StringComparison.Ordinal) || DateOf(key) is not { } date)
+            if (!key.EndsWith(".parquet", StringComparison.Ordinal) || DateOf(key) is not { } date || await ReadCheckedAsync(key, unreadable, unhashed, cancellationToken) is not { } bytes)
             {
                 continue;
             }
 
+            List<CandleRow> rows;
             try
             {
-                foreach (var group in (await lake.ReadAsync(code, date, cancellationToken)).GroupBy(r => r.Symbol, StringComparer.Ordinal))
-                {
-                    var rows = group.ToList();
-                    duplicates += rows.Count - rows.Select(r => r.TsUtc).Distinct().Count();
-                    days[(group.Key, date)] = [rows.MaxBy(r => r.TsUtc)];
-                }
+                rows = await CandleParquet.ReadAsync(bytes, cancellationToken);
             }
-            catch (LakeFileException e)
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
             {
-                unreadable.Add($"{key}: {e.InnerException?.Message ?? e.Message}");
+                unreadable.Add($"{key}: cannot be read as Parquet ({e.GetType().Name}: {e.Message})");
+                continue;
+            }
+
+            foreach (var group in rows.GroupBy(r => r.Symbol, StringComparer.Ordinal))
+            {
+                var times = new HashSet<long>();
+                foreach (var row in group)
+                {
+                    duplicates += times.Add(row.TsUtc) ? 0 : 1;
+                }
+
+                days[(group.Key, date)] = times;
             }
         }
 
+        var known = await gapLedger.ReadAsync(cancellationToken);
+        var symbols = days.Keys.Select(k => k.Symbol)
+            .Concat(known.Keys.Select(k => k.Split('|')).Where(p => p.Length == 3 && p[1] == code).Select(p => p[0]))
+            .Concat(await WatchlistOrEmptyAsync(cancellationToken))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
         var gaps = new List<SymbolDay>();
         var givenUp = new List<SymbolDay>();
-        var known = await gapLedger.ReadAsync(cancellationToken);
-        var today = MarketTime.IstDate(time.GetUtcNow());
         var unreadableDates = unreadable.Select(u => DateOf(u)).OfType<DateOnly>().ToList();
-        foreach (var symbol in days.Keys.Select(k => k.Symbol).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        var storedDates = days.Keys.Select(k => k.Date).Concat(unreadableDates).ToList();
+        var today = MarketTime.IstDate(time.GetUtcNow());
+        if (storedDates.Count > 0 && resolution.IsIntraday && resolution.BarLength is { } bar)
         {
-            // From the symbol's first stored day to the lake's last: a damaged day file counts as lacking.
-            var stored = days.Keys.Where(k => k.Symbol == symbol).Select(k => k.Date).Concat(unreadableDates).ToList();
-            var lastInLake = days.Keys.Select(k => k.Date).Concat(unreadableDates).Max();
-            foreach (var session in calendar.Sessions(stored.Min(), lastInLake).Where(s => s.Date < today))
+            // Every expected minute of every symbol, from the lake's first day to the last finished session.
+            foreach (var session in calendar.Sessions(storedDates.Min(), today.AddDays(-1)).Where(s => !s.IsSpecial))
             {
-                var rows = days.GetValueOrDefault((symbol, session.Date)) ?? [];
-                var (_, lacking) = check.FindGaps(symbol, resolution, rows, session.Open, session.Close);
-                if (lacking.Count == 0)
+                foreach (var symbol in symbols)
                 {
-                    continue;
-                }
+                    var expected = calendar.ExpectedBars(session, resolution, IngestionOptions.IsFnoStock(symbol));
+                    if (expected == 0 || Lacks(days.GetValueOrDefault((symbol, session.Date)), session.Open, bar, expected) is not { } lacking)
+                    {
+                        continue;
+                    }
 
-                // Given up is its own state, never "whole" (issue 19): listed apart, asked again by --repair.
-                if (known.TryGetValue(GapLedger.Key(symbol, code, session.Date), out var entry) && entry.GivenUp)
-                {
-                    givenUp.Add(new SymbolDay(symbol, session.Date, $"given up ({lacking[0].Reason}; FYERS lacked it on {entry.Days.Count} days, last {entry.LastAsked.ToOffset(MarketTime.IstOffset):yyyy-MM-dd})"));
-                }
-                else
-                {
-                    gaps.Add(new SymbolDay(symbol, session.Date, known.TryGetValue(GapLedger.Key(symbol, code, session.Date), out var open) ? $"{lacking[0].Reason}, asked again (FYERS lacked it on {open.Days.Count} days so far)" : lacking[0].Reason));
+                    // Given up is its own state, never "whole" (issue 19): listed apart, asked again by --repair.
+                    var entry = known.GetValueOrDefault(GapLedger.Key(symbol, code, session.Date));
+                    if (entry is { GivenUp: true })
+                    {
+                        givenUp.Add(new SymbolDay(symbol, session.Date, $"given up ({lacking}; FYERS lacked it on {entry.Days.Count} days, last {entry.LastAsked.ToOffset(MarketTime.IstOffset):yyyy-MM-dd})"));
+                    }
+                    else
+                    {
+                        gaps.Add(new SymbolDay(symbol, session.Date, entry is null ? lacking : $"{lacking}, asked again (FYERS lacked it on {entry.Days.Count} days so far)"));
+                    }
                 }
             }
         }
@@ -80,12 +108,101 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
         var cursors = await lake.ReadCursorsAsync(cancellationToken);
         var ahead = cursors
             .Where(c => c.Key.EndsWith($"|{code}", StringComparison.Ordinal))
-            .Where(c => !days.Any(d => d.Key.Symbol == c.Key[..^(code.Length + 1)] && d.Value.Any(r => r.TsUtc >= c.Value)))
+            .Where(c => !days.Any(d => d.Key.Symbol == c.Key[..^(code.Length + 1)] && d.Value.Any(ts => ts >= c.Value)))
             .Select(c => c.Key)
             .Order(StringComparer.Ordinal)
             .ToList();
         var ledgers = await LedgersDoneOverGapsAsync(gaps, code, cancellationToken);
-        return new LakeCheck(days.Count, unreadable, duplicates, gaps, ahead, ledgers, givenUp);
+        var stray = sink is LocalDataSink local ? local.TemporaryFiles() : [];
+        return new LakeCheck(days.Count, unreadable, duplicates, gaps, ahead, ledgers, givenUp) { Unhashed = unhashed, TemporaryFiles = stray };
+    }
+
+    /// <summary>
+    /// "missing" (no bar), or the expected minutes a day lacks: "lacks 10:32-11:43 (72 minutes)".
+    /// Null when every expected bar is there.
+    /// </summary>
+    private static string? Lacks(HashSet<long>? times, DateTimeOffset open, TimeSpan bar, int expected)
+    {
+        if (times is null || times.Count == 0)
+        {
+            return "missing";
+        }
+
+        var runs = new List<(DateTimeOffset From, DateTimeOffset To)>();
+        for (var i = 0; i < expected; i++)
+        {
+            var start = open + (bar * i);
+            if (times.Contains(start.ToUnixTimeSeconds()))
+            {
+                continue;
+            }
+
+            if (runs.Count > 0 && runs[^1].To + bar == start)
+            {
+                runs[^1] = (runs[^1].From, start);
+            }
+            else
+            {
+                runs.Add((start, start));
+            }
+        }
+
+        if (runs.Count == 0)
+        {
+            return null;
+        }
+
+        var minutes = runs.Sum(r => (int)((r.To - r.From) / bar) + 1);
+        var named = string.Join(", ", runs.Take(HolesNamed).Select(r => r.From == r.To ? $"{MarketTime.ToIst(r.From):HH:mm}" : $"{MarketTime.ToIst(r.From):HH:mm}-{MarketTime.ToIst(r.To):HH:mm}"));
+        return $"lacks {named}{(runs.Count > HolesNamed ? $" and {runs.Count - HolesNamed} more stretches" : string.Empty)} ({minutes} of {expected} bars)";
+    }
+
+    /// <summary>
+    /// The file's bytes when they are the ones recorded at writing (or no record exists yet), else null
+    /// with the file listed as unreadable: a changed byte is found even where Parquet still reads.
+    /// </summary>
+    private async Task<byte[]?> ReadCheckedAsync(string key, List<string> unreadable, List<string> unhashed, CancellationToken cancellationToken)
+    {
+        byte[]? bytes;
+        try
+        {
+            bytes = await sink.ReadAsync(key, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            unreadable.Add($"{key}: cannot be read ({e.GetType().Name}: {e.Message})");
+            return null;
+        }
+
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        var recorded = await LakeHashes.RecordedAsync(sink, key, cancellationToken);
+        if (recorded is null)
+        {
+            unhashed.Add(key);
+        }
+        else if (!recorded.Contains(LakeHashes.Of(bytes)))
+        {
+            unreadable.Add($"{key}: its bytes are not the ones written (SHA-256 differs from the record): damaged since");
+            return null;
+        }
+
+        return bytes;
+    }
+
+    private async Task<IReadOnlyList<string>> WatchlistOrEmptyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await watchlist.GetAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or IOException or Amazon.Runtime.AmazonServiceException)
+        {
+            return []; // the stored symbols and the ledger still decide; a watchlist that cannot be read fails the next run
+        }
     }
 
     /// <summary>Quarantines unreadable files, rewinds cursors and ledgers past gaps, refetches the missing days, and checks again.</summary>
@@ -101,6 +218,15 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
                 var bytes = await sink.ReadAsync(key, cancellationToken);
                 await sink.WriteAsync($"quarantine/unreadable/{key}", bytes ?? [], cancellationToken);
                 await sink.DeleteAsync(key, cancellationToken);
+            }
+
+            // Files from before hashes were kept, which read cleanly: their bytes are recorded now.
+            foreach (var key in found.Unhashed.Except(found.Unreadable.Select(u => u[..u.IndexOf(": ", StringComparison.Ordinal)]), StringComparer.Ordinal))
+            {
+                if (await sink.ReadAsync(key, cancellationToken) is { } bytes)
+                {
+                    await LakeHashes.AdoptAsync(sink, key, bytes, cancellationToken);
+                }
             }
 
             // Given-up days are asked again: their ledger entries and the backfill chunks marked done
@@ -199,12 +325,18 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
             : null;
 }
 
-/// <summary>A symbol-day the lake lacks ("missing") or holds only in part ("truncated").</summary>
+/// <summary>A symbol-day the lake lacks ("missing"), holds only in part ("lacks 10:32-11:43 (72 of 360 bars)"), or gave up.</summary>
 internal sealed record SymbolDay(string Symbol, DateOnly Date, string Reason);
 
 /// <summary>What <see cref="LakeVerifier"/> found; <see cref="IsWhole"/> when nothing.</summary>
 internal sealed record LakeCheck(int SymbolDays, IReadOnlyList<string> Unreadable, int Duplicates, IReadOnlyList<SymbolDay> Gaps, IReadOnlyList<string> CursorsAhead, IReadOnlyList<(string Id, List<string> Chunks)> LedgersDoneOverGaps, IReadOnlyList<SymbolDay> GivenUp)
 {
+    /// <summary>Data files without a recorded hash (written before hashes were kept): checked as Parquet only; repair records them.</summary>
+    public IReadOnlyList<string> Unhashed { get; init; } = [];
+
+    /// <summary>Temporary files a killed write left (local lake): harmless, removed by the next writer and by repair.</summary>
+    public IReadOnlyList<string> TemporaryFiles { get; init; } = [];
+
     /// <summary>Whole means every expected bar is there: a given-up day is not whole, only explained.</summary>
     public bool IsWhole => Unreadable.Count == 0 && Duplicates == 0 && Gaps.Count == 0 && CursorsAhead.Count == 0 && LedgersDoneOverGaps.Count == 0 && GivenUp.Count == 0;
 }

@@ -117,7 +117,7 @@ public sealed class CandleLake(IDataSink sink)
 
         if (added + replaced > 0)
         {
-            await sink.WriteAsync(key, await CandleParquet.WriteSortedAsync(new ArraySegment<CandleRow>(merged, 0, n), cancellationToken), cancellationToken);
+            await LakeHashes.WriteAsync(sink, key, await CandleParquet.WriteSortedAsync(new ArraySegment<CandleRow>(merged, 0, n), cancellationToken), cancellationToken);
         }
 
         return new MergeResult(added, replaced, unchanged);
@@ -240,8 +240,10 @@ public sealed class CandleLake(IDataSink sink)
         {
             return await CandleParquet.ReadAsync(bytes, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
+            // Whatever Parquet.Net, zstd or Thrift throw for damaged bytes (issue 19: "Data corruption
+            // detected" named no file), the run names the file.
             // A damaged file is never merged over: the run stops here and says which file it is.
             var date = key.Split('/').FirstOrDefault(p => p.StartsWith("date=", StringComparison.Ordinal))?[5..];
             throw new LakeFileException($"The lake file {key} cannot be read as Parquet ({e.Message}). Nothing was changed. Move it out of the lake, then fetch that day again: pricefeed backfill --from {date} --to {date}.", e);

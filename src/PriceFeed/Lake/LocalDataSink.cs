@@ -92,6 +92,11 @@ public sealed class LocalDataSink(string root) : IDataSink
         return (new LocalLease(held, PathOf(LakeKeys.WriterHolder)), null);
     }
 
+    /// <summary>Temporary files of writes that never finished (a killed run), as lake-relative paths.</summary>
+    public IReadOnlyList<string> TemporaryFiles() => Directory.Exists(Root)
+        ? [.. Directory.EnumerateFiles(Root, "*.tmp", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Root, f).Replace(Path.DirectorySeparatorChar, '/')).Order(StringComparer.Ordinal)]
+        : [];
+
     /// <summary>Temporary files a killed run left behind. Only the lock holder writes, so none of them is in use.</summary>
     private void SweepTemporaryFiles()
     {

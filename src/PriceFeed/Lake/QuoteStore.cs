@@ -12,7 +12,7 @@ public sealed class QuoteStore(IDataSink sink)
         var bytes = await QuoteParquet.WriteAsync(result, source, cancellationToken);
         var ist = MarketTime.ToIst(result.FetchedAt);
         var key = LakeKeys.Quotes(DateOnly.FromDateTime(ist.DateTime), ist.ToString("HHmm", CultureInfo.InvariantCulture));
-        await sink.WriteAsync(key, bytes, cancellationToken);
+        await LakeHashes.WriteAsync(sink, key, bytes, cancellationToken);
         return key;
     }
 }

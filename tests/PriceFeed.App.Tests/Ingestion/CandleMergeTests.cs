@@ -47,9 +47,9 @@ public sealed class CandleMergeTests : IDisposable
 
         var result = await lake.MergeAsync([Row("NSE:SBIN-EQ", T, 1)], Ct);
 
-        Assert.Equal(1, writesAfterFirst);
+        Assert.Equal(2, writesAfterFirst); // the file and its hash record (LakeHashes)
         Assert.Equal(new MergeResult(0, 0, 1), result);
-        Assert.Equal(1, sink.Writes);
+        Assert.Equal(2, sink.Writes);
     }
 
     private sealed class CountingSink(IDataSink inner) : IDataSink

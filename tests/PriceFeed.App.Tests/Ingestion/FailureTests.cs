@@ -38,7 +38,7 @@ public sealed class FailureTests
     [Fact]
     public async Task Backfill_OnAFullDisk_IsOneLine_LeavesNoTemporaryFile_AndTheNextRunCompletes()
     {
-        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await using var app = await TestApp.StartAsync(now: FridayEleven, symbols: "NSE:SBIN-EQ,NSE:TCS-EQ");
         await app.LogInAsync();
         Directory.CreateDirectory(app.LakeDirectory);
         if (!await RunToolAsync("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", app.LakeDirectory))

@@ -34,6 +34,7 @@ internal static class CliProcess
 
         start.Environment["Tokens__DataDirectory"] = app.DataDirectory;
         start.Environment["Ingestion__LakeDirectory"] = app.LakeDirectory;
+        start.Environment["Ingestion__Symbols"] = app.Symbols; // the watchlist serve has, as a user's CLI shares it
         ProcessClock.StartAt(start, app.Clock.GetUtcNow());
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);

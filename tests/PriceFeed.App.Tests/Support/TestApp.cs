@@ -58,6 +58,9 @@ internal sealed class TestApp : IAsyncDisposable
 
     public StringWriter Emf { get; }
 
+    /// <summary>The watchlist the app was started with (Ingestion:Symbols); the CLI processes get the same.</summary>
+    public string Symbols { get; private init; } = string.Empty;
+
     public string LakeDirectory => Path.Combine(DataDirectory, "lake");
 
     /// <summary>Stores credentials and logs in as XS00001 through the token API, like the morning routine.</summary>
@@ -92,7 +95,7 @@ internal sealed class TestApp : IAsyncDisposable
             services.AddSingleton(new PriceFeed.Ingestion.EmfMetrics(emf, clock));
         });
         await app.StartAsync();
-        var test = new TestApp(app, settings, data, clock, logs, emf);
+        var test = new TestApp(app, settings, data, clock, logs, emf) { Symbols = symbols };
         if ((await app.Services.GetRequiredService<PriceFeed.Tokens.TokenVault>().ReadAsync(CancellationToken.None)).Binding is null)
         {
             await test.NewSetupCodeAsync();

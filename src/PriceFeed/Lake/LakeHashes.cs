@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PriceFeed.Lake;
+
+/// <summary>
+/// The SHA-256 of every data file (candles, quotes), recorded under _state/hashes/{key}.sha256 so
+/// <c>verify</c> can tell a file's bytes from the ones written (issue 19: single flipped bytes that
+/// still read as Parquet went unseen). The record is written before the file and keeps the previous
+/// hash as a second line: a run killed between the two writes leaves the old file with its old hash,
+/// which still matches, and never a false "damaged". Kept apart from the data so query globs, DuckDB
+/// and Athena never see them.
+/// </summary>
+public static class LakeHashes
+{
+    public static string KeyOf(string dataKey) => $"_state/hashes/{dataKey}.sha256";
+
+    public static string Of(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    /// <summary>Writes a data file with its hash record, the record first (see the type's remarks).</summary>
+    public static async Task WriteAsync(IDataSink sink, string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        var hash = Of(content.Span);
+        var previous = (await RecordedAsync(sink, key, cancellationToken))?.FirstOrDefault();
+        var record = previous is null || previous == hash ? $"{hash}\n" : $"{hash}\n{previous}\n";
+        await sink.WriteAsync(KeyOf(key), Encoding.ASCII.GetBytes(record), cancellationToken);
+        await sink.WriteAsync(key, content, cancellationToken);
+    }
+
+    /// <summary>The hashes a file may have (the newest first), or null when none was recorded (a file from before hashes were kept).</summary>
+    public static async Task<IReadOnlyList<string>?> RecordedAsync(IDataSink sink, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        return await sink.ReadAsync(KeyOf(key), cancellationToken) is { } bytes
+            ? Encoding.ASCII.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : null;
+    }
+
+    /// <summary>Records the current bytes of a file that had no record (what <c>verify --repair</c> does for files that read cleanly).</summary>
+    public static Task AdoptAsync(IDataSink sink, string key, ReadOnlySpan<byte> content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        return sink.WriteAsync(KeyOf(key), Encoding.ASCII.GetBytes(Of(content) + "\n"), cancellationToken);
+    }
+}
