@@ -28,6 +28,26 @@ public sealed class CliTests
         Assert.Contains("serve", output.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 19: serve takes settings as the README writes them (--Section:Key=value); anything else unknown is refused.</summary>
+    [Fact]
+    public async Task Serve_TakesSettingsOnTheCommandLine_AndRefusesOtherArguments()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var badError = new StringWriter();
+        var url = Support.FreePort.Next().GetLeftPart(UriPartial.Authority);
+
+        // A setting that reaches the app's configuration is judged there: a bad date is named by its key.
+        var setting = await PriceFeedCli.RunAsync(["serve", "--sandbox", "--urls", url, "--Sandbox:MissingDays=2026-13-45"], output, error, TestContext.Current.CancellationToken);
+        var bogus = await PriceFeedCli.RunAsync(["serve", "--sandbox", "--urls", url, "--bogus"], TextWriter.Null, badError, TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(ExitCodes.Ok, setting);
+        Assert.Contains("Sandbox:MissingDays", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Unrecognized", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, bogus);
+        Assert.Contains("Unrecognized argument '--bogus' for serve", badError.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>Issue 13: a value that does not parse is named with the form it takes, never a .NET type name.</summary>
     [Theory]
     [InlineData("backfill --from 2026-05-04 --to 2026-13-01", "--to '2026-13-01' is not valid: give a date as yyyy-MM-dd, for example 2026-11-27.")]

@@ -21,9 +21,19 @@ internal static class ServeCommand
         {
             Description = "Serve under a path prefix such as /prod (the API Gateway stage). Also settable as PathBase.",
         };
-        var command = new Command("serve", "Run the web UI and API.") { urls, sandbox, pathBase };
+        var command = new Command("serve", "Run the web UI and API. Settings go after it as --Section:Key=value (e.g. --Sandbox:MissingDays=2026-05-06).") { urls, sandbox, pathBase };
+        // Settings such as --Sandbox:Latency=00:00:00.300 (README, "Sandbox mode") go to the app's
+        // configuration as ASP.NET reads them; anything else unknown is still refused (issue 19).
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
         {
+            var settingArgs = result.UnmatchedTokens.ToArray();
+            if (settingArgs.FirstOrDefault(t => !IsSetting(t)) is { } unknown)
+            {
+                await error.WriteLineAsync($"Unrecognized argument '{unknown}' for serve. Settings are written --Section:Key=value, e.g. --Sandbox:MissingDays=2026-05-06 (pricefeed serve --help).");
+                return ExitCodes.Usage;
+            }
+
             var settings = new ServeSettings(new Uri(result.GetValue(urls)!), result.GetValue(sandbox), result.GetValue(pathBase));
             // Asked before the app is built: otherwise its scheduler starts a run and the host logs
             // a stack trace before Kestrel finds the port taken.
@@ -33,7 +43,7 @@ internal static class ServeCommand
                 return ExitCodes.Error;
             }
 
-            await using var app = PriceFeedApp.Build(settings, []);
+            await using var app = PriceFeedApp.Build(settings, settingArgs);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -56,6 +66,10 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>--Section:Key=value, the form ASP.NET's command-line configuration reads.</summary>
+    private static bool IsSetting(string token) =>
+        token.StartsWith("--", StringComparison.Ordinal) && token.IndexOf('=', StringComparison.Ordinal) is var eq and > 3 && token.AsSpan(2, eq - 2).Contains(':');
 
     private static string BusyPort(Uri url) =>
         $"{url.GetLeftPart(UriPartial.Authority)} is in use (another PriceFeed?). Stop it, or pick another port: pricefeed serve --urls http://127.0.0.1:8081";

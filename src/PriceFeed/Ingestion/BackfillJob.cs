@@ -127,6 +127,8 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
                 {
                     finishedChunks.Add(LedgerEntry(chunk));
                 }
+
+                run.NoteSuccess();
             }
             catch (FyersApiException e) when (e.Kind == FyersErrorKind.TokenInvalid)
             {
@@ -136,6 +138,11 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
             catch (FyersApiException e)
             {
                 run.Symbols.Add(new SymbolReport(chunk.Symbol, chunk.Resolution.Code, false, 0, 0, 0, 0, e.Message));
+                if (run.NoteFailure(e, options.Value.StopAfterFailures))
+                {
+                    await FlushAsync();
+                    return recorder.Finish(run, RunReport.Failed, $"{run.StoppedAsking} {todo.Count - finished - 1} chunks were not asked; run the same command again to continue.{notAskedFor}", tokenValid: true);
+                }
             }
 
             finished++;
@@ -149,9 +156,19 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
             run,
             failed + unknown == 0 ? RunReport.Ok : RunReport.Failed,
             failed == 0
-                ? $"Backfill {(unknown == 0 ? "complete" : "of the others complete")}: {chunks.Count} chunks ({skipped} already done earlier), {run.Symbols.Sum(s => s.BarsWritten)} bars written.{notAskedFor}"
+                ? $"Backfill {(unknown == 0 ? "complete" : "of the others complete")}: {chunks.Count} chunks ({skipped} already done earlier), {Written(run)}.{notAskedFor}"
                 : $"{failed} chunks failed (they stay unfinished in the ledger; run the same command again to retry them).{notAskedFor}",
             tokenValid: true);
+    }
+
+    /// <summary>
+    /// The same number the run record stores (issue 19: the record said 0 while the message said
+    /// 150000): bars new or changed in the lake, and how many of the fetched ones were already there.
+    /// </summary>
+    private static string Written(RunState run)
+    {
+        var fetched = run.Symbols.Sum(s => s.BarsWritten);
+        return fetched == run.BarsWritten ? $"{run.BarsWritten} bars written" : $"{run.BarsWritten} bars written ({fetched} fetched; {fetched - run.BarsWritten} were stored already)";
     }
 
     /// <summary>

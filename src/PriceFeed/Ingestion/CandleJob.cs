@@ -101,6 +101,11 @@ internal sealed partial class CandleJob(
         {
             foreach (var symbol in symbols)
             {
+                if (run.StoppedAsking is not null)
+                {
+                    break;
+                }
+
                 foreach (var resolution in options.Value.ParsedResolutions)
                 {
                     var from = StartFor(symbol, resolution, cursors, until);
@@ -137,8 +142,10 @@ internal sealed partial class CandleJob(
         var failed = run.Symbols.Where(s => !s.Ok).Select(s => s.Symbol).Distinct().ToList();
         return recorder.Finish(
             run,
-            failed.Count == 0 ? RunReport.Ok : RunReport.Failed,
-            failed.Count == 0
+            failed.Count == 0 && run.StoppedAsking is null ? RunReport.Ok : RunReport.Failed,
+            run.StoppedAsking is { } stopped
+                ? $"{stopped} {symbols.Count - run.Symbols.Select(s => s.Symbol).Distinct().Count()} of {symbols.Count} symbols were not asked; {failed.Count} failed: {string.Join(", ", failed)}."
+                : failed.Count == 0
                 ? $"{run.Symbols.Count} series up to date; {run.Symbols.Sum(s => s.BarsWritten)} bars written."
                 : $"{failed.Count} of {symbols.Count} symbols failed: {string.Join(", ", failed)}.",
             tokenValid: true);
@@ -198,7 +205,11 @@ internal sealed partial class CandleJob(
         {
             Log.SymbolFailed(logger, symbol, resolution.Code, e.Kind, e.FyersCode);
             run.Symbols.Add(new SymbolReport(symbol, resolution.Code, false, 0, 0, 0, 0, e.Message));
+            run.NoteFailure(e, options.Value.StopAfterFailures);
+            return;
         }
+
+        run.NoteSuccess();
     }
 
     /// <summary>The bar after the series' cursor; with nothing stored, the session open the configured number of trading days back.</summary>

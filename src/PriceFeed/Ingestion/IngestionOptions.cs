@@ -42,6 +42,16 @@ public sealed class IngestionOptions
     [System.ComponentModel.DataAnnotations.Range(1, 20)]
     public int GapRetries { get; set; } = 3;
 
+    /// <summary>Failures of FYERS itself, of one kind and in a row (series or chunks), after which a run stops asking.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100)]
+    public int StopAfterFailures { get; set; } = 3;
+
+    /// <summary>The longest a scheduled job (intraday, eod, quotes, token-check) may run: they tick every 5 minutes.</summary>
+    public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(4.5);
+
+    /// <summary>The longest one backfill command may run; it is resumable, so the same command continues.</summary>
+    public TimeSpan BackfillTimeout { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>The lake folder for the local sink; defaults to {Tokens:DataDirectory}/lake.</summary>
     public string? LakeDirectory { get; set; }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PriceFeed.Calendar;
 
 namespace PriceFeed.Ingestion;
@@ -16,6 +17,8 @@ internal sealed partial class IngestionRunner(
     HolidaySource holidays,
     RunRecorder recorder,
     RunHistory history,
+    IOptions<IngestionOptions> options,
+    TimeProvider time,
     ILogger<IngestionRunner> logger)
 {
     public static readonly string[] Jobs = ["intraday", "eod", "quotes", "token-check"];
@@ -47,7 +50,10 @@ internal sealed partial class IngestionRunner(
     /// </summary>
     public async Task<RunReport> RunAsync(string job, CancellationToken stopBy, CancellationToken aborted)
     {
-        using var both = CancellationTokenSource.CreateLinkedTokenSource(stopBy, aborted);
+        // Every run has a time limit of its own too (Ingestion:RunTimeout), wherever it runs: a slow
+        // FYERS must not keep a 5-minute job alive for 40 minutes (issue 19).
+        using var limit = new CancellationTokenSource(options.Value.RunTimeout, time);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(stopBy, aborted, limit.Token);
         try
         {
             return await RunAsync(job, both.Token);
@@ -55,6 +61,10 @@ internal sealed partial class IngestionRunner(
         catch (OperationCanceledException) when (stopBy.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
             return await SharedAsync(recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run was stopped before the invocation deadline; what it stored is kept and the next run continues from there.", tokenValid: null));
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            return await SharedAsync(recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run reached its time limit (Ingestion:RunTimeout, {options.Value.RunTimeout:g}) and stopped; what it stored is kept and the next run continues from there.", tokenValid: null));
         }
         catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
         {
@@ -93,10 +103,16 @@ internal sealed partial class IngestionRunner(
     /// <summary>A backfill; what it does not expect (a damaged lake file, a full disk) ends it as a failed run saying so.</summary>
     public async Task<RunReport> RunBackfillAsync(BackfillRequest request, IProgress<BackfillProgress>? progress, CancellationToken cancellationToken)
     {
+        using var limit = new CancellationTokenSource(options.Value.BackfillTimeout, time);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
-            await holidays.RefreshAsync(cancellationToken);
-            return await SharedAsync(await backfill.RunAsync(request, progress, cancellationToken));
+            await holidays.RefreshAsync(both.Token);
+            return await SharedAsync(await backfill.RunAsync(request, progress, both.Token));
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return await SharedAsync(recorder.Finish(recorder.Begin("backfill"), RunReport.Failed, $"The backfill reached its time limit (Ingestion:BackfillTimeout, {options.Value.BackfillTimeout:g}) and stopped; finished chunks are kept: run the same command again to continue.", tokenValid: null));
         }
         catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
         {

@@ -32,7 +32,8 @@ internal sealed partial class WatchlistSource(IOptions<IngestionOptions> options
             var path = Location;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var temp = path + ".tmp";
-            await File.WriteAllTextAsync(temp, string.Join('\n', symbols) + "\n", cancellationToken);
+            // An emptied list says so ("default"): a blank file is a mistake the runs refuse (issue 19).
+            await File.WriteAllTextAsync(temp, (symbols.Count == 0 ? "default" : string.Join('\n', symbols)) + "\n", cancellationToken);
             File.Move(temp, path, overwrite: true);
         }
         else
@@ -56,7 +57,18 @@ internal sealed partial class WatchlistSource(IOptions<IngestionOptions> options
         if (string.IsNullOrWhiteSpace(name))
         {
             var path = Location;
-            return File.Exists(path) ? Parse(await File.ReadAllTextAsync(path, cancellationToken), path) ?? options.Value.Watchlist : options.Value.Watchlist;
+            if (!File.Exists(path))
+            {
+                return options.Value.Watchlist;
+            }
+
+            var text = await File.ReadAllTextAsync(path, cancellationToken);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new FormatException($"The watchlist {path} is empty: add symbols (pricefeed watchlist add SBIN), write 'default' in it for the built-in list, or delete it. Nothing was fetched.");
+            }
+
+            return Parse(text, path) ?? options.Value.Watchlist;
         }
 
         await gate.WaitAsync(cancellationToken);

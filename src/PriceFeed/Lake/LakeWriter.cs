@@ -34,7 +34,7 @@ public sealed partial class LakeWriter(IDataSink sink, IOptions<LakeOptions> opt
 
             if (!logged && holder is not null)
             {
-                Log.Waiting(logger, job, holder.Describe());
+                Log.Waiting(logger, job, wait.TotalSeconds, holder.Describe());
                 logged = true;
             }
 
@@ -44,7 +44,8 @@ public sealed partial class LakeWriter(IDataSink sink, IOptions<LakeOptions> opt
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "The {Job} run waits for the lake: {Holder} is writing it")]
-        public static partial void Waiting(ILogger logger, string job, string holder);
+        // A warning, so the CLI prints it at once (issue 19: a waiting run said nothing for 2 minutes).
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The {Job} run waits up to {Seconds:0} s for the lake: {Holder} is writing it")]
+        public static partial void Waiting(ILogger logger, string job, double seconds, string holder);
     }
 }

@@ -90,6 +90,93 @@ public sealed class IngestionTests
         Assert.Contains("\"TokenValid\":0", app.Emf.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 19: FYERS down for every call: the run stops asking after three series in a row and says so once.</summary>
+    [Fact]
+    public async Task Intraday_FyersFailingEveryCall_StopsAskingAfterThreeSeries_AndSaysSoOnce()
+    {
+        var symbols = string.Join(',', Enumerable.Range(1, 8).Select(i => $"NSE:SYN{i:000}-EQ"));
+        await using var app = await TestApp.StartAsync(now: FridayEleven, symbols: symbols, extraSettings: "--Fyers:RetryBaseDelay=00:00:00.010");
+        await app.LogInAsync();
+        app.Sandbox.Faults.ServerErrorRate = 1.0;
+
+        var report = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Equal(3, report.Symbols.Count);
+        Assert.StartsWith("FYERS failed 3 in a row (", report.Message, StringComparison.Ordinal);
+        Assert.Contains("5 of 8 symbols were not asked", report.Message, StringComparison.Ordinal);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(report.Message, "stopped asking"));
+    }
+
+    [Fact]
+    public async Task Backfill_FyersFailingEveryCall_StopsAfterThreeChunks_AndTheSameCommandContinuesLater()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, extraSettings: "--Fyers:RetryBaseDelay=00:00:00.010");
+        await app.LogInAsync();
+        app.Sandbox.Faults.ServerErrorRate = 1.0;
+        var request = new BackfillRequest(new DateOnly(2025, 1, 1), new DateOnly(2026, 10, 31), ["NSE:SBIN-EQ", "NSE:TCS-EQ"], ["1"], null);
+
+        var down = await Runner(app).RunBackfillAsync(request, null, Ct);
+        app.Sandbox.Faults.ServerErrorRate = 0;
+        var up = await Runner(app).RunBackfillAsync(request, null, Ct);
+
+        Assert.Equal(RunReport.Failed, down.Status);
+        Assert.Equal(3, down.Symbols.Count);
+        Assert.Contains("chunks were not asked; run the same command again to continue", down.Message, StringComparison.Ordinal);
+        Assert.Equal(RunReport.Ok, up.Status);
+    }
+
+    /// <summary>Issue 19: a run has a time limit of its own, so 30-second answers cannot keep it alive.</summary>
+    [Fact]
+    public async Task Run_SlowerThanItsTimeLimit_StopsAndSaysWhichLimit()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, extraSettings: "--Ingestion:RunTimeout=00:00:01");
+        await app.LogInAsync();
+        app.Sandbox.Faults.Latency = TimeSpan.FromSeconds(3);
+
+        var report = await Runner(app).RunAsync("intraday", CancellationToken.None, Ct);
+
+        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Contains("reached its time limit (Ingestion:RunTimeout, 0:00:01)", report.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 19: an empty watchlist.txt is a mistake to name, not a silent switch to the built-in list.</summary>
+    [Fact]
+    public async Task Intraday_WithAnEmptyWatchlistFile_FailsNamingTheFile_BeforeAnyDataCall()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        var file = Path.Combine(app.DataDirectory, "watchlist.txt");
+        await File.WriteAllTextAsync(file, "\n  \n", Ct);
+
+        var report = await Runner(app).RunIntradayAsync(Ct);
+
+        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Contains($"The watchlist {file} is empty", report.Message, StringComparison.Ordinal);
+        Assert.Equal(0, app.Sandbox.RequestsTo("data/history"));
+    }
+
+    /// <summary>Issue 19: the run record's count is the message's count; a refetch of stored days writes 0 and says why.</summary>
+    [Fact]
+    public async Task Backfill_OverDaysAlreadyStored_RecordsAndSaysTheSameCount()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven);
+        await app.LogInAsync();
+        var request = new BackfillRequest(new DateOnly(2026, 5, 4), new DateOnly(2026, 5, 8), ["NSE:SBIN-EQ"], ["1"], null);
+        var first = await Runner(app).RunBackfillAsync(request, null, Ct);
+        foreach (var ledger in Directory.GetFiles(Path.Combine(app.LakeDirectory, "_state", "backfill")))
+        {
+            File.Delete(ledger);
+        }
+
+        var second = await Runner(app).RunBackfillAsync(request, null, Ct);
+
+        Assert.Equal(5 * 375, first.BarsWritten);
+        Assert.Contains($"{5 * 375} bars written.", first.Message, StringComparison.Ordinal);
+        Assert.Equal(0, second.BarsWritten);
+        Assert.Contains($"0 bars written ({5 * 375} fetched; {5 * 375} were stored already)", second.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TokenDiesMidRun_JobParks_AndTheRunAfterANewLoginFillsTheGapExactly()
     {
