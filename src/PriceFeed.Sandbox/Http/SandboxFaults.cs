@@ -28,6 +28,9 @@ public sealed class SandboxFaults
     /// <summary>IST dates history cuts after the first half of the session: an answer that stops early.</summary>
     public HashSet<DateOnly> TruncatedDays { get; set; } = [];
 
+    /// <summary>Stretches of time history leaves out for every symbol: a day with a hole in the middle (or at either end).</summary>
+    public List<(DateTimeOffset From, DateTimeOffset To)> MissingWindows { get; set; } = [];
+
     /// <summary>
     /// What marketStatus reports for every segment instead of the synthetic session's state, e.g.
     /// "CLOSED" on a day the calendar calls a trading day: an unscheduled closure or a halt.
@@ -52,6 +55,7 @@ public sealed class SandboxFaults
             EmptyHistory = false;
             MissingDays = [];
             TruncatedDays = [];
+            MissingWindows = [];
             MarketStatusOverride = null;
             force429 = 0;
             revokeAfter = -1;

@@ -76,12 +76,17 @@ internal static class HistoryHandler
 
     private static readonly DateOnly EarliestHistory = new(2017, 7, 3);
 
-    /// <summary>Leaves out the missing days and cuts the truncated ones after their first half.</summary>
+    /// <summary>Leaves out the missing days and windows, and cuts the truncated days after their first half.</summary>
     private static List<Bar> WithDayFaults(List<Bar> bars, SandboxFaults faults)
     {
-        if (faults.MissingDays.Count == 0 && faults.TruncatedDays.Count == 0)
+        if (faults.MissingDays.Count == 0 && faults.TruncatedDays.Count == 0 && faults.MissingWindows.Count == 0)
         {
             return bars;
+        }
+
+        if (faults.MissingWindows.Count > 0)
+        {
+            bars = [.. bars.Where(b => !faults.MissingWindows.Any(w => b.Time >= w.From.ToUnixTimeSeconds() && b.Time < w.To.ToUnixTimeSeconds()))];
         }
 
         var result = new List<Bar>(bars.Count);

@@ -29,14 +29,21 @@ internal sealed class CandleCheck(MarketCalendar calendar, IOptions<FyersOptions
         return new CheckedChunk(report, sanitized.Accepted, sanitized.Rejected, expected);
     }
 
-    /// <summary>A session whose bars stop this long before the last expected one is "truncated".</summary>
-    private static readonly TimeSpan TruncationSlack = TimeSpan.FromMinutes(30);
+    /// <summary>
+    /// At the moving edge of a session still trading, FYERS may publish the last bars a little late:
+    /// bars missing only in this last stretch before the fetch are not judged (the cursor stays before
+    /// them, so the next run asks again anyway).
+    /// </summary>
+    private static readonly TimeSpan PublicationSlack = TimeSpan.FromMinutes(30);
 
     /// <summary>
-    /// The whole sessions inside [from, until] and the ones an answer lacked: no bar at all
-    /// ("missing"), or bars that stop 30 minutes or more before the last one expected ("truncated").
-    /// Sessions cut by the range (a cursor mid-day, today still trading) and special sessions are not
-    /// judged. Intraday only.
+    /// The sessions in [from, until] and the ones an answer lacked, judged bar by bar (issue 19):
+    /// no bar at all ("missing"), bars missing before the last one received ("lacks 10:32-11:43 (72
+    /// of 375 bars)"), or bars that stop before the close ("truncated"). For each gap, its first
+    /// missing bar, before which the cursor stops. A session cut by the range (a cursor mid-day)
+    /// is judged from the cursor on; one still trading up to the last bar received, or, with no bar,
+    /// up to half an hour before the fetch. Special sessions are not judged: FYERS lacks some of
+    /// them outright and stamps others late (fyers-protocol.md §13.12). Intraday only.
     /// </summary>
     public (IReadOnlyList<DateOnly> Checked, IReadOnlyList<DayGap> Gaps) FindGaps(string symbol, Resolution resolution, IReadOnlyCollection<CandleRow> rows, DateTimeOffset from, DateTimeOffset until)
     {
@@ -46,10 +53,15 @@ internal sealed class CandleCheck(MarketCalendar calendar, IOptions<FyersOptions
             return ([], []);
         }
 
-        var lastByDay = new Dictionary<DateOnly, long>();
+        var byDay = new Dictionary<DateOnly, HashSet<long>>();
         foreach (var row in rows)
         {
-            lastByDay[row.IstDate] = Math.Max(lastByDay.GetValueOrDefault(row.IstDate), row.TsUtc);
+            if (!byDay.TryGetValue(row.IstDate, out var times))
+            {
+                byDay[row.IstDate] = times = [];
+            }
+
+            times.Add(row.TsUtc);
         }
 
         var checkedDays = new List<DateOnly>();
@@ -57,26 +69,62 @@ internal sealed class CandleCheck(MarketCalendar calendar, IOptions<FyersOptions
         foreach (var session in calendar.Sessions(MarketTime.IstDate(from), MarketTime.IstDate(until)))
         {
             var expected = calendar.ExpectedBars(session, resolution, IngestionOptions.IsFnoStock(symbol));
-            // Special sessions (Muhurat, often on a weekend) are not judged: FYERS lacks some of them
-            // outright and stamps others late (fyers-protocol.md §13.12), so a gap there proves nothing.
-            if (session.IsSpecial || session.Open < from || session.Close > until || expected == 0)
+            if (session.IsSpecial || expected == 0)
+            {
+                continue;
+            }
+
+            var times = byDay.GetValueOrDefault(session.Date);
+            var lastReceived = times is { Count: > 0 } ? DateTimeOffset.FromUnixTimeSeconds(times.Max()) : (DateTimeOffset?)null;
+            var closed = session.Close <= until;
+            // The bars judged: complete inside [from, until], and for a session still trading not past
+            // the last bar received (or, with none, not in the last half hour).
+            var judgedUntil = closed ? until : lastReceived is { } last ? last + bar : until - PublicationSlack;
+            var judged = Enumerable.Range(0, expected)
+                .Select(i => session.Open + (bar * i))
+                .Where(start => start >= from && start + bar <= until && start + bar <= judgedUntil)
+                .ToList();
+            if (judged.Count == 0)
             {
                 continue;
             }
 
             checkedDays.Add(session.Date);
-            var lastExpected = session.Open + (bar * (expected - 1));
-            if (!lastByDay.TryGetValue(session.Date, out var last))
+            var missing = judged.Where(start => times is null || !times.Contains(start.ToUnixTimeSeconds())).ToList();
+            if (missing.Count == 0)
             {
-                gaps.Add(new DayGap(session.Date, "missing"));
+                continue;
             }
-            else if (DateTimeOffset.FromUnixTimeSeconds(last) < lastExpected - TruncationSlack)
-            {
-                gaps.Add(new DayGap(session.Date, "truncated"));
-            }
+
+            var reason = missing.Count == judged.Count ? "missing"
+                : lastReceived is { } seen && missing.All(m => m > seen) ? "truncated"
+                : Lacks(missing, bar, expected);
+            gaps.Add(new DayGap(session.Date, reason, missing[0]));
         }
 
         return (checkedDays, gaps);
+    }
+
+    /// <summary>"lacks 10:32-11:43, 14:00 (73 of 375 bars)": the missing bars as stretches of IST times.</summary>
+    public static string Lacks(IReadOnlyList<DateTimeOffset> missing, TimeSpan bar, int expected)
+    {
+        ArgumentNullException.ThrowIfNull(missing);
+        const int Named = 3;
+        var runs = new List<(DateTimeOffset From, DateTimeOffset To)>();
+        foreach (var start in missing.Order())
+        {
+            if (runs.Count > 0 && runs[^1].To + bar == start)
+            {
+                runs[^1] = (runs[^1].From, start);
+            }
+            else
+            {
+                runs.Add((start, start));
+            }
+        }
+
+        var named = string.Join(", ", runs.Take(Named).Select(r => r.From == r.To ? $"{MarketTime.ToIst(r.From):HH:mm}" : $"{MarketTime.ToIst(r.From):HH:mm}-{MarketTime.ToIst(r.To):HH:mm}"));
+        return $"lacks {named}{(runs.Count > Named ? $" and {runs.Count - Named} more stretches" : string.Empty)} ({missing.Count} of {expected} bars)";
     }
 
     /// <summary>"sandbox" for synthetic data (the sandbox marks every answer), else "fyers".</summary>

@@ -181,8 +181,9 @@ internal sealed partial class CandleJob(
             var (checkedDays, lacking) = check.FindGaps(symbol, resolution, received, from, until);
             var open = gaps.Settle(symbol, resolution.Code, checkedDays, lacking);
             run.GapsOpen += open.Count;
-            var firstGap = open.Count > 0 ? open.Min(g => g.Date) : DateOnly.MaxValue;
-            var kept = received.Where(r => r.IstDate < firstGap).ToList();
+            // ... nor a minute it lacked: it stops before the first missing bar (issue 19).
+            var firstMissing = open.Count > 0 ? open.Min(g => g.FirstMissing).ToUnixTimeSeconds() : long.MaxValue;
+            var kept = received.Where(r => r.TsUtc < firstMissing).ToList();
             if (kept.Count > 0)
             {
                 batch.Advance(symbol, resolution.Code, kept.Max(r => r.TsUtc));
@@ -197,8 +198,8 @@ internal sealed partial class CandleJob(
                 expected,
                 received.Count,
                 rejected.Count,
-                open.Count > 0 ? gaps.Describe(symbol, resolution.Code, open)
-                : empty ? $"FYERS returned no {resolution} bars for {symbol} between {MarketTime.Format(from)} and {MarketTime.Format(until)}, although the market was open. Treated as an error, not as 'no data'."
+                empty ? $"FYERS returned no {resolution} bars for {symbol} between {MarketTime.Format(from)} and {MarketTime.Format(until)}, although the market was open. Treated as an error, not as 'no data'."
+                : open.Count > 0 ? gaps.Describe(symbol, resolution.Code, open)
                 : null));
         }
         catch (FyersApiException e) when (e.Kind != FyersErrorKind.TokenInvalid)

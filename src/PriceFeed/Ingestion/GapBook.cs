@@ -3,8 +3,11 @@ using PriceFeed.Lake;
 
 namespace PriceFeed.Ingestion;
 
-/// <summary>A trading day an answer lacked: "missing" (no bars) or "truncated" (the bars stop well before the close).</summary>
-internal sealed record DayGap(DateOnly Date, string Reason);
+/// <summary>
+/// A trading day an answer lacked: "missing" (no bars), "truncated" (the bars stop before the close)
+/// or "lacks 10:32-11:43 (72 of 375 bars)"; <paramref name="FirstMissing"/> is where the cursor stops.
+/// </summary>
+internal sealed record DayGap(DateOnly Date, string Reason, DateTimeOffset FirstMissing);
 
 /// <summary>
 /// A run's copy of the gap ledger. Each answer is settled against it: a lacking day is asked once more

@@ -16,9 +16,6 @@ namespace PriceFeed.Ingestion;
 /// </summary>
 internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger gapLedger, LakeWriter writer, MarketCalendar calendar, WatchlistSource watchlist, IOptions<IngestionOptions> options, TimeProvider time)
 {
-    /// <summary>Holes listed per symbol-day before the rest is summed up.</summary>
-    private const int HolesNamed = 3;
-
     public async Task<LakeCheck> CheckAsync(CancellationToken cancellationToken)
     {
         var code = options.Value.ParsedResolutions[0].Code;
@@ -117,10 +114,7 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
         return new LakeCheck(days.Count, unreadable, duplicates, gaps, ahead, ledgers, givenUp) { Unhashed = unhashed, TemporaryFiles = stray };
     }
 
-    /// <summary>
-    /// "missing" (no bar), or the expected minutes a day lacks: "lacks 10:32-11:43 (72 minutes)".
-    /// Null when every expected bar is there.
-    /// </summary>
+    /// <summary>"missing" (no bar), or the expected bars a day lacks (<see cref="CandleCheck.Lacks"/>); null when every one is there.</summary>
     private static string? Lacks(HashSet<long>? times, DateTimeOffset open, TimeSpan bar, int expected)
     {
         if (times is null || times.Count == 0)
@@ -128,33 +122,8 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
             return "missing";
         }
 
-        var runs = new List<(DateTimeOffset From, DateTimeOffset To)>();
-        for (var i = 0; i < expected; i++)
-        {
-            var start = open + (bar * i);
-            if (times.Contains(start.ToUnixTimeSeconds()))
-            {
-                continue;
-            }
-
-            if (runs.Count > 0 && runs[^1].To + bar == start)
-            {
-                runs[^1] = (runs[^1].From, start);
-            }
-            else
-            {
-                runs.Add((start, start));
-            }
-        }
-
-        if (runs.Count == 0)
-        {
-            return null;
-        }
-
-        var minutes = runs.Sum(r => (int)((r.To - r.From) / bar) + 1);
-        var named = string.Join(", ", runs.Take(HolesNamed).Select(r => r.From == r.To ? $"{MarketTime.ToIst(r.From):HH:mm}" : $"{MarketTime.ToIst(r.From):HH:mm}-{MarketTime.ToIst(r.To):HH:mm}"));
-        return $"lacks {named}{(runs.Count > HolesNamed ? $" and {runs.Count - HolesNamed} more stretches" : string.Empty)} ({minutes} of {expected} bars)";
+        var missing = Enumerable.Range(0, expected).Select(i => open + (bar * i)).Where(start => !times.Contains(start.ToUnixTimeSeconds())).ToList();
+        return missing.Count == 0 ? null : CandleCheck.Lacks(missing, bar, expected);
     }
 
     /// <summary>

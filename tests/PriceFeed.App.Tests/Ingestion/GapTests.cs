@@ -129,6 +129,52 @@ public sealed class GapTests
         Assert.Empty(await Gaps(app).ReadAsync(Ct));
     }
 
+    /// <summary>
+    /// Issue 19: an intraday answer missing 72 minutes mid-day is incomplete: the run fails naming the
+    /// minutes, the cursor stops before the first missing bar, and the next run fills exactly the hole.
+    /// </summary>
+    [Fact]
+    public async Task Intraday_AnswerLacksMinutesMidDay_CursorStopsBeforeTheHole_AndTheNextRunFillsIt()
+    {
+        var noon = new DateTimeOffset(2026, 11, 27, 12, 0, 30, Ist);
+        await using var app = await TestApp.StartAsync(now: noon, symbols: "NSE:NIFTY50-INDEX");
+        await app.LogInAsync();
+        app.Sandbox.Faults.MissingWindows = [(new DateTimeOffset(2026, 11, 27, 10, 32, 0, Ist), new DateTimeOffset(2026, 11, 27, 11, 44, 0, Ist))];
+
+        var first = await Runner(app).RunIntradayAsync(Ct);
+        var cursor = (await Lake(app).ReadCursorsAsync(Ct))["NSE:NIFTY50-INDEX|1"];
+        app.Sandbox.Faults.MissingWindows = [];
+        var second = await Runner(app).RunIntradayAsync(Ct);
+        var minutes = (await Lake(app).ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Select(r => r.TsUtc).Order().ToList();
+
+        Assert.Equal(RunReport.Failed, first.Status);
+        Assert.Contains("2026-11-27 (lacks 10:32-11:43 (72 of 375 bars))", first.Symbols.Single().Error, StringComparison.Ordinal);
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 10, 31, 0, Ist), DateTimeOffset.FromUnixTimeSeconds(cursor));
+        Assert.Equal(RunReport.Ok, second.Status);
+        Assert.Equal(165, minutes.Count); // 09:15 .. 11:59, nothing missing, nothing twice
+        Assert.All(minutes.Zip(minutes.Skip(1)), pair => Assert.Equal(60, pair.Second - pair.First));
+        Assert.Empty(await Gaps(app).ReadAsync(Ct));
+    }
+
+    /// <summary>Issue 19: a day missing its first hour is found by the backfill, which leaves the chunk unfinished.</summary>
+    [Fact]
+    public async Task Backfill_AnswerLacksTheFirstHourOfADay_ChunkStaysUnfinished()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, symbols: "NSE:SBIN-EQ");
+        await app.LogInAsync();
+        app.Sandbox.Faults.MissingWindows = [(new DateTimeOffset(2026, 5, 6, 9, 15, 0, Ist), new DateTimeOffset(2026, 5, 6, 10, 15, 0, Ist))];
+
+        var first = await Runner(app).RunBackfillAsync(MayWeek, null, Ct);
+        app.Sandbox.Faults.MissingWindows = [];
+        var second = await Runner(app).RunBackfillAsync(MayWeek, null, Ct);
+
+        Assert.Equal(RunReport.Failed, first.Status);
+        Assert.Contains("2026-05-06 (lacks 09:15-10:14 (60 of 375 bars))", first.Symbols.Single().Error, StringComparison.Ordinal);
+        Assert.Equal(RunReport.Ok, second.Status);
+        Assert.Contains("(0 already done earlier)", second.Message, StringComparison.Ordinal);
+        Assert.Equal(375, (await Lake(app).ReadAsync("1", new DateOnly(2026, 5, 6), Ct)).Count);
+    }
+
     [Fact]
     public async Task EndOfDay_AnswerStopsHalfwayThroughTheSession_IsReportedAsTruncated()
     {
