@@ -24,14 +24,18 @@ public sealed record SessionCoverage(
     long Expected,
     DateTimeOffset? LatestBarEnd,
     IReadOnlyList<ShortSymbol> Short,
-    string? Problem = null);
+    string? Problem = null)
+{
+    /// <summary>Symbol-days of any date FYERS lacked on several days, given up (listed by <c>pricefeed verify</c>).</summary>
+    public int GivenUp { get; init; }
+}
 
 /// <summary>
 /// What the lake holds of the watchlist against the NSE calendar: the grid of /data, and the latest
 /// session for the feed card, /api/status and <c>pricefeed status</c>. Reads the lake the jobs write
 /// (the local folder or S3): one day file for the feed card, one per trading day for the grid.
 /// </summary>
-internal sealed class LakeCoverage(WatchlistSource watchlist, CandleLake lake, MarketCalendar calendar, TimeProvider time)
+internal sealed class LakeCoverage(WatchlistSource watchlist, CandleLake lake, GapLedger gapLedger, MarketCalendar calendar, TimeProvider time)
 {
     public const int MaxDays = 60;
 
@@ -78,6 +82,7 @@ internal sealed class LakeCoverage(WatchlistSource watchlist, CandleLake lake, M
             }
         }
 
+        var givenUp = (await gapLedger.ReadAsync(cancellationToken)).Values.Count(g => g.GivenUp);
         return new SessionCoverage(
             session.Date,
             session.Open,
@@ -88,7 +93,7 @@ internal sealed class LakeCoverage(WatchlistSource watchlist, CandleLake lake, M
             bars,
             expected,
             latest is { } ts ? DateTimeOffset.FromUnixTimeSeconds(ts).AddMinutes(1) : null,
-            shortOnes);
+            shortOnes) { GivenUp = givenUp };
     }
 
     /// <summary>The grid of /data: the last <paramref name="days"/> trading days (weekday holidays shown between them).</summary>
@@ -130,6 +135,9 @@ internal sealed class LakeCoverage(WatchlistSource watchlist, CandleLake lake, M
             }
         }
 
+        // Given up is its own state (issue 19): FYERS lacked the day on several days; not "missing" (we
+        // will ask again) and never "complete".
+        var gaps = await gapLedger.ReadAsync(cancellationToken);
         var rows = symbols.Select(symbol => new CoverageRow(symbol, [.. columns.Select(c =>
         {
             if (c.Session is not { } session)
@@ -139,7 +147,10 @@ internal sealed class LakeCoverage(WatchlistSource watchlist, CandleLake lake, M
 
             var expected = calendar.ExpectedBars(session, Resolution.OneMinute, IngestionOptions.IsFnoStock(symbol));
             var have = bars.GetValueOrDefault((symbol, c.Date));
-            var state = have >= expected ? "complete" : now < session.Close ? "open" : have == 0 ? "missing" : "short";
+            var state = have >= expected ? "complete"
+                : now < session.Close ? "open"
+                : gaps.TryGetValue(GapLedger.Key(symbol, Resolution.OneMinute.Code, c.Date), out var gap) && gap.GivenUp ? "given-up"
+                : have == 0 ? "missing" : "short";
             return new CoverageCell(state, have, expected);
         })])).ToList();
         var dayViews = columns.Select(c => new CoverageDay(c.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.Session is null ? c.Holiday ?? "No session" : null, c.Session is { } s && now < s.Close)).ToList();

@@ -31,7 +31,16 @@ public static class FeedHealth
         var headline = token.IsUsable && token.ExpiresAt is { } expires ? $"Feed ready until {Until(expires, now)}" : null;
         var lines = runs.OrderBy(r => r.Job, StringComparer.Ordinal).Select(r => Line(r, token, now));
         var eod = runs.FirstOrDefault(r => r.Job == "eod");
-        return new FeedView(headline, coverage is null ? [.. lines] : [CoverageLine(coverage, eod, now), .. lines]);
+        if (coverage is null)
+        {
+            return new FeedView(headline, [.. lines]);
+        }
+
+        // Given-up days are their own state, never folded into "complete" (issue 19).
+        var givenUp = coverage.GivenUp > 0
+            ? [new FeedLine("gaps", "given-up", "bad", $"{coverage.GivenUp} symbol-day{(coverage.GivenUp == 1 ? string.Empty : "s")} given up: FYERS lacked {(coverage.GivenUp == 1 ? "it" : "them")} on several days. 'pricefeed verify' lists them; 'pricefeed verify --repair' asks again.", now)]
+            : Array.Empty<FeedLine>();
+        return new FeedView(headline, [CoverageLine(coverage, eod, now), .. givenUp, .. lines]);
     }
 
     /// <summary>

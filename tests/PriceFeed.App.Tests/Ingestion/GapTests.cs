@@ -91,6 +91,12 @@ public sealed class GapTests
         var gap = (await Gaps(app).ReadAsync(Ct))["NSE:SBIN-EQ|1|2026-05-06"];
         var verifier = app.App.Services.GetRequiredService<LakeVerifier>();
         var found = await verifier.CheckAsync(Ct);
+        // Shown apart from complete and missing: the /data grid and the page's feed card.
+        using var browser = await app.NewBrowser().AsOwnerAsync();
+        var grid = await browser.GetJsonAsync("api/data/coverage");
+        var column = grid.GetProperty("days").EnumerateArray().Select((d, i) => (d.GetProperty("date").GetString(), i)).Single(d => d.Item1 == "2026-05-06").i;
+        var cell = grid.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("symbol").GetString() == "NSE:SBIN-EQ").GetProperty("cells")[column];
+        var feed = (await browser.StatusAsync()).GetProperty("feed").GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("text").GetString()).ToList();
         var asked = app.Sandbox.RequestsTo("data/history");
         app.Sandbox.Faults.MissingDays = [];
         var repaired = await verifier.RepairAsync(found, request => Runner(app).RunBackfillAsync(request, null, Ct), Ct);
@@ -103,6 +109,8 @@ public sealed class GapTests
         Assert.False(found.IsWhole);
         Assert.DoesNotContain(found.Gaps, g => g.Date == new DateOnly(2026, 5, 6));
         Assert.StartsWith("given up (missing; FYERS lacked it on 3 days", Assert.Single(found.GivenUp).Reason, StringComparison.Ordinal);
+        Assert.Equal("given-up", cell.GetProperty("state").GetString());
+        Assert.Contains(feed, l => l!.StartsWith("1 symbol-day given up: FYERS lacked it on several days.", StringComparison.Ordinal));
         Assert.True(repaired.IsWhole);
         Assert.Equal(375, (await Lake(app).ReadAsync("1", new DateOnly(2026, 5, 6), Ct)).Count); // before the closing auction (3 Aug 2026)
     }

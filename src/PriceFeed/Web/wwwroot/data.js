@@ -37,7 +37,7 @@ function renderCoverage(view) {
     head.append(th);
   });
   table.append(head);
-  let complete = 0, short = 0, missing = 0;
+  let complete = 0, short = 0, missing = 0, givenUp = 0;
   view.rows.forEach((row) => {
     const tr = document.createElement("tr");
     const name = document.createElement("th");
@@ -50,7 +50,7 @@ function renderCoverage(view) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = `cell ${cell.state}`;
-      button.title = cell.state === "holiday" ? `${day.date}: ${day.holiday}` : `${row.symbol} ${day.date}: ${cell.bars} of ${cell.expected} bars (${cell.state})`;
+      button.title = cell.state === "holiday" ? `${day.date}: ${day.holiday}` : `${row.symbol} ${day.date}: ${cell.bars} of ${cell.expected} bars (${cell.state === "given-up" ? "given up: FYERS lacked it on several days" : cell.state})`;
       button.setAttribute("aria-label", button.title);
       button.disabled = cell.state === "holiday";
       button.addEventListener("click", () => { pick(row.symbol, day.date); });
@@ -59,11 +59,12 @@ function renderCoverage(view) {
       complete += cell.state === "complete" ? 1 : 0;
       short += cell.state === "short" ? 1 : 0;
       missing += cell.state === "missing" ? 1 : 0;
+      givenUp += cell.state === "given-up" ? 1 : 0;
     });
     table.append(tr);
   });
   $("coverage").replaceChildren(table);
-  $("coverage-summary").textContent = `${view.rows.length} symbols × ${view.days.filter((d) => !d.holiday).length} trading days: ${complete} complete, ${short} short, ${missing} missing.`;
+  $("coverage-summary").textContent = `${view.rows.length} symbols × ${view.days.filter((d) => !d.holiday).length} trading days: ${complete} complete, ${short} short, ${missing} missing${givenUp ? `, ${givenUp} given up (FYERS lacks them; pricefeed verify --repair asks again)` : ""}.`;
   $("chart-symbol").replaceChildren(...view.rows.map((row) => new Option(row.symbol, row.symbol)));
   // Start on the newest day that has bars for the first symbol.
   const first = view.rows[0];
