@@ -172,7 +172,7 @@ public sealed class AwsPermissionTests(AwsStackRun run) : IClassFixture<AwsStack
         var counts = run.ByStep.Where(s => s.Key.StartsWith("ingestion:", StringComparison.Ordinal)).ToDictionary(s => s.Key, s => Count(s.Value));
         var report = string.Join("; ", counts.Select(c => $"{c.Key}: {c.Value.Puts} writes, {c.Value.Reads} reads"));
 
-        // The table: a tick writes at most 6 objects (lease, day file, cursors, run record, gaps, release) and reads at most 12.
+        // The table: a tick writes 5 (lease, hash record, day file, cursors; the release) and reads 6; eod 7 and 8.
         Assert.True(counts["ingestion: intraday"].Puts <= 6 && counts["ingestion: intraday"].Reads <= 12, report);
         Assert.True(counts["ingestion: intraday (again)"].Puts <= 6, report);
         Assert.True(counts["ingestion: eod"].Puts <= 10, report);
