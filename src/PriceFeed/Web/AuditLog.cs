@@ -7,8 +7,41 @@ namespace PriceFeed.Web;
 /// </summary>
 internal sealed partial class AuditLog(ILogger<AuditLog> logger)
 {
+    /// <summary>The longest path an audit line repeats; the rest is cut, with a mark.</summary>
+    private const int MaxPath = 200;
+
     public void Refused(HttpContext context, string @event, string reason) =>
-        Log.Refused(logger, @event, ClientAddress(context), context.Request.Method, context.Request.Path.Value ?? string.Empty, reason);
+        Log.Refused(logger, @event, ClientAddress(context), Printable(context.Request.Method, 16), Printable(context.Request.Path.Value ?? string.Empty, MaxPath), reason);
+
+    /// <summary>
+    /// What a client sent, safe to print on the owner's terminal: control characters (CR, LF, ESC, BEL,
+    /// backspace, DEL and the C1 range) become \uXXXX, so a request cannot forge log lines, clear the
+    /// screen or change colours (issue 20, W2); long values are cut.
+    /// </summary>
+    public static string Printable(string value, int max)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var text = new System.Text.StringBuilder(Math.Min(value.Length, max) + 8);
+        foreach (var c in value)
+        {
+            if (text.Length >= max)
+            {
+                text.Append("...(cut)");
+                break;
+            }
+
+            if (char.IsControl(c) || c is '\u2028' or '\u2029')
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
+    }
 
     public void Allowed(HttpContext context, string @event) =>
         Log.Allowed(logger, @event, ClientAddress(context));

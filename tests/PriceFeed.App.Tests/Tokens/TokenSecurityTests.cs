@@ -11,6 +11,25 @@ public sealed class TokenSecurityTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Issue 20, W2: control characters in a request's path never reach the audit log raw (forged lines, screen clears, colours).</summary>
+    [Fact]
+    public async Task AuditLine_ForAPathWithControlCharacters_EscapesThem()
+    {
+        await using var app = await TestApp.StartAsync();
+#pragma warning disable RS0030 // a raw client: the test sends a Host the app refuses
+        using var http = new HttpClient();
+#pragma warning restore RS0030
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(app.PageUrl, "x%0D%0Aaudit%20allowed%20event=forged%1B%5B2J%07%08"));
+        request.Headers.Host = "evil.example";
+
+        using var response = await http.SendAsync(request, Ct);
+        var audit = Assert.Single(app.Logs.Lines, l => l.Contains("audit refused event=host", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(@"/x\u000d\u000aaudit allowed event=forged\u001b[2J\u0007\u0008", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain(audit, c => c is '\r' or '\n' or '\u001b' or '\u0007' or '\u0008');
+    }
+
     [Fact]
     public async Task FullRun_NoSecretOrTokenValue_AppearsInAnyResponseOrLogLine()
     {
