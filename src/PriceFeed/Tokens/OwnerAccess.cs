@@ -101,9 +101,12 @@ internal sealed class OwnerAccess(ITokenStore store, IDataProtectionProvider dat
         }
     }
 
-    /// <summary>What an owner cookie is tied to: the binding, or while unbound the current setup code.</summary>
+    /// <summary>
+    /// What an owner cookie is tied to: the binding with its random nonce (a reset and a new binding
+    /// of the same account make a new one), or while unbound the current setup code (random too).
+    /// </summary>
     private static string? Proof(TokenSnapshot snapshot) =>
-        snapshot.Binding is { } binding ? "bound:" + Hash(binding.Serialize().ToUpperInvariant())
+        snapshot.Binding is { } binding ? "bound:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(binding.Serialize())))
         : snapshot.SetupCodeHash is { } setup ? "setup:" + setup
         : null;
 

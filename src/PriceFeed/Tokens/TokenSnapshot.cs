@@ -32,13 +32,24 @@ internal sealed record TokenSnapshot(
     }
 }
 
-/// <summary>The FYERS app and account this store serves; set by the first successful login.</summary>
-internal sealed record AccountBinding(string ClientId, string FyId)
+/// <summary>
+/// The FYERS app and account this store serves; set by the first successful login. Nonce is a
+/// random value made with each binding (kept by later logins of the same account): owner cookies
+/// are tied to it, so a reset voids every earlier cookie for good, even if the same account binds
+/// again (issue 20, W1). Bindings stored before it have none; the next login gives them one.
+/// </summary>
+internal sealed record AccountBinding(string ClientId, string FyId, string? Nonce = null)
 {
-    public string Serialize() => $"{ClientId}|{FyId}";
+    public string Serialize() => Nonce is null ? $"{ClientId}|{FyId}" : $"{ClientId}|{FyId}|{Nonce}";
 
-    public static AccountBinding? Parse(string? text) =>
-        text?.Split('|') is [var clientId, var fyId] && clientId.Length > 0 && fyId.Length > 0 ? new AccountBinding(clientId, fyId) : null;
+    public static AccountBinding? Parse(string? text) => text?.Split('|') switch
+    {
+        [var clientId, var fyId] when clientId.Length > 0 && fyId.Length > 0 => new AccountBinding(clientId, fyId),
+        [var clientId, var fyId, var nonce] when clientId.Length > 0 && fyId.Length > 0 && nonce.Length > 0 => new AccountBinding(clientId, fyId, nonce),
+        _ => null,
+    };
+
+    public static string NewNonce() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     public bool Matches(string clientId, string fyId) =>
         string.Equals(ClientId, clientId, StringComparison.Ordinal) && string.Equals(FyId, fyId, StringComparison.OrdinalIgnoreCase);

@@ -124,7 +124,9 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         var values = new Dictionary<string, string>
         {
             [TokenParameters.AccessToken] = tokens.AccessToken,
-            [TokenParameters.BoundAccount] = new AccountBinding(snapshot.ClientId, fyId).Serialize(),
+            // The same account logging in again keeps its binding's nonce (and so its owner cookies); a
+            // new binding, after a reset, gets a new one.
+            [TokenParameters.BoundAccount] = new AccountBinding(snapshot.ClientId, fyId, snapshot.Binding?.Nonce ?? AccountBinding.NewNonce()).Serialize(),
             [TokenParameters.TokenCheck] = new TokenCheck(true, time.GetUtcNow(), TokenCheck.Fingerprint(tokens.AccessToken)).Serialize(),
         };
         if (tokens.RefreshToken is not null)

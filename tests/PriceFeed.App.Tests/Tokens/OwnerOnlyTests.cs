@@ -83,6 +83,39 @@ public sealed class OwnerOnlyTests
         await fresh.SaveCredentialsAsync(); // the new code works
     }
 
+    /// <summary>
+    /// Issue 20, W1: a cookie that reset-binding voided stays void when the same account binds again
+    /// (its proof was a hash of app and account, which a rebinding recreated); the owner's next daily
+    /// login keeps the new cookie working.
+    /// </summary>
+    [Fact]
+    public async Task ResetBinding_ThenTheSameAccountBindsAgain_OldCookieStaysVoid_DailyLoginKeepsTheNewOne()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var stolen = app.NewBrowser();
+        await stolen.SaveCredentialsAsync();
+        using (await stolen.LoginAsync())
+        {
+        }
+
+        await app.App.Services.GetRequiredService<TokenVault>().ResetBindingAsync(Ct);
+        await app.NewSetupCodeAsync();
+        using var owner = app.NewBrowser();
+        await owner.SaveCredentialsAsync();
+        using (await owner.LoginAsync())
+        {
+        }
+
+        var stolenAfterRebind = (await stolen.StatusAsync()).GetProperty("owner").GetBoolean();
+        using (await owner.LoginAsync()) // the next morning's login of the same account
+        {
+        }
+
+        Assert.False(stolenAfterRebind);
+        Assert.True((await owner.StatusAsync()).GetProperty("owner").GetBoolean());
+        Assert.False((await stolen.StatusAsync()).GetProperty("owner").GetBoolean());
+    }
+
     /// <summary>Probe: /api/status was public and named the owner, their app, account and jobs.</summary>
     [Fact]
     public async Task Status_ForThePublic_HasTheTokenStateOnly_TheOwnerSeesTheRest()
