@@ -45,7 +45,6 @@ internal sealed class LoginState(IDataProtectionProvider dataProtection, TimePro
             return "That address has no state, so it cannot be tied to a login started on this page. Use the address FYERS sends you to after a login started here.";
         }
 
-        context.Response.Cookies.Delete(CookieName, CookieOptions(context, null));
         if (string.IsNullOrEmpty(cookie))
         {
             return "This browser did not start a FYERS login in the last 10 minutes. Start the login again from this page.";
@@ -58,6 +57,7 @@ internal sealed class LoginState(IDataProtectionProvider dataProtection, TimePro
             var started = DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture));
             if (time.GetUtcNow() - started > Lifetime)
             {
+                context.Response.Cookies.Delete(CookieName, CookieOptions(context, null));
                 return "The login expired (logins must finish within 10 minutes). Start the login again from this page.";
             }
 
@@ -65,13 +65,18 @@ internal sealed class LoginState(IDataProtectionProvider dataProtection, TimePro
         }
         catch (Exception e) when (e is CryptographicException or FormatException or IndexOutOfRangeException)
         {
+            context.Response.Cookies.Delete(CookieName, CookieOptions(context, null));
             return "The login cookie of this browser is not valid. Start the login again from this page.";
         }
 
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(returnedState)))
         {
+            // The pending login stays: a link from another site (the cookie is SameSite=Lax) must not
+            // cancel the owner's real login before FYERS' redirect arrives (issue 20, W4).
             return "That login was not started by this page (the state does not match). Start the login again from this page and use the newest redirect.";
         }
+
+        context.Response.Cookies.Delete(CookieName, CookieOptions(context, null));
 
         lock (gate)
         {

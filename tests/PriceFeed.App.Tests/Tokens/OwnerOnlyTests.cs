@@ -116,6 +116,26 @@ public sealed class OwnerOnlyTests
         Assert.False((await stolen.StatusAsync()).GetProperty("owner").GetBoolean());
     }
 
+    /// <summary>Issue 20, W4: a forged /callback with a made-up state, opened in the owner's browser mid-login, does not cancel the real login.</summary>
+    [Fact]
+    public async Task ForgedCallback_WithAnotherState_LeavesThePendingLogin_TheRealRedirectStillWorks()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var owner = app.NewBrowser();
+        await owner.SaveCredentialsAsync();
+        var redirect = await owner.FyersLoginAsync(await owner.BeginLoginAsync());
+
+        using (await owner.FollowAsync(new Uri(app.CallbackUrl, "?s=ok&code=200&auth_code=forged&state=made-up")))
+        {
+        }
+
+        using (await owner.FollowAsync(redirect))
+        {
+        }
+
+        Assert.Equal("valid", (await owner.StatusAsync()).GetProperty("token").GetProperty("state").GetString());
+    }
+
     /// <summary>Probe: /api/status was public and named the owner, their app, account and jobs.</summary>
     [Fact]
     public async Task Status_ForThePublic_HasTheTokenStateOnly_TheOwnerSeesTheRest()
