@@ -80,15 +80,25 @@ internal static class WatchlistCommand
         });
 
         var removeQuery = new Argument<string>("symbol") { Description = "The symbol to remove (NSE:SBIN-EQ, or SBIN)." };
-        var remove = new Command("remove", "Remove a symbol from the watchlist. Its stored data stays in the lake.") { removeQuery };
+        // --sandbox is accepted like the group's other commands (README: watchlist ... [--sandbox [URL]];
+        // issue 20), though removing needs no FYERS call.
+        var removeSandbox = SandboxOption.Create();
+        var remove = new Command("remove", "Remove a symbol from the watchlist. Its stored data stays in the lake.") { removeQuery, removeSandbox };
         remove.SetAction(async (result, cancellationToken) =>
         {
-            using var host = CliHost.Build(null);
+            using var host = CliHost.Build(SandboxOption.Value(result, removeSandbox));
             var (source, _) = Services(host);
             var query = result.GetValue(removeQuery)!.Trim();
             var symbols = (await source.GetAsync(cancellationToken)).ToList();
+            var byUnderlying = symbols.Where(s => string.Equals(Underlying(s), query, StringComparison.OrdinalIgnoreCase)).ToList();
             var hit = symbols.FirstOrDefault(s => string.Equals(s, query, StringComparison.OrdinalIgnoreCase))
-                ?? symbols.Where(s => string.Equals(Underlying(s), query, StringComparison.OrdinalIgnoreCase)).Take(2).SingleOrDefault();
+                ?? (byUnderlying.Count == 1 ? byUnderlying[0] : null);
+            if (hit is null && byUnderlying.Count > 1)
+            {
+                await error.WriteLineAsync($"'{query}' matches {string.Join(" and ", byUnderlying)}: name one of them.");
+                return ExitCodes.Usage;
+            }
+
             if (hit is null)
             {
                 await error.WriteLineAsync($"'{query}' is not on the watchlist ({string.Join(", ", symbols)}).");

@@ -127,6 +127,8 @@ public sealed class WatchlistTests
         var (unknownExit, unknown) = await CliProcess.RunAsync(app, "watchlist", "add", "Nosuch Widgets");
         var (listExit, list) = await CliProcess.RunAsync(app, "watchlist", "list");
         var (removeExit, removed) = await CliProcess.RunOnStoreAsync(app, "watchlist", "remove", "sbin");
+        // As the README writes the group: remove takes --sandbox [URL] too (issue 20).
+        var (removeLastExit, removedLast) = await CliProcess.RunAsync(app, "watchlist", "remove", "reliance");
         var file = await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, WatchlistSource.FileName), Ct);
 
         Assert.True(addExit == 0, added);
@@ -142,7 +144,9 @@ public sealed class WatchlistTests
         Assert.Matches(@"NSE:SBIN-EQ\s+STATE BANK OF INDIA", list);
         Assert.Matches(@"NSE:RELIANCE-EQ\s+RELIANCE INDUSTRIES LTD", list);
         Assert.True(removeExit == 0, removed);
-        Assert.Equal("NSE:RELIANCE-EQ\n", file);
+        Assert.True(removeLastExit == 0, removedLast);
+        Assert.Contains("(empty: the jobs now use the configured list)", removedLast, StringComparison.Ordinal);
+        Assert.Equal("default\n", file); // an emptied list says so; a blank file is refused by the runs
     }
 
     /// <summary>A symbol FYERS does not list is named in the run and never sent to FYERS; the others are fetched.</summary>
