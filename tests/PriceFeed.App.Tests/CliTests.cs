@@ -48,6 +48,38 @@ public sealed class CliTests
         Assert.Contains("Unrecognized argument '--bogus' for serve", badError.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 20: serve's first words on a fresh install are the banner and the setup code, with no metrics line (EMF is for Lambda).</summary>
+    [Fact]
+    public async Task Serve_FirstStart_PrintsTheSetupCodeUpFront_AndNoMetricsLines()
+    {
+        using var output = new StringWriter();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var data = Directory.CreateTempSubdirectory("pricefeed-serve-").FullName;
+        var url = Support.FreePort.Next().GetLeftPart(UriPartial.Authority);
+        using var error = new StringWriter();
+        var serving = PriceFeedCli.RunAsync(["serve", "--sandbox", "--urls", url, $"--Tokens:DataDirectory={data}"], output, error, stop.Token);
+        for (var i = 0; i < 300 && !Text().Contains("Setup code", StringComparison.Ordinal) && !serving.IsCompleted; i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        await stop.CancelAsync();
+        await serving;
+        var lines = Text().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.True(lines.Length > 0, error.ToString());
+        Assert.Contains(lines.Take(12), l => l.StartsWith("No FYERS account is bound yet. Setup code for the first save on the page: ", StringComparison.Ordinal));
+        Assert.DoesNotContain("\"_aws\"", Text(), StringComparison.Ordinal);
+
+        string Text()
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
     /// <summary>Issue 13: a value that does not parse is named with the form it takes, never a .NET type name.</summary>
     [Theory]
     [InlineData("backfill --from 2026-05-04 --to 2026-13-01", "--to '2026-13-01' is not valid: give a date as yyyy-MM-dd, for example 2026-11-27.")]

@@ -44,6 +44,9 @@ internal static class ServeCommand
             }
 
             await using var app = PriceFeedApp.Build(settings, settingArgs);
+            // The setup code comes first, before the scheduler's first run can print anything (issue 20:
+            // it was buried under a metrics line and a failed run).
+            var code = await SetupCodeAsync(app, cancellationToken);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -55,7 +58,7 @@ internal static class ServeCommand
             }
 
             await output.WriteLineAsync(PriceFeedApp.Banner(settings));
-            if (await SetupCodeAsync(app, cancellationToken) is { } code)
+            if (code is not null)
             {
                 // Printed to this terminal only, never logged: whoever can read it can set PriceFeed up.
                 await output.WriteLineAsync($"No FYERS account is bound yet. Setup code for the first save on the page: {code}");

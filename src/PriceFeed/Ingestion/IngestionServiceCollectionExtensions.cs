@@ -35,7 +35,10 @@ internal static class IngestionServiceCollectionExtensions
         services.AddSingleton<QuoteStore>();
         services.AddSingleton<BackfillLedger>();
         services.AddSingleton<GapLedger>();
-        services.AddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>(), configuration.GetValue("Metrics:Detailed", defaultValue: true)));
+        // EMF lines are for CloudWatch Logs: on Lambda (or with Metrics:Emf=true) on stdout; on a laptop
+        // they would only bury what serve prints for a person (issue 20), and the runs are on the page.
+        var emf = configuration.GetValue("Metrics:Emf", defaultValue: Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") is not null);
+        services.AddSingleton(sp => new EmfMetrics(emf ? Console.Out : TextWriter.Null, sp.GetRequiredService<TimeProvider>(), configuration.GetValue("Metrics:Detailed", defaultValue: true)));
         var tokens = new TokenStoreOptions();
         configuration.GetSection(TokenStoreOptions.SectionName).Bind(tokens);
         if (tokens.UsesSsm)
