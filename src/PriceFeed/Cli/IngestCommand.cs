@@ -16,6 +16,12 @@ internal static class IngestCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             using var host = CliHost.Build(SandboxOption.Value(result, sandbox));
+            if (await FyersMatch.ProblemAsync(host.Services, SandboxOption.Value(result, sandbox), cancellationToken) is { } mismatch)
+            {
+                await error.WriteLineAsync(mismatch);
+                return ExitCodes.Usage;
+            }
+
             // The overload that turns what a run does not expect into a failed run with one line.
             var report = await host.Services.GetRequiredService<IngestionRunner>().RunAsync(result.GetValue(job)!, CancellationToken.None, cancellationToken);
             return await PrintAsync(report, output, error);
@@ -61,6 +67,12 @@ internal static class IngestCommand
             }
 
             using var host = CliHost.Build(SandboxOption.Value(result, sandbox));
+            if (await FyersMatch.ProblemAsync(host.Services, SandboxOption.Value(result, sandbox), cancellationToken) is { } mismatch)
+            {
+                await error.WriteLineAsync(mismatch);
+                return ExitCodes.Usage;
+            }
+
             // No --symbols: the job reads the watchlist itself (watchlist.txt or SSM, as every job does).
             var report = await host.Services.GetRequiredService<IngestionRunner>().RunBackfillAsync(check, new ProgressBar(error), cancellationToken);
             return await PrintAsync(report, output, error);

@@ -14,6 +14,12 @@ internal static class TokenCommand
         status.SetAction(async (result, cancellationToken) =>
         {
             using var host = CliHost.Build(SandboxOption.Value(result, statusSandbox));
+            if (result.GetValue(check) && await FyersMatch.ProblemAsync(host.Services, SandboxOption.Value(result, statusSandbox), cancellationToken) is { } mismatch)
+            {
+                await error.WriteLineAsync(mismatch);
+                return ExitCodes.Usage;
+            }
+
             return await StatusAsync(host.Services, result.GetValue(check), output, error, cancellationToken);
         });
 

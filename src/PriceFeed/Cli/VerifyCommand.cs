@@ -22,6 +22,12 @@ internal static class VerifyCommand
             await PrintAsync("verify", found, output, gapDays);
             if (!found.IsWhole && result.GetValue(repair))
             {
+                if (await FyersMatch.ProblemAsync(host.Services, SandboxOption.Value(result, sandbox), cancellationToken) is { } mismatch)
+                {
+                    await error.WriteLineAsync(mismatch);
+                    return ExitCodes.Usage;
+                }
+
                 var runner = host.Services.GetRequiredService<IngestionRunner>();
                 found = await verifier.RepairAsync(found, request => runner.RunBackfillAsync(request, null, cancellationToken), cancellationToken);
                 await PrintAsync("after repair", found, output, gapDays);
@@ -32,8 +38,8 @@ internal static class VerifyCommand
                 await error.WriteLineAsync(result.GetValue(repair)
                     ? "The lake is still not whole: what is listed could not be fetched now (no usable token, or FYERS lacks it); run 'pricefeed verify --repair' again later."
                     : found.GivenUp.Count > 0 && found.Gaps.Count == 0 && found.Unreadable.Count == 0
-                        ? "The lake is not whole: FYERS never had the days listed as given up. 'pricefeed verify --repair' asks for them again."
-                        : "The lake is not whole. 'pricefeed verify --repair' moves unreadable files aside (nothing is deleted) and fetches what is missing (given-up days too).");
+                        ? $"The lake is not whole: FYERS never had the days listed as given up. 'pricefeed verify --repair{SandboxHint(result, sandbox)}' asks for them again."
+                        : $"The lake is not whole. 'pricefeed verify --repair{SandboxHint(result, sandbox)}' moves unreadable files aside (nothing is deleted) and fetches what is missing (given-up days too).");
                 return ExitCodes.Error;
             }
 
@@ -41,6 +47,10 @@ internal static class VerifyCommand
         });
         return command;
     }
+
+    /// <summary>The --sandbox this command was given, repeated in the hint so following it talks to the same FYERS (issue 20).</summary>
+    private static string SandboxHint(ParseResult result, Option<string?> sandbox) =>
+        SandboxOption.Value(result, sandbox) is { } url ? $" --sandbox {url.GetLeftPart(UriPartial.Authority)}" : string.Empty;
 
     private static async Task PrintAsync(string label, LakeCheck found, TextWriter output, int gapDays)
     {

@@ -150,6 +150,28 @@ public sealed class TokenCliTests
         Assert.Contains("FYERS check: accepted", output.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue 20: after a sandbox login, a command without --sandbox would send the sandbox's token to
+    /// FYERS; it stops with one line saying which flag to add, and records no run for the page.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_WithoutSandbox_AfterASandboxLogin_StopsInOneLine_AndRecordsNoRun()
+    {
+        await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330)));
+        await app.LogInAsync();
+
+        var (exit, stdout, stderr) = await CliProcess.RunSplitAsync(app, false, "ingest", "intraday");
+        var (checkExit, _, checkError) = await CliProcess.RunSplitAsync(app, false, "token", "status", "--check");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("The stored token is the FYERS sandbox's (app SANDBOX01-100), so it would be refused by FYERS: add --sandbox", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(Directory.Exists(Path.Combine(app.LakeDirectory, "_state", "runs")) && File.Exists(Path.Combine(app.LakeDirectory, "_state", "runs", "intraday.json")));
+        Assert.Equal(ExitCodes.Usage, checkExit);
+        Assert.Contains("add --sandbox", checkError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task UnknownCommand_Options_AreUsageErrors()
     {
