@@ -61,6 +61,13 @@ data "aws_iam_policy_document" "token_generator" {
     resources = ["${aws_s3_bucket.lake.arn}/${local.lake_prefix}candles/*"]
   }
 
+  # The given-up days the page and /data show apart (issue 19): the gap ledger, read only.
+  statement {
+    sid       = "LakeGapsRead"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.lake.arn}/${local.lake_prefix}_state/gaps.json"]
+  }
+
   statement {
     sid       = "LakeCandlesList"
     actions   = ["s3:ListBucket"]

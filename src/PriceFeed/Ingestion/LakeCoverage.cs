@@ -35,7 +35,7 @@ public sealed record SessionCoverage(
 /// session for the feed card, /api/status and <c>pricefeed status</c>. Reads the lake the jobs write
 /// (the local folder or S3): one day file for the feed card, one per trading day for the grid.
 /// </summary>
-internal sealed class LakeCoverage(WatchlistSource watchlist, CandleLake lake, GapLedger gapLedger, MarketCalendar calendar, TimeProvider time)
+internal sealed partial class LakeCoverage(WatchlistSource watchlist, CandleLake lake, GapLedger gapLedger, MarketCalendar calendar, TimeProvider time, ILogger<LakeCoverage> logger)
 {
     public const int MaxDays = 60;
 
@@ -82,7 +82,7 @@ internal sealed class LakeCoverage(WatchlistSource watchlist, CandleLake lake, G
             }
         }
 
-        var givenUp = (await gapLedger.ReadAsync(cancellationToken)).Values.Count(g => g.GivenUp);
+        var givenUp = (await GapsAsync(cancellationToken)).Values.Count(g => g.GivenUp);
         return new SessionCoverage(
             session.Date,
             session.Open,
@@ -137,7 +137,7 @@ internal sealed class LakeCoverage(WatchlistSource watchlist, CandleLake lake, G
 
         // Given up is its own state (issue 19): FYERS lacked the day on several days; not "missing" (we
         // will ask again) and never "complete".
-        var gaps = await gapLedger.ReadAsync(cancellationToken);
+        var gaps = await GapsAsync(cancellationToken);
         var rows = symbols.Select(symbol => new CoverageRow(symbol, [.. columns.Select(c =>
         {
             if (c.Session is not { } session)
@@ -155,5 +155,29 @@ internal sealed class LakeCoverage(WatchlistSource watchlist, CandleLake lake, G
         })])).ToList();
         var dayViews = columns.Select(c => new CoverageDay(c.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.Session is null ? c.Holiday ?? "No session" : null, c.Session is { } s && now < s.Close)).ToList();
         return new CoverageView(dayViews, rows, synthetic);
+    }
+
+    /// <summary>
+    /// The gap ledger for showing given-up days. It is an extra on the page, not its purpose: when it
+    /// cannot be read (on S3 a missing object answers 403 to a role that may not list its folder), the
+    /// page shows no given-up days instead of failing, and says why in the log.
+    /// </summary>
+    private async Task<Dictionary<string, GapEntry>> GapsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await gapLedger.ReadAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or Amazon.Runtime.AmazonServiceException)
+        {
+            Log.GapsUnreadable(logger, e.Message);
+            return [];
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(61, LogLevel.Warning, "The gap ledger could not be read for the page ({Error}); given-up days are not shown.")]
+        public static partial void GapsUnreadable(ILogger logger, string error);
     }
 }
