@@ -14,7 +14,8 @@ internal static class FyersMatch
 {
     public static async Task<string?> ProblemAsync(IServiceProvider services, Uri? sandboxUrl, CancellationToken cancellationToken)
     {
-        var snapshot = await services.GetRequiredService<TokenVault>().ReadAsync(cancellationToken);
+        // Only what the jobs may read: on AWS the person running verify --repair has the jobs' rights, not the page's.
+        var snapshot = await services.GetRequiredService<TokenVault>().ReadForJobsAsync(cancellationToken);
         if (snapshot.AccessToken is null || snapshot.ClientId is null)
         {
             return null; // nothing to send anywhere: the command says "log in" itself
