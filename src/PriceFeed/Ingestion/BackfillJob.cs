@@ -156,19 +156,9 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
             run,
             failed + unknown == 0 ? RunReport.Ok : RunReport.Failed,
             failed == 0
-                ? $"Backfill {(unknown == 0 ? "complete" : "of the others complete")}: {chunks.Count} chunks ({skipped} already done earlier), {Written(run)}.{notAskedFor}"
+                ? $"Backfill {(unknown == 0 ? "complete" : "of the others complete")}: {chunks.Count} chunks ({skipped} already done earlier), {run.WrittenSummary()}.{notAskedFor}"
                 : $"{failed} chunks failed (they stay unfinished in the ledger; run the same command again to retry them).{notAskedFor}",
             tokenValid: true);
-    }
-
-    /// <summary>
-    /// The same number the run record stores (issue 19: the record said 0 while the message said
-    /// 150000): bars new or changed in the lake, and how many of the fetched ones were already there.
-    /// </summary>
-    private static string Written(RunState run)
-    {
-        var fetched = run.Symbols.Sum(s => s.BarsWritten);
-        return fetched == run.BarsWritten ? $"{run.BarsWritten} bars written" : $"{run.BarsWritten} bars written ({fetched} fetched; {fetched - run.BarsWritten} were stored already)";
     }
 
     /// <summary>

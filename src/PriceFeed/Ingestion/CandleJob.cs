@@ -146,7 +146,7 @@ internal sealed partial class CandleJob(
             run.StoppedAsking is { } stopped
                 ? $"{stopped} {symbols.Count - run.Symbols.Select(s => s.Symbol).Distinct().Count()} of {symbols.Count} symbols were not asked; {failed.Count} failed: {string.Join(", ", failed)}."
                 : failed.Count == 0
-                ? $"{run.Symbols.Count} series up to date; {run.Symbols.Sum(s => s.BarsWritten)} bars written."
+                ? $"{run.Symbols.Count} series up to date; {run.WrittenSummary()}."
                 : $"{failed.Count} of {symbols.Count} symbols failed: {string.Join(", ", failed)}.",
             tokenValid: true);
     }

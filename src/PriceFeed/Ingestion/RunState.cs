@@ -22,6 +22,16 @@ internal sealed class RunState(string job, DateTimeOffset startedAt, long reques
     /// <summary>Trading days the run's answers lacked that stay open (asked again by the next run).</summary>
     public int GapsOpen { get; set; }
 
+    /// <summary>
+    /// "N bars written", the number the run record stores (issue 19/20: the record said 0 or 2,424
+    /// while the message said 150000 or 5084), and how many fetched bars were already stored.
+    /// </summary>
+    public string WrittenSummary()
+    {
+        var fetched = Symbols.Sum(s => s.BarsWritten);
+        return fetched <= BarsWritten ? $"{BarsWritten} bars written" : $"{BarsWritten} bars written ({fetched} fetched; {fetched - BarsWritten} were stored already)";
+    }
+
     /// <summary>Why the run stopped asking FYERS (its circuit breaker), said once in the run's message; null while it asks.</summary>
     public string? StoppedAsking { get; private set; }
 

@@ -140,6 +140,23 @@ public sealed class IngestionTests
         Assert.Contains("reached its time limit (Ingestion:RunTimeout, 0:00:01)", report.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 20: the end-of-day refetch of a day the intraday runs stored says what it wrote, the same number the run record keeps.</summary>
+    [Fact]
+    public async Task EndOfDay_AfterIntraday_MessageAndRecordCountTheSameBars()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, symbols: "NSE:NIFTY50-INDEX");
+        await app.LogInAsync();
+        await Runner(app).RunIntradayAsync(Ct);
+        app.Clock.Advance(TimeSpan.FromHours(5.2));
+
+        var eod = await Runner(app).RunEndOfDayAsync(null, Ct);
+        var fetched = eod.Symbols.Sum(s => s.BarsWritten);
+
+        Assert.Equal(RunReport.Ok, eod.Status);
+        Assert.True(eod.BarsWritten < fetched, $"{eod.BarsWritten} of {fetched}");
+        Assert.Contains($"; {eod.BarsWritten} bars written ({fetched} fetched; {fetched - eod.BarsWritten} were stored already).", eod.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Issue 19: an empty watchlist.txt is a mistake to name, not a silent switch to the built-in list.</summary>
     [Fact]
     public async Task Intraday_WithAnEmptyWatchlistFile_FailsNamingTheFile_BeforeAnyDataCall()
