@@ -12,6 +12,19 @@ namespace PriceFeed.Cli;
 /// </summary>
 internal static class FyersMatch
 {
+    /// <summary>True (after writing the one line) when the command must stop: the caller exits with the usage code.</summary>
+    public static async Task<bool> StopsAsync(IServiceProvider services, Uri? sandboxUrl, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (await ProblemAsync(services, sandboxUrl, cancellationToken) is not { } mismatch)
+        {
+            return false;
+        }
+
+        await error.WriteLineAsync(mismatch);
+        return true;
+    }
+
     public static async Task<string?> ProblemAsync(IServiceProvider services, Uri? sandboxUrl, CancellationToken cancellationToken)
     {
         // Only what the jobs may read: on AWS the person running verify --repair has the jobs' rights, not the page's.

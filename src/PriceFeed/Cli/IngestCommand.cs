@@ -16,9 +16,8 @@ internal static class IngestCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             using var host = CliHost.Build(SandboxOption.Value(result, sandbox));
-            if (await FyersMatch.ProblemAsync(host.Services, SandboxOption.Value(result, sandbox), cancellationToken) is { } mismatch)
+            if (await FyersMatch.StopsAsync(host.Services, SandboxOption.Value(result, sandbox), error, cancellationToken))
             {
-                await error.WriteLineAsync(mismatch);
                 return ExitCodes.Usage;
             }
 
@@ -67,9 +66,8 @@ internal static class IngestCommand
             }
 
             using var host = CliHost.Build(SandboxOption.Value(result, sandbox));
-            if (await FyersMatch.ProblemAsync(host.Services, SandboxOption.Value(result, sandbox), cancellationToken) is { } mismatch)
+            if (await FyersMatch.StopsAsync(host.Services, SandboxOption.Value(result, sandbox), error, cancellationToken))
             {
-                await error.WriteLineAsync(mismatch);
                 return ExitCodes.Usage;
             }
 

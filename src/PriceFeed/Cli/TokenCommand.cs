@@ -14,9 +14,8 @@ internal static class TokenCommand
         status.SetAction(async (result, cancellationToken) =>
         {
             using var host = CliHost.Build(SandboxOption.Value(result, statusSandbox));
-            if (result.GetValue(check) && await FyersMatch.ProblemAsync(host.Services, SandboxOption.Value(result, statusSandbox), cancellationToken) is { } mismatch)
+            if (result.GetValue(check) && await FyersMatch.StopsAsync(host.Services, SandboxOption.Value(result, statusSandbox), error, cancellationToken))
             {
-                await error.WriteLineAsync(mismatch);
                 return ExitCodes.Usage;
             }
 

@@ -22,9 +22,8 @@ internal static class VerifyCommand
             await PrintAsync("verify", found, output, gapDays);
             if (!found.IsWhole && result.GetValue(repair))
             {
-                if (await FyersMatch.ProblemAsync(host.Services, SandboxOption.Value(result, sandbox), cancellationToken) is { } mismatch)
+                if (await FyersMatch.StopsAsync(host.Services, SandboxOption.Value(result, sandbox), error, cancellationToken))
                 {
-                    await error.WriteLineAsync(mismatch);
                     return ExitCodes.Usage;
                 }
 
@@ -36,7 +35,7 @@ internal static class VerifyCommand
             if (!found.IsWhole)
             {
                 await error.WriteLineAsync(result.GetValue(repair)
-                    ? "The lake is still not whole: what is listed could not be fetched now (no usable token, or FYERS lacks it); run 'pricefeed verify --repair' again later."
+                    ? $"The lake is still not whole: what is listed could not be fetched now (no usable token, or FYERS lacks it); run 'pricefeed verify --repair{SandboxHint(result, sandbox)}' again later."
                     : found.GivenUp.Count > 0 && found.Gaps.Count == 0 && found.Unreadable.Count == 0
                         ? $"The lake is not whole: FYERS never had the days listed as given up. 'pricefeed verify --repair{SandboxHint(result, sandbox)}' asks for them again."
                         : $"The lake is not whole. 'pricefeed verify --repair{SandboxHint(result, sandbox)}' moves unreadable files aside (nothing is deleted) and fetches what is missing (given-up days too).");
