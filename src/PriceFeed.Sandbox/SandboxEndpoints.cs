@@ -41,6 +41,14 @@ public static class SandboxEndpoints
         Map(group, "GET", "data/history", HistoryHandler.HistoryAsync, FyersBodies.InvalidTokenUser);
         Map(group, "GET", "data/marketStatus", MarketStatusHandlers.MarketStatusAsync, FyersBodies.InvalidTokenData);
         Map(group, "POST", "data/symbol-token", MarketStatusHandlers.SymbolTokenAsync, refusal: null); // it also takes the bare token
+
+        // Anything else under the prefix gets FYERS' error shape, not ASP.NET's empty 404, so an SDK
+        // reading r["s"] reads an error (the body FYERS sends here is unconfirmed: fyers-protocol.md §12).
+        group.Map("{**rest}", (RequestDelegate)(context =>
+        {
+            context.Response.Headers[SyntheticHeader] = "synthetic";
+            return FyersBodies.Error(context, StatusCodes.Status404NotFound, -404, $"Not found: {context.Request.Method} {context.Request.Path} is not a FYERS endpoint the sandbox serves");
+        }));
         return group;
     }
 

@@ -25,6 +25,14 @@ internal static class LoginPage
             return FyersBodies.Error(context, 400, p.Code, p.Message);
         }
 
+        // FYERS echoes state back; whether it refuses a login without one is unconfirmed, so the
+        // sandbox takes the stricter answer (fyers-protocol.md §12). The Python SDK sends "None".
+        if (q["state"].ToString().Length == 0)
+        {
+            context.Response.Headers[SandboxEndpoints.SyntheticHeader] = "synthetic";
+            return FyersBodies.Error(context, 400, -50, "Invalid input: state is required");
+        }
+
         return RenderAsync(context, state, clientId, redirectUri, q["state"].ToString(), fyId: string.Empty, consent: false, error: null);
     }
 

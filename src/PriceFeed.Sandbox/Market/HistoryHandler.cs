@@ -13,9 +13,15 @@ internal static class HistoryHandler
         var query = context.Request.Query;
         var symbol = query["symbol"].ToString();
         var resolution = query["resolution"].ToString();
-        if (symbol.Length == 0 || resolution.Length == 0 || !TryRange(query["date_format"].ToString(), query["range_from"].ToString(), query["range_to"].ToString(), out var from, out var to, out var days))
+        if (symbol.Length == 0 || resolution.Length == 0 || query["date_format"].Count == 0 || query["range_from"].Count == 0 || query["range_to"].Count == 0)
         {
             return FyersBodies.Error(context, 400, -50, "Invalid input: symbol, resolution, date_format, range_from and range_to are required");
+        }
+
+        var range = TryRange(query["date_format"].ToString(), query["range_from"].ToString(), query["range_to"].ToString(), out var from, out var to, out var days);
+        if (range is not null)
+        {
+            return FyersBodies.Error(context, 400, -50, range);
         }
 
         if (!SymbolUniverse.IsKnown(symbol))
@@ -23,8 +29,9 @@ internal static class HistoryHandler
             return FyersBodies.Error(context, 400, -300, "Please provide a valid symbol");
         }
 
-        // Only what FYERS documents (fyers-protocol.md §9): a lenient sandbox would hide a client bug.
-        if (!Documented.Contains(resolution.Trim().ToUpperInvariant()))
+        // Only what FYERS documents, spelled as documented (fyers-protocol.md §9): a lenient sandbox
+        // would hide a client bug. Case matters; 45 and 180 minutes are unconfirmed and refused.
+        if (!Documented.Contains(resolution))
         {
             return FyersBodies.Error(context, 400, -50, $"Invalid resolution {resolution}");
         }
@@ -34,19 +41,20 @@ internal static class HistoryHandler
             return FyersBodies.Error(context, 400, -50, $"History is available from {EarliestHistory:yyyy-MM-dd}");
         }
 
-        var intraday = int.TryParse(resolution, out _);
-        var limit = intraday ? 100 : 366;
+        var kind = SyntheticHistory.KindOf(resolution);
+        var limit = kind is SyntheticHistory.Kind.Minutes or SyntheticHistory.Kind.Seconds ? 100 : 366;
         if (days > limit)
         {
             return FyersBodies.Error(context, 400, -50, $"Range too large: {resolution} history allows at most {limit} days per request");
         }
 
-        var bars = state.Faults.EmptyHistory ? [] : SyntheticHistory.Build(state.Market, symbol, resolution, from, to, state.Time.GetUtcNow());
-        if (bars is null)
+        var now = state.Time.GetUtcNow();
+        if (kind == SyntheticHistory.Kind.Seconds && SyntheticMarket.IstDate(from) < state.Market.TradingDaysBack(SyntheticMarket.IstDate(now), SecondsHistoryDays))
         {
-            return FyersBodies.Error(context, 400, -50, $"Invalid resolution {resolution} (the sandbox simulates minute, D, 1W and 1M bars)");
+            return FyersBodies.Error(context, 400, -50, $"Seconds resolutions are available for the last {SecondsHistoryDays} trading days only");
         }
 
+        var bars = state.Faults.EmptyHistory ? [] : SyntheticHistory.Build(state.Market, symbol, resolution, from, to, now);
         bars = WithDayFaults(bars, state.Faults);
 
         return FyersBodies.Json(context, 200, w =>
@@ -71,8 +79,11 @@ internal static class HistoryHandler
         });
     }
 
-    /// <summary>Minutes 1 to 240 as FYERS lists them, D/1D, 1W, 1M. Second resolutions are not simulated.</summary>
-    private static readonly HashSet<string> Documented = ["1", "2", "3", "5", "10", "15", "20", "30", "60", "120", "240", "D", "1D", "1W", "W", "1M", "M"];
+    /// <summary>Exactly the spellings FYERS documents (fyers-protocol.md §9): seconds, minutes 1 to 240, D/1D, 1W, 1M.</summary>
+    private static readonly HashSet<string> Documented = new(["5S", "10S", "15S", "30S", "45S", "1", "2", "3", "5", "10", "15", "20", "30", "60", "120", "240", "D", "1D", "1W", "1M"], StringComparer.Ordinal);
+
+    /// <summary>Seconds bars reach back this many trading days (fyers-protocol.md §9).</summary>
+    private const int SecondsHistoryDays = 30;
 
     private static readonly DateOnly EarliestHistory = new(2017, 7, 3);
 
@@ -104,29 +115,49 @@ internal static class HistoryHandler
         return result;
     }
 
-    private static bool TryRange(string format, string fromText, string toText, out DateTimeOffset from, out DateTimeOffset to, out int days)
+    /// <summary>Null when the range reads; otherwise what is wrong with it, in one line.</summary>
+    private static string? TryRange(string format, string fromText, string toText, out DateTimeOffset from, out DateTimeOffset to, out int days)
     {
         from = to = default;
         days = 0;
         var ist = SyntheticMarket.Ist;
-        if (format == "1"
-            && DateOnly.TryParseExact(fromText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var fd)
-            && DateOnly.TryParseExact(toText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var td))
+        if (format == "1")
         {
+            if (!DateOnly.TryParseExact(fromText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var fd)
+                || !DateOnly.TryParseExact(toText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var td))
+            {
+                return "Invalid input: with date_format 1, range_from and range_to are dates as yyyy-mm-dd";
+            }
+
+            if (td < fd)
+            {
+                return "Invalid input: range_from is after range_to";
+            }
+
             from = new DateTimeOffset(fd.ToDateTime(TimeOnly.MinValue), ist);
             to = new DateTimeOffset(td.ToDateTime(new TimeOnly(23, 59, 59)), ist);
             days = td.DayNumber - fd.DayNumber + 1;
-            return days > 0;
+            return null;
         }
 
-        if (format == "0" && long.TryParse(fromText, out var fs) && long.TryParse(toText, out var ts) && ts >= fs)
+        if (format == "0")
         {
+            if (!long.TryParse(fromText, NumberStyles.None, CultureInfo.InvariantCulture, out var fs) || !long.TryParse(toText, NumberStyles.None, CultureInfo.InvariantCulture, out var ts))
+            {
+                return "Invalid input: with date_format 0, range_from and range_to are epoch seconds";
+            }
+
+            if (ts < fs)
+            {
+                return "Invalid input: range_from is after range_to";
+            }
+
             from = DateTimeOffset.FromUnixTimeSeconds(fs);
             to = DateTimeOffset.FromUnixTimeSeconds(ts);
             days = (int)Math.Ceiling((ts - fs + 1) / 86400.0);
-            return true;
+            return null;
         }
 
-        return false;
+        return "Invalid input: date_format is 0 (epoch seconds) or 1 (yyyy-mm-dd)";
     }
 }

@@ -10,11 +10,19 @@ internal static class QuoteHandlers
     public static Task QuotesAsync(SandboxCall call)
     {
         var (context, state) = (call.Context, call.State);
-        var symbols = (context.Request.Query["symbols"].ToString() ?? string.Empty)
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (symbols.Length == 0)
+        var list = context.Request.Query["symbols"].ToString();
+        if (list.Length == 0)
         {
             return FyersBodies.Error(context, 400, -50, "Please provide symbols");
+        }
+
+        // What FYERS does with spaces or an empty item in the list is unconfirmed: the sandbox takes
+        // the stricter answer and refuses the call (fyers-protocol.md §12), so a client that sends
+        // them finds out here rather than on the real host.
+        var symbols = list.Split(',');
+        if (symbols.Any(s => s.Length == 0 || s.Any(char.IsWhiteSpace)))
+        {
+            return FyersBodies.Error(context, 400, -50, "Invalid input: symbols is a comma-separated list without spaces or empty items");
         }
 
         if (symbols.Length > 50)
@@ -81,6 +89,13 @@ internal static class QuoteHandlers
         if (!SymbolUniverse.IsKnown(symbol))
         {
             return FyersBodies.Error(context, 400, -300, "Please provide a valid symbol");
+        }
+
+        // An index has no order book. FYERS' answer is unconfirmed; the sandbox refuses rather than
+        // make up levels (fyers-protocol.md §12).
+        if (SymbolUniverse.IsIndex(symbol))
+        {
+            return FyersBodies.Error(context, 400, -50, "Market depth is not available for indices");
         }
 
         var q = SyntheticQuote.At(state.Market, symbol, state.Time.GetUtcNow());

@@ -3,19 +3,52 @@ namespace PriceFeed.Sandbox.Market;
 /// <summary>Builds any FYERS resolution from the minute path, so resolutions agree with each other.</summary>
 internal static class SyntheticHistory
 {
-    /// <summary>Bars of <paramref name="resolution"/> stamped inside [from, to] that have started by now; null for an unsupported resolution.</summary>
-    public static List<Bar>? Build(SyntheticMarket market, string symbol, string resolution, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
+    public enum Kind
     {
-        var code = resolution.Trim().ToUpperInvariant();
+        Seconds,
+        Minutes,
+        Day,
+        Week,
+        Month,
+    }
+
+    /// <summary>The kind of a documented resolution (the handler refuses every other spelling first).</summary>
+    public static Kind KindOf(string resolution) => resolution switch
+    {
+        "D" or "1D" => Kind.Day,
+        "1W" => Kind.Week,
+        "1M" => Kind.Month,
+        _ when resolution.EndsWith('S') => Kind.Seconds,
+        _ => Kind.Minutes,
+    };
+
+    /// <summary>
+    /// Bars of <paramref name="resolution"/> that have started by now. Seconds, minute and daily bars
+    /// are returned when their start is inside [from, to]. A weekly or monthly bar covers its whole
+    /// calendar week (Monday to Sunday, IST) or month, whatever part of it the range names, and is
+    /// returned when that period overlaps the range; it is stamped 00:00 UTC of the period's first
+    /// trading day, as daily bars are stamped (the stamp and the overlap rule are unconfirmed for
+    /// FYERS: docs/fyers-protocol.md §12).
+    /// </summary>
+    public static List<Bar> Build(SyntheticMarket market, string symbol, string resolution, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
+    {
         var last = to < now ? to : now;
         var firstDate = SyntheticMarket.IstDate(from).AddDays(-1);
         var lastDate = SyntheticMarket.IstDate(last);
         var result = new List<Bar>();
-        if (int.TryParse(code, out var minutes) && minutes > 0)
+        var kind = KindOf(resolution);
+        if (kind is Kind.Minutes or Kind.Seconds)
         {
+            // Seconds bars are built from 5-second bars, the finest FYERS serves, so 45S bars span
+            // minute boundaries as buckets aligned to 09:15 do.
+            var size = int.Parse(kind == Kind.Minutes ? resolution : resolution[..^1], System.Globalization.CultureInfo.InvariantCulture);
             for (var date = firstDate; date <= lastDate; date = date.AddDays(1))
             {
-                foreach (var bar in Aggregate(market.MinuteBars(symbol, date, now), minutes))
+                var day = market.MinuteBars(symbol, date, now);
+                var bars = kind == Kind.Minutes
+                    ? Aggregate(day, size)
+                    : Aggregate([.. day.SelectMany(m => FiveSecondBars(symbol, m, now))], size / FiveSeconds);
+                foreach (var bar in bars)
                 {
                     AddIfInside(result, bar, from, to);
                 }
@@ -24,31 +57,50 @@ internal static class SyntheticHistory
             return result;
         }
 
-        var daily = new List<Bar>();
-        for (var date = firstDate; date <= lastDate; date = date.AddDays(1))
+        if (kind == Kind.Day)
         {
-            var day = market.MinuteBars(symbol, date, now);
-            if (day.Count > 0)
+            for (var date = firstDate; date <= lastDate; date = date.AddDays(1))
             {
-                var stamp = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
-                daily.Add(Combine(day) with { Time = stamp });
+                if (Daily(market, symbol, date, now) is { } bar)
+                {
+                    AddIfInside(result, bar, from, to);
+                }
             }
+
+            return result;
         }
 
-        switch (code)
+        // Whole calendar periods: from the first day of the period holding the range's first date.
+        var fromDate = SyntheticMarket.IstDate(from);
+        var periodStart = kind == Kind.Week ? fromDate.AddDays(-(((int)fromDate.DayOfWeek + 6) % 7)) : new DateOnly(fromDate.Year, fromDate.Month, 1);
+        while (periodStart <= lastDate)
         {
-            case "D" or "1D":
-                daily.ForEach(b => AddIfInside(result, b, from, to));
-                return result;
-            case "1W" or "W":
-                GroupBy(daily, d => d.AddDays(-(((int)d.DayOfWeek + 6) % 7)).DayNumber).ForEach(b => AddIfInside(result, b, from, to));
-                return result;
-            case "1M" or "M":
-                GroupBy(daily, d => (d.Year * 12) + d.Month).ForEach(b => AddIfInside(result, b, from, to));
-                return result;
-            default:
-                return null;
+            var periodEnd = kind == Kind.Week ? periodStart.AddDays(7) : periodStart.AddMonths(1);
+            var days = new List<Bar>();
+            for (var date = periodStart; date < periodEnd && date <= SyntheticMarket.IstDate(now); date = date.AddDays(1))
+            {
+                if (Daily(market, symbol, date, now) is { } bar)
+                {
+                    days.Add(bar);
+                }
+            }
+
+            if (days.Count > 0)
+            {
+                result.Add(Combine(days));
+            }
+
+            periodStart = periodEnd;
         }
+
+        return result;
+    }
+
+    /// <summary>The day's bar stamped 00:00 UTC of its date, or null on a day without trading (yet).</summary>
+    private static Bar? Daily(SyntheticMarket market, string symbol, DateOnly date, DateTimeOffset now)
+    {
+        var day = market.MinuteBars(symbol, date, now);
+        return day.Count == 0 ? null : Combine(day) with { Time = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds() };
     }
 
     /// <summary>Buckets of N minutes aligned to the 09:15 session start, as FYERS aligns intraday bars.</summary>
@@ -66,6 +118,46 @@ internal static class SyntheticHistory
         }
     }
 
+    private const int FiveSeconds = 5;
+
+    /// <summary>
+    /// A minute cut into twelve 5-second bars that add up to it: the first opens at the
+    /// minute's open, the last closes at its close, one touches its high and one its low, the volumes
+    /// sum to its volume. The path between is drawn from (symbol, minute), so it is the same every time.
+    /// Only the parts that have started by <paramref name="now"/> are returned.
+    /// </summary>
+    private static IEnumerable<Bar> FiveSecondBars(string symbol, Bar minute, DateTimeOffset now)
+    {
+        const int count = 60 / FiveSeconds;
+        var rng = new SplitMix(SplitMix.Hash(symbol + "#s") ^ (ulong)minute.Time);
+        var path = new double[count + 1];
+        path[0] = minute.Open;
+        path[count] = minute.Close;
+        for (var i = 1; i < count; i++)
+        {
+            var straight = minute.Open + ((minute.Close - minute.Open) * i / count);
+            var wander = (rng.NextDouble() - 0.5) * (minute.High - minute.Low);
+            path[i] = Math.Clamp(SyntheticMarket.Tick(straight + wander), minute.Low, minute.High);
+        }
+
+        var highAt = (int)(rng.NextDouble() * count);
+        var lowAt = (int)(rng.NextDouble() * count);
+        var volume = minute.Volume / count;
+        for (var i = 0; i < count; i++)
+        {
+            var start = minute.Time + (i * FiveSeconds);
+            if (start > now.ToUnixTimeSeconds())
+            {
+                yield break;
+            }
+
+            var (open, close) = (path[i], path[i + 1]);
+            var high = i == highAt ? minute.High : Math.Max(open, close);
+            var low = i == lowAt ? minute.Low : Math.Min(open, close);
+            yield return new Bar(start, open, high, low, close, i == count - 1 ? minute.Volume - (volume * (count - 1)) : volume);
+        }
+    }
+
     private static Bar Combine(List<Bar> bars)
     {
         var bar = bars[0];
@@ -76,11 +168,6 @@ internal static class SyntheticHistory
 
         return bar;
     }
-
-    private static List<Bar> GroupBy(List<Bar> daily, Func<DateOnly, int> key) =>
-        [.. daily
-            .GroupBy(b => key(DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(b.Time).UtcDateTime)))
-            .Select(g => Combine([.. g]))];
 
     private static void AddIfInside(List<Bar> result, Bar bar, DateTimeOffset from, DateTimeOffset to)
     {

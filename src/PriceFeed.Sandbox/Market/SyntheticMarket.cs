@@ -21,6 +21,19 @@ internal sealed class SyntheticMarket(SandboxOptions options)
     public bool IsTradingDay(DateOnly date) =>
         date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !holidays.Contains(date);
 
+    /// <summary>The earliest date of the last <paramref name="count"/> trading days up to <paramref name="today"/> (today counts when it trades).</summary>
+    public DateOnly TradingDaysBack(DateOnly today, int count)
+    {
+        var date = today;
+        for (var seen = IsTradingDay(date) ? 1 : 0; seen < count; )
+        {
+            date = date.AddDays(-1);
+            seen += IsTradingDay(date) ? 1 : 0;
+        }
+
+        return date;
+    }
+
     public static DateTimeOffset SessionStart(DateOnly date) => new(date.ToDateTime(SessionOpen), Ist);
 
     public static DateOnly IstDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Ist).DateTime);
@@ -117,5 +130,6 @@ internal sealed class SyntheticMarket(SandboxOptions options)
         return new Bar(bar.Time, bar.Open, high, low, close, (long)(bar.Volume * fraction));
     }
 
-    private static double Tick(double price) => price < 1 ? Math.Round(price, 2) : Math.Round(price * 20, MidpointRounding.AwayFromZero) / 20;
+    /// <summary>A price on the exchange's tick: 0.05 rupees, or 0.01 below one rupee.</summary>
+    public static double Tick(double price) => price < 1 ? Math.Round(price, 2) : Math.Round(price * 20, MidpointRounding.AwayFromZero) / 20;
 }
