@@ -35,12 +35,6 @@ public sealed record BackfillRequest(DateOnly From, DateOnly To, IReadOnlyList<s
             return $"FYERS has history from {HistoryRequest.EarliestDate:yyyy-MM-dd}; --from is {From:yyyy-MM-dd}.";
         }
 
-        var lastFinished = LastFinishedDate(now, calendar);
-        if (To > lastFinished)
-        {
-            return $"--to {To:yyyy-MM-dd} is not over yet: a backfill ends with a finished day ({lastFinished:yyyy-MM-dd} or earlier); the intraday and end-of-day jobs fetch the days after that.";
-        }
-
         if (MaxRequests is < 1)
         {
             return $"--max-requests must be at least 1 (it was {MaxRequests}).";
@@ -59,7 +53,16 @@ public sealed record BackfillRequest(DateOnly From, DateOnly To, IReadOnlyList<s
             }
         }
 
-        return Resolutions.Count == 0 ? "No resolution: give --resolution 1 (or 1,5,D)." : null;
+        if (Resolutions.Count == 0)
+        {
+            return "No resolution: give --resolution 1 (or 1,5,D).";
+        }
+
+        // Last, so what is wrong with the request itself is said the same on any day.
+        var lastFinished = LastFinishedDate(now, calendar);
+        return To > lastFinished
+            ? $"--to {To:yyyy-MM-dd} is not over yet: a backfill ends with a finished day ({lastFinished:yyyy-MM-dd} or earlier); the intraday and end-of-day jobs fetch the days after that."
+            : null;
     }
 
     /// <summary>Today (IST) once its session's bars are final, or when it has no session; else yesterday.</summary>
