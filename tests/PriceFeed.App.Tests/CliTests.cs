@@ -132,3 +132,48 @@ public sealed class CliTests
         Assert.Contains(says, error.ToString(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>Issue 20: a bare --sandbox means the local sandbox on every command, wherever it stands.</summary>
+public sealed class SandboxFlagTests
+{
+    [Theory]
+    [InlineData("ingest quotes --sandbox")]
+    [InlineData("ingest intraday --sandbox")]
+    [InlineData("backfill --from 2026-11-02 --to 2026-11-03 --sandbox")]
+    [InlineData("backfill --sandbox --from 2026-11-02 --to 2026-11-03")]
+    [InlineData("watchlist remove NSE:SYN001-EQ --sandbox")]
+    [InlineData("watchlist add SBIN --sandbox")]
+    [InlineData("watchlist list --sandbox")]
+    [InlineData("verify --sandbox")]
+    [InlineData("verify --repair --sandbox")]
+    [InlineData("token status --sandbox")]
+    [InlineData("login --sandbox")]
+    public void BareSandbox_IsTheLocalSandbox(string line)
+    {
+        var parse = PriceFeedCli.Build(TextReader.Null, TextWriter.Null, TextWriter.Null).Parse(line.Split(' '));
+
+        Assert.Empty(parse.Errors);
+        var option = parse.CommandResult.Command.Options.OfType<System.CommandLine.Option<string?>>().Single(o => o.Name == "--sandbox");
+        Assert.Equal(new Uri("http://127.0.0.1:8080"), SandboxOption.Value(parse, option));
+    }
+
+    [Fact]
+    public async Task SandboxBeforeTheJob_IsOneLineSayingWhereTheFlagGoes()
+    {
+        using var error = new StringWriter();
+
+        var code = await PriceFeedCli.RunAsync(["ingest", "--sandbox", "quotes"], TextWriter.Null, error, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--sandbox takes an address such as http://127.0.0.1:8080, not 'quotes': put --sandbox last", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoSandbox_IsFyers()
+    {
+        var parse = PriceFeedCli.Build(TextReader.Null, TextWriter.Null, TextWriter.Null).Parse(["ingest", "quotes"]);
+        var option = parse.CommandResult.Command.Options.OfType<System.CommandLine.Option<string?>>().Single(o => o.Name == "--sandbox");
+
+        Assert.Null(SandboxOption.Value(parse, option));
+    }
+}

@@ -31,6 +31,7 @@ internal static class CliHost
 
         // EMF lines are for CloudWatch (serve on Lambda); on a terminal the command prints its own summary.
         builder.Services.AddSingleton(sp => new EmfMetrics(TextWriter.Null, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(new RunOrigin(RunTrigger.Manual));
         overrides?.Invoke(builder.Services);
         return builder.Build();
     }

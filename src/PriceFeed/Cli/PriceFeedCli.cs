@@ -29,7 +29,8 @@ internal static class PriceFeedCli
         return $"{match.Groups["name"].Value} '{match.Groups["value"].Value}' is not valid: give {form}.";
     }
 
-    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    /// <summary>Every command, wired to these streams.</summary>
+    internal static RootCommand Build(TextReader input, TextWriter output, TextWriter error)
     {
         var root = new RootCommand("PriceFeed: the daily FYERS login and a market-data feed into a Parquet lake.");
         root.Subcommands.Add(ServeCommand.Create(output, error));
@@ -44,6 +45,12 @@ internal static class PriceFeedCli
         root.Subcommands.Add(QueryCommand.Create(output, error));
 #endif
 
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = Build(input, output, error);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

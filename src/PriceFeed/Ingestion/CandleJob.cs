@@ -85,6 +85,7 @@ internal sealed partial class CandleJob(
             return closed;
         }
 
+        run.SeriesPlanned = symbols.Count * (options.Value.ParsedResolutions.Count + (refetch is null ? 0 : 1));
         var cursors = await lake.ReadCursorsAsync(cancellationToken);
         var batch = new CandleBatch();
         var gaps = new GapBook(await gapLedger.ReadAsync(cancellationToken), options.Value.GapRetries, time.GetUtcNow());

@@ -19,7 +19,8 @@ internal sealed partial class IngestionRunner(
     RunHistory history,
     IOptions<IngestionOptions> options,
     TimeProvider time,
-    ILogger<IngestionRunner> logger)
+    ILogger<IngestionRunner> logger,
+    RunOrigin? origin = null)
 {
     public static readonly string[] Jobs = ["intraday", "eod", "quotes", "token-check"];
 
@@ -32,8 +33,9 @@ internal sealed partial class IngestionRunner(
             throw new ArgumentException($"Unknown job '{job}'. Jobs: {string.Join(", ", Jobs)}.", nameof(job));
         }
 
+        var before = recorder.RequestsSoFar;
         await holidays.RefreshAsync(cancellationToken);
-        return await SharedAsync(job switch
+        return await SharedAsync(before, job switch
         {
             "intraday" => await candles.RunIntradayAsync(cancellationToken),
             "eod" => await candles.RunEndOfDayAsync(null, cancellationToken),
@@ -54,17 +56,18 @@ internal sealed partial class IngestionRunner(
         // FYERS must not keep a 5-minute job alive for 40 minutes (issue 19).
         using var limit = new CancellationTokenSource(options.Value.RunTimeout, time);
         using var both = CancellationTokenSource.CreateLinkedTokenSource(stopBy, aborted, limit.Token);
+        var before = recorder.RequestsSoFar;
         try
         {
             return await RunAsync(job, both.Token);
         }
         catch (OperationCanceledException) when (stopBy.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
-            return await SharedAsync(recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run was stopped before the invocation deadline; what it stored is kept and the next run continues from there.", tokenValid: null));
+            return await SharedAsync(before, recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run was stopped before the invocation deadline; what it stored is kept and the next run continues from there.", tokenValid: null));
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
-            return await SharedAsync(recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run reached its time limit (Ingestion:RunTimeout, {options.Value.RunTimeout:g}) and stopped; what it stored is kept and the next run continues from there.", tokenValid: null));
+            return await SharedAsync(before, recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run reached its time limit (Ingestion:RunTimeout, {options.Value.RunTimeout:g}) and stopped; what it stored is kept and the next run continues from there.", tokenValid: null));
         }
         catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
         {
@@ -72,32 +75,36 @@ internal sealed partial class IngestionRunner(
             // ends it as a failed run with its metrics line and summary, so the alarm fires and the
             // token page says why, instead of only a bare 500 in the function's log.
             Log.RunCrashed(logger, e, job);
-            return await SharedAsync(recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run failed: {e.Message}", tokenValid: null));
+            return await SharedAsync(before, recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run failed: {e.Message}", tokenValid: null));
         }
     }
 
     public async Task<RunReport> RunIntradayAsync(CancellationToken cancellationToken)
     {
+        var before = recorder.RequestsSoFar;
         await holidays.RefreshAsync(cancellationToken);
-        return await SharedAsync(await candles.RunIntradayAsync(cancellationToken));
+        return await SharedAsync(before, await candles.RunIntradayAsync(cancellationToken));
     }
 
     public async Task<RunReport> RunEndOfDayAsync(DateOnly? date, CancellationToken cancellationToken)
     {
+        var before = recorder.RequestsSoFar;
         await holidays.RefreshAsync(cancellationToken);
-        return await SharedAsync(await candles.RunEndOfDayAsync(date, cancellationToken));
+        return await SharedAsync(before, await candles.RunEndOfDayAsync(date, cancellationToken));
     }
 
     public async Task<RunReport> RunQuotesAsync(CancellationToken cancellationToken)
     {
+        var before = recorder.RequestsSoFar;
         await holidays.RefreshAsync(cancellationToken);
-        return await SharedAsync(await quotes.RunAsync(cancellationToken));
+        return await SharedAsync(before, await quotes.RunAsync(cancellationToken));
     }
 
     public async Task<RunReport> RunTokenCheckAsync(CancellationToken cancellationToken)
     {
+        var before = recorder.RequestsSoFar;
         await holidays.RefreshAsync(cancellationToken);
-        return await SharedAsync(await tokenCheck.RunAsync(cancellationToken));
+        return await SharedAsync(before, await tokenCheck.RunAsync(cancellationToken));
     }
 
     /// <summary>A backfill; what it does not expect (a damaged lake file, a full disk) ends it as a failed run saying so.</summary>
@@ -105,29 +112,37 @@ internal sealed partial class IngestionRunner(
     {
         using var limit = new CancellationTokenSource(options.Value.BackfillTimeout, time);
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        var before = recorder.RequestsSoFar;
         try
         {
             await holidays.RefreshAsync(both.Token);
-            return await SharedAsync(await backfill.RunAsync(request, progress, both.Token));
+            return await SharedAsync(before, await backfill.RunAsync(request, progress, both.Token));
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return await SharedAsync(recorder.Finish(recorder.Begin("backfill"), RunReport.Failed, $"The backfill reached its time limit (Ingestion:BackfillTimeout, {options.Value.BackfillTimeout:g}) and stopped; finished chunks are kept: run the same command again to continue.", tokenValid: null));
+            return await SharedAsync(before, recorder.Finish(recorder.Begin("backfill"), RunReport.Failed, $"The backfill reached its time limit (Ingestion:BackfillTimeout, {options.Value.BackfillTimeout:g}) and stopped; finished chunks are kept: run the same command again to continue.", tokenValid: null));
         }
         catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
         {
             Log.RunCrashed(logger, e, "backfill");
-            return await SharedAsync(recorder.Finish(recorder.Begin("backfill"), RunReport.Failed, $"The backfill failed: {e.Message}", tokenValid: null));
+            return await SharedAsync(before, recorder.Finish(recorder.Begin("backfill"), RunReport.Failed, $"The backfill failed: {e.Message}", tokenValid: null));
         }
     }
 
     /// <summary>
     /// Every finished run is shared before it is returned (beside the lake, or SSM on AWS), so the
     /// page, /api/status and <c>pricefeed status</c> show the same runs whoever made them; and on
-    /// Lambda before the response, after which the function is frozen.
+    /// Lambda before the response, after which the function is frozen. A person's run (the CLI) that
+    /// failed before it asked FYERS anything (no token, the lake busy, a damaged file) is said on their
+    /// terminal only: it does not replace what the page shows about the scheduled jobs (issue 20).
     /// </summary>
-    private async Task<RunReport> SharedAsync(RunReport report)
+    private async Task<RunReport> SharedAsync(long requestsBefore, RunReport report)
     {
+        if (origin?.Trigger == RunTrigger.Manual && report.Status is RunReport.Failed or RunReport.LoginNeeded && recorder.RequestsSoFar == requestsBefore)
+        {
+            return report;
+        }
+
         await history.PublishAsync(report, CancellationToken.None);
         return report;
     }

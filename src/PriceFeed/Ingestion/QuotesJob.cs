@@ -43,6 +43,7 @@ internal sealed class QuotesJob(FyersDataClient data, QuoteStore quotes, MarketC
                 return closed;
             }
 
+            run.SeriesPlanned = symbols.Count;
             var result = await data.GetQuotesAsync(symbols, credentials, cancellationToken);
             await quotes.WriteAsync(result, check.Source(result.IsSynthetic), cancellationToken);
             run.Symbols.AddRange(result.Quotes.Select(q => new SymbolReport(q.Symbol, "quote", true, 1, 1, 1, 0, null)));

@@ -26,7 +26,7 @@ public sealed record RunSummary(
     {
         ArgumentNullException.ThrowIfNull(report);
         var message = report.Message.Length <= MaxMessageLength ? report.Message : report.Message[..(MaxMessageLength - 1)] + "…";
-        return new RunSummary(report.Job, report.Status, message, report.StartedAt, report.FinishedAt, report.Symbols.Count(s => s.Ok), report.Symbols.Count, report.BarsWritten, report.BarsExpected, report.Requests, report.RateLimited, report.DataLagSeconds, report.GapsOpen, report.TokenValid);
+        return new RunSummary(report.Job, report.Status, message, report.StartedAt, report.FinishedAt, report.Symbols.Count(s => s.Ok), report.SeriesTotal, report.BarsWritten, report.BarsExpected, report.Requests, report.RateLimited, report.DataLagSeconds, report.GapsOpen, report.TokenValid);
     }
 }
 

@@ -9,6 +9,9 @@ namespace PriceFeed.Ingestion;
 /// </summary>
 internal sealed partial class RunRecorder(FyersRateLimiter limiter, TimeProvider time, EmfMetrics metrics, RunHistory history, HolidaySource holidays, ILogger<RunRecorder> logger)
 {
+    /// <summary>FYERS requests this process has made so far.</summary>
+    public long RequestsSoFar => limiter.Granted;
+
     public RunState Begin(string job) => new(job, time.GetUtcNow(), limiter.Granted, limiter.RateLimitedResponses);
 
     public RunReport Finish(RunState run, string status, string message, bool? tokenValid)
@@ -31,7 +34,8 @@ internal sealed partial class RunRecorder(FyersRateLimiter limiter, TimeProvider
             run.DataLagSeconds,
             new Dictionary<string, int>(run.Reasons),
             holidays.Coverage(finished).Warning,
-            run.GapsOpen);
+            run.GapsOpen,
+            run.SeriesPlanned);
         run.Report = report;
         metrics.Write(report);
         history.Record(report);

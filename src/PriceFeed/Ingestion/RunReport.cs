@@ -17,7 +17,8 @@ public sealed record RunReport(
     double? DataLagSeconds,
     IReadOnlyDictionary<string, int> RejectReasons,
     string? CalendarWarning = null,
-    int GapsOpen = 0)
+    int GapsOpen = 0,
+    int SeriesPlanned = 0)
 {
     public const string Ok = "ok";
     public const string Failed = "failed";
@@ -34,6 +35,9 @@ public sealed record RunReport(
     public const string LoginNeeded = "login-needed";
 
     public bool IsFailure => Status == Failed;
+
+    /// <summary>The series the run meant to fetch: at least those it reports on.</summary>
+    public int SeriesTotal => Math.Max(SeriesPlanned, Symbols.Count);
 
     /// <summary>The NSE holiday list does not reach far enough (see HolidaySource); the HolidayListMissing metric.</summary>
     public bool HolidayListMissing => CalendarWarning is not null;

@@ -17,6 +17,12 @@ internal sealed class RunState(string job, DateTimeOffset startedAt, long reques
 
     public int BarsWritten { get; set; }
 
+    /// <summary>
+    /// The series the run meant to fetch once it knew the watchlist; a run stopped early (a rejected
+    /// token, the circuit breaker) reports "4 of 28 series ok", not "4/4" (issue 20).
+    /// </summary>
+    public int SeriesPlanned { get; set; }
+
     public double? DataLagSeconds { get; set; }
 
     /// <summary>Trading days the run's answers lacked that stay open (asked again by the next run).</summary>

@@ -208,6 +208,10 @@ public sealed class IngestionTests
         Assert.Equal(RunReport.LoginNeeded, parked.Status);
         Assert.False(parked.TokenValid);
         Assert.Contains("log in again", parked.Message, StringComparison.Ordinal);
+        // Issue 20: the record counts the series the run meant to fetch, not only those it reached.
+        var summary = RunSummary.From(parked);
+        Assert.Equal(3, summary.SeriesTotal);
+        Assert.True(summary.SeriesOk < summary.SeriesTotal, $"{summary.SeriesOk}/{summary.SeriesTotal}");
         using (var browser = app.NewBrowser())
         {
             Assert.Equal("rejected", (await browser.StatusAsync()).GetProperty("token").GetProperty("state").GetString());

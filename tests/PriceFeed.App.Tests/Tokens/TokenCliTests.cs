@@ -172,6 +172,29 @@ public sealed class TokenCliTests
         Assert.Contains("add --sandbox", checkError, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue 20: a person's run that fails before it asks FYERS anything is theirs to read on the
+    /// terminal; the page keeps showing the scheduled jobs. A manual run that reaches FYERS is shared.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_ByHand_FailingBeforeAnyFyersCall_LeavesThePagesRunsAlone_AReachingRunIsShared()
+    {
+        await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330)));
+        var runs = Path.Combine(app.LakeDirectory, "_state", "runs");
+
+        var (exit, said) = await CliProcess.RunAsync(app, "ingest", "quotes");
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains("log in", said, StringComparison.OrdinalIgnoreCase);
+        Assert.False(File.Exists(Path.Combine(runs, "quotes.json")), "a run that never reached FYERS replaced the page's record");
+
+        await app.LogInAsync();
+        var (okExit, _) = await CliProcess.RunAsync(app, "ingest", "quotes");
+
+        Assert.Equal(ExitCodes.Ok, okExit);
+        Assert.True(File.Exists(Path.Combine(runs, "quotes.json")));
+    }
+
     [Fact]
     public async Task UnknownCommand_Options_AreUsageErrors()
     {
