@@ -8,7 +8,7 @@ namespace PriceFeed.Ingestion;
 /// quotes if configured), and the end-of-day job once after the close. On AWS, EventBridge
 /// Scheduler calls /events instead and this service is not registered.
 /// </summary>
-internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalendar calendar, IOptions<IngestionOptions> options, TimeProvider time, ILogger<LocalScheduler> logger) : BackgroundService
+internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalendar calendar, IOptions<IngestionOptions> options, TimeProvider time, ILogger<LocalScheduler> logger, PriceFeed.Tokens.TokenStoredSignal? loggedIn = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,6 +16,8 @@ internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalen
         DateOnly? endOfDayDone = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Taken before the pass: a login during it still wakes the next one.
+            var login = loggedIn?.NextAsync() ?? new TaskCompletionSource().Task;
             var now = time.GetUtcNow();
             try
             {
@@ -42,8 +44,12 @@ internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalen
                 Log.PassFailed(logger, e);
             }
 
-            var next = NextTick(time.GetUtcNow(), every);
-            await Task.Delay(next, time, stoppingToken);
+            // The next tick, or at once after a login: the runs that waited for a token catch up now.
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var tick = Task.Delay(NextTick(time.GetUtcNow(), every), time, wake.Token);
+            await Task.WhenAny(tick, login);
+            await wake.CancelAsync();
+            stoppingToken.ThrowIfCancellationRequested();
         }
     }
 

@@ -40,16 +40,19 @@ public static class FeedHealth
         var givenUp = coverage.GivenUp > 0
             ? [new FeedLine("gaps", "given-up", "bad", $"{coverage.GivenUp} symbol-day{(coverage.GivenUp == 1 ? string.Empty : "s")} given up: FYERS lacked {(coverage.GivenUp == 1 ? "it" : "them")} on several days. 'pricefeed verify' lists them; 'pricefeed verify --repair' asks again.", now)]
             : Array.Empty<FeedLine>();
-        return new FeedView(headline, [CoverageLine(coverage, eod, now), .. givenUp, .. lines]);
+        var intraday = runs.FirstOrDefault(r => r.Job == "intraday");
+        return new FeedView(headline, [CoverageLine(coverage, eod, now, token, intraday), .. givenUp, .. lines]);
     }
 
     /// <summary>
     /// The latest session in one sentence: while it runs, how far the bars reach (a warning when
     /// nothing new came for 15 minutes); once closed, which symbols are complete. A short symbol is
     /// red only once an end-of-day run after the bars became final has tried; before that the
-    /// end-of-day run is what completes the day.
+    /// end-of-day run is what completes the day. Nothing new is no warning before the first login
+    /// (the feed starts with it) nor right after a login no intraday run has followed yet (the next
+    /// one fetches the whole morning): the page's amber means "look", and there is nothing to look at.
     /// </summary>
-    public static FeedLine CoverageLine(SessionCoverage coverage, RunSummary? eod, DateTimeOffset now)
+    public static FeedLine CoverageLine(SessionCoverage coverage, RunSummary? eod, DateTimeOffset now, TokenStatus? token = null, RunSummary? intraday = null)
     {
         ArgumentNullException.ThrowIfNull(coverage);
         var day = MarketTime.IstDate(now) == coverage.Date ? "Today" : coverage.Date.ToString("ddd d MMM", CultureInfo.InvariantCulture);
@@ -65,8 +68,19 @@ public static class FeedHealth
             var reach = coverage.LatestBarEnd ?? coverage.Open;
             var upTo = coverage.LatestBarEnd is { } end ? $", up to {MarketTime.ToIst(end).ToString("HH:mm", CultureInfo.InvariantCulture)} IST" : string.Empty;
             var stale = now - reach > StaleAfter;
-            var text = $"{day} so far: {Count(coverage.Bars)} bars of {n} symbol{(n == 1 ? string.Empty : "s")}{upTo}"
-                + (stale ? $" · nothing newer for {(int)(now - reach).TotalMinutes} min: see the runs below" : string.Empty);
+            var soFar = $"{day} so far: {Count(coverage.Bars)} bars of {n} symbol{(n == 1 ? string.Empty : "s")}{upTo}";
+            if (stale && token?.State == TokenStatus.Missing)
+            {
+                return new FeedLine("coverage", "waiting", "pending", $"{soFar} · the feed starts with the first login", now);
+            }
+
+            if (stale && token is { IsUsable: true, IssuedAt: { } issued } && (intraday is null || intraday.FinishedAt < issued))
+            {
+                var since = MarketTime.ToIst(reach).ToString("HH:mm", CultureInfo.InvariantCulture);
+                return new FeedLine("coverage", "catching-up", "pending", $"{soFar} · the token is new: the next intraday run fetches everything since {since} IST", now);
+            }
+
+            var text = soFar + (stale ? $" · nothing newer for {(int)(now - reach).TotalMinutes} min: see the runs below" : string.Empty);
             return new FeedLine("coverage", stale ? "stale" : "running", stale ? "warn" : "ok", text, now);
         }
 
@@ -104,12 +118,14 @@ public static class FeedHealth
             return new FeedLine(run.Job, run.Status, "history", $"{run.Job}: {run.Status} {age}, before today's login; the next run catches up.", run.FinishedAt);
         }
 
-        // Failed for want of a token while there still is none: the login the page asks for is the fix.
+        // Failed for want of a token while there still is none: the login the page asks for is the
+        // fix. Before the first login ever that is the page's first step, not a warning.
+        var waiting = token.State == TokenStatus.Missing ? "pending" : "warn";
         var tone = run.Status switch
         {
             RunReport.Ok or RunReport.Skipped or RunReport.Partial => "ok",
-            RunReport.LoginNeeded => "warn",
-            _ when !run.TokenValid && !token.IsUsable => "warn",
+            RunReport.LoginNeeded => waiting,
+            _ when !run.TokenValid && !token.IsUsable => waiting,
             _ => "bad",
         };
         var message = tone == "ok" && run.Status == RunReport.Ok ? string.Empty : $" · {run.Message}";

@@ -11,7 +11,7 @@ namespace PriceFeed.Tokens;
 /// binding and the live check. Shared by the web API and the CLI. Secrets go in, never out: every
 /// result carries masked ids and messages only.
 /// </summary>
-internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth, TimeProvider time, Calendar.MarketCalendar calendar, Microsoft.Extensions.Options.IOptions<TokenStoreOptions> options, ILogger<TokenVault> logger)
+internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth, TimeProvider time, Calendar.MarketCalendar calendar, Microsoft.Extensions.Options.IOptions<TokenStoreOptions> options, ILogger<TokenVault> logger, TokenStoredSignal? stored = null)
 {
     /// <summary>However often anyone asks, FYERS sees at most one /profile check a minute (its budget is the owner's).</summary>
     public static readonly TimeSpan CheckReuse = TimeSpan.FromMinutes(1);
@@ -145,6 +145,7 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
             await store.DeleteAsync([TokenParameters.SetupCode], cancellationToken);
         }
 
+        stored?.Raise();
         var info = AccessTokenInfo.TryDecode(tokens.AccessToken);
         Log.TokenStored(logger, TokenStatus.MaskFyId(fyId), info is null ? "unknown" : MarketTime.Format(info.ExpiresAt));
         return VaultResult.Success;

@@ -63,6 +63,7 @@ internal static class TokensServiceCollectionExtensions
             services.Remove(descriptor);
         }
 
+        services.AddSingleton<TokenStoredSignal>();
         services.AddSingleton<TokenVault>();
         services.AddSingleton<OwnerAccess>();
         return services;

@@ -194,6 +194,36 @@ public sealed class IngestionTests
         Assert.Contains($"0 bars written ({5 * 375} fetched; {5 * 375} were stored already)", second.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue 20: on a laptop, a login in the middle of the session fills the morning at once; the
+    /// scheduler does not sleep on to its next 5-minute tick first.
+    /// </summary>
+    [Fact]
+    public async Task LocalScheduler_ALoginMidSession_FetchesTheMorningAtOnce()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, extraSettings: "--Ingestion:LocalScheduler=true");
+        var history = app.App.Services.GetRequiredService<RunHistory>();
+        // Real seconds: the scheduler's first pass and its wake-up run on the machine, not the test clock.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!history.Latest.Any(r => r.Job == "intraday") && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.Equal(RunReport.LoginNeeded, Assert.Single(history.Latest, r => r.Job == "intraday").Status);
+
+        await app.LogInAsync();
+        waited.Restart();
+        while (history.Latest.Single(r => r.Job == "intraday").Status != RunReport.Ok && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        // 09:15 to 10:59 for each symbol: the whole morning, long before the next tick at 11:05.
+        Assert.Equal(RunReport.Ok, history.Latest.Single(r => r.Job == "intraday").Status);
+        Assert.Equal(2 * 105, (await Lake(app).ReadAsync("1", Friday, Ct)).Count);
+    }
+
     [Fact]
     public async Task TokenDiesMidRun_JobParks_AndTheRunAfterANewLoginFillsTheGapExactly()
     {

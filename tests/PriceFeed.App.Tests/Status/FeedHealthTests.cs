@@ -44,14 +44,37 @@ public sealed class FeedHealthTests
         Assert.StartsWith("intraday: failed 12 min ago", feed.Lines[1].Text, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 20: before the first login the runs waiting for it are the page's first step, not a warning; once a token expired they are.</summary>
     [Fact]
-    public void WithoutAToken_ThereIsNoHeadline_AndALoginReminderIsAWarning()
+    public void WithoutAToken_ThereIsNoHeadline_TheRunsWaitForTheFirstLogin_AndWarnOnceItExpired()
     {
         var missing = new TokenStatus(TokenStatus.Missing, "No FYERS token is stored yet.", null, null, null, null, null, null, null);
-        var feed = FeedHealth.Assess([Run("token-check", RunReport.LoginNeeded, Now.AddMinutes(-30), tokenValid: false), Run("eod", RunReport.Failed, Now.AddMinutes(-20), tokenValid: false)], missing, Now);
+        var expired = new TokenStatus(TokenStatus.Expired, "The FYERS token expired.", "XS***01", null, Now.AddDays(-1), Now.AddHours(-5), "06:00 IST on Fri 27 Nov 2026", null, null);
+        RunSummary[] runs = [Run("token-check", RunReport.LoginNeeded, Now.AddMinutes(-30), tokenValid: false), Run("eod", RunReport.Failed, Now.AddMinutes(-20), tokenValid: false)];
 
-        Assert.Null(feed.Headline);
-        Assert.All(feed.Lines, l => Assert.Equal("warn", l.Tone));
+        var before = FeedHealth.Assess(runs, missing, Now, Session(true, 0));
+        var after = FeedHealth.Assess(runs, expired, Now, Session(true, 0));
+
+        Assert.Null(before.Headline);
+        Assert.All(before.Lines, l => Assert.Equal("pending", l.Tone));
+        Assert.Equal("Today so far: 0 bars of 2 symbols · the feed starts with the first login", before.Lines[0].Text);
+        Assert.All(after.Lines, l => Assert.Equal("warn", l.Tone));
+    }
+
+    /// <summary>Issue 20: right after a login the stalled morning is what the next intraday run fetches, not an alarm; once a run followed, a stall is amber again.</summary>
+    [Fact]
+    public void RightAfterALogin_TheEmptyMorning_IsCaughtUpByTheNextRun_NotAWarning()
+    {
+        var token = Valid(Now.AddMinutes(-2));
+        var beforeLogin = Run("intraday", RunReport.LoginNeeded, Now.AddMinutes(-4), tokenValid: false);
+        var afterLogin = Run("intraday", RunReport.Failed, Now.AddMinutes(-1)) with { Message = "FYERS answered 503." };
+
+        var fresh = FeedHealth.Assess([beforeLogin], token, Now, Session(true, 0));
+        var later = FeedHealth.Assess([afterLogin], token, Now, Session(true, 0));
+
+        Assert.Equal(("pending", "Today so far: 0 bars of 2 symbols · the token is new: the next intraday run fetches everything since 09:15 IST"), (fresh.Lines[0].Tone, fresh.Lines[0].Text));
+        Assert.Equal("history", fresh.Lines[1].Tone);
+        Assert.Equal("warn", later.Lines[0].Tone);
     }
 
     [Theory]
