@@ -105,6 +105,9 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await Expect(page.Locator("#credentials-card")).ToBeHiddenAsync();
             await Expect(page.Locator("#feed-card")).ToBeHiddenAsync();
             await Expect(page.Locator("#check")).ToBeHiddenAsync();
+            // Issue 20: told how to become the owner's browser, without naming the account.
+            await Expect(page.Locator("#owner-hint")).ToBeVisibleAsync();
+            await Expect(page.Locator("#owner-hint")).ToContainTextAsync("Log in with FYERS here, as the account PriceFeed is bound to");
             Assert.DoesNotContain("XS", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
             await AssertNoHorizontalScrollAsync(page);
             await Shot(page, "public-phone-valid");
@@ -173,8 +176,18 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await page.FillAsync("#watchlist-query", "Reliance");
             await page.ClickAsync("#watchlist-add");
             await Expect(page.Locator("#watchlist")).ToContainTextAsync("NSE:RELIANCE-EQ · RELIANCE INDUSTRIES LTD");
+            // Issue 20: every change says what it did, and points at the symbol.
+            await Expect(page.Locator("#watchlist-notice")).ToHaveTextAsync("Added NSE:RELIANCE-EQ (RELIANCE INDUSTRIES LTD); the next run fetches it.");
+            await Expect(page.Locator("#watchlist li.changed")).ToContainTextAsync("NSE:RELIANCE-EQ");
+            await page.FillAsync("#watchlist-query", "sbin");
+            await page.ClickAsync("#watchlist-add");
+            await Expect(page.Locator("#watchlist-notice")).ToContainTextAsync("NSE:SBIN-EQ (STATE BANK OF INDIA) is on the watchlist already; nothing changed.");
+            await Expect(page.Locator("#watchlist li")).ToHaveCountAsync(3);
             await page.FillAsync("#watchlist-query", "bank");
             await page.ClickAsync("#watchlist-add");
+            // A listed choice is shown as listed and cannot be picked again.
+            await Expect(page.Locator("#watchlist-choices button", new() { HasText = "NSE:SBIN-EQ" })).ToBeDisabledAsync();
+            await Expect(page.Locator("#watchlist-choices button", new() { HasText = "NSE:SBIN-EQ" })).ToContainTextAsync("on the list");
             await page.Locator("#watchlist-choices button", new() { HasText = "NSE:HDFCBANK-EQ" }).ClickAsync();
             await Expect(page.Locator("#watchlist li")).ToHaveCountAsync(4);
             await page.Locator("#watchlist button[aria-label='Remove NSE:NIFTY50-INDEX']").ClickAsync();
@@ -211,6 +224,17 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             }
 
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+
+            // Issue 20: a fresh lake is not a wall of red: the days were never asked for, and the
+            // page says which command fetches them.
+            await page.GotoAsync(new Uri(app.PageUrl, "data").AbsoluteUri);
+            await Expect(page.Locator("#coverage-hint")).ToContainTextAsync("The lake is empty so far");
+            await Expect(page.Locator("#coverage-hint code")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^pricefeed backfill --from 2026-10-\\d\\d --to 2026-11-26$"));
+            await Expect(page.Locator("#coverage button.cell.missing")).ToHaveCountAsync(0);
+            Assert.True(await page.Locator("#coverage button.cell.before").CountAsync() >= 2 * 19);
+            await Shot(page, $"data-{size}-fresh-lake", fullPage: false);
+            await page.GotoAsync(app.PageUrl.AbsoluteUri);
+
             var eod = await app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunEndOfDayAsync(null, TestContext.Current.CancellationToken);
             Assert.Equal("ok", eod.Status);
             var cspErrors = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -225,6 +249,10 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await Expect(page.Locator("#chart canvas").First).ToBeVisibleAsync();
             await Expect(page.Locator("#chart-summary")).ToContainTextAsync("360 of 360 bars");
             await Expect(page.Locator("#mode")).ToBeVisibleAsync();
+            await Expect(page.Locator("#coverage-hint")).ToContainTextAsync("The lake begins on 2026-11-26");
+            // The grid opens at its newest day, on a phone too (it scrolls sideways there).
+            var scroll = await page.EvaluateAsync<double[]>("() => { const c = document.getElementById('coverage'); return [c.scrollLeft + c.clientWidth, c.scrollWidth]; }");
+            Assert.True(scroll[0] >= scroll[1] - 2, $"the grid shows up to {scroll[0]} of {scroll[1]} px");
 
             // Another symbol from the grid: NIFTY 50 has all 375 bars.
             await page.Locator("#coverage button[title^='NSE:NIFTY50-INDEX 2026-11-26']").ClickAsync();
@@ -232,6 +260,66 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await AssertNoHorizontalScrollAsync(page);
             Assert.Empty(cspErrors);
             await Shot(page, $"data-{size}", fullPage: false);
+        });
+    }
+
+    /// <summary>
+    /// Issue 20: the feed card at 12:07 in a running session. Before the first login it waits for it
+    /// (no amber); right after the login it says the next run fetches the morning, not "nothing newer
+    /// for 172 min"; "Check with FYERS" says what FYERS answered.
+    /// </summary>
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task MidSession_TheFeedCardNeverWarnsAboutWhatTheLoginFixes(string size)
+    {
+        var phone = size == "phone";
+        await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 12, 7, 0, TimeSpan.FromMinutes(330)));
+        var runner = app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>();
+        await runner.RunIntradayAsync(TestContext.Current.CancellationToken); // what the scheduler did before anyone logged in
+        await using var context = await chromium.Browser.NewContextAsync(phone ? Phone : Desktop);
+        await DiagnoseAsync(context, $"MidSession_{size}", async () =>
+        {
+            var page = await OpenAsync(context, app);
+            await EnterCredentialsAsync(page, app);
+            await Expect(page.Locator("#runs li").First).ToHaveTextAsync("Today so far: 0 bars of 2 symbols · the feed starts with the first login");
+            await Expect(page.Locator("#runs li.tone-warn")).ToHaveCountAsync(0);
+            await Expect(page.Locator("#runs li.tone-bad")).ToHaveCountAsync(0);
+            await AssertInFirstScreenAsync(page, "#login");
+            await Shot(page, $"midsession-{size}-1-before-login", fullPage: false);
+
+            if (phone)
+            {
+                await page.ClickAsync("#login");
+                await LogInAtFyersAsync(page);
+                await Expect(page).ToHaveURLAsync(app.PageUrl.AbsoluteUri);
+            }
+            else
+            {
+                var popupTask = page.WaitForPopupAsync();
+                await page.ClickAsync("#login");
+                await LogInAtFyersAsync(await popupTask);
+            }
+
+            await Expect(page.Locator("#headline")).ToHaveTextAsync("Feed ready until 06:00 IST tomorrow");
+            var coverage = page.Locator("#runs li").First;
+            await Expect(coverage).ToHaveTextAsync("Today so far: 0 bars of 2 symbols · the token is new: the next intraday run fetches everything since 09:15 IST");
+            await Expect(coverage).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("tone-pending"));
+            await Expect(page.Locator("#runs li.tone-warn")).ToHaveCountAsync(0);
+            await AssertInFirstScreenAsync(page, "#headline", "#token-state");
+            await Shot(page, $"midsession-{size}-2-just-logged-in", fullPage: false);
+
+            await page.ClickAsync("#token-details summary");
+            await page.ClickAsync("#check");
+            await Expect(page.Locator("#check-result")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^FYERS accepted the token \\(asked .* IST\\)\\.$"));
+
+            // The next run fills the morning; the card turns green.
+            await runner.RunIntradayAsync(TestContext.Current.CancellationToken);
+            await page.ReloadAsync();
+            await Expect(page.Locator("#runs li").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Today so far: [\\d,]+ bars of 2 symbols, up to 12:0\\d IST$"));
+            await Expect(page.Locator("#runs li").First).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("tone-ok"));
+            await AssertNoHorizontalScrollAsync(page);
+            await Shot(page, $"midsession-{size}-3-fed", fullPage: false);
         });
     }
 
@@ -288,6 +376,9 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
 
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("Expired");
             await Expect(page.Locator("#token-message")).ToContainTextAsync("Log in with FYERS again");
+            // Issue 20: yesterday's "Tokens stored, valid until ..." does not sit under today's "Expired".
+            await Expect(page.Locator("#last-login")).ToBeHiddenAsync();
+            Assert.DoesNotContain("Tokens stored", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
             await Shot(page, "expired-desktop");
         });
     }

@@ -12,12 +12,17 @@ namespace PriceFeed.Ingestion;
 /// <summary>One trading day (or weekday holiday) column of the coverage grid.</summary>
 public sealed record CoverageDay(string Date, string? Holiday, bool Open);
 
-/// <summary>complete, short, missing, holiday, or open (today's session is still running).</summary>
+/// <summary>
+/// complete, short, missing, given-up, holiday, open (today's session is still running), or before
+/// (a day before the lake's first: never asked for, which <c>pricefeed backfill</c> fills).
+/// </summary>
 public sealed record CoverageCell(string State, int Bars, int Expected);
 
 public sealed record CoverageRow(string Symbol, IReadOnlyList<CoverageCell> Cells);
 
-public sealed record CoverageView(IReadOnlyList<CoverageDay> Days, IReadOnlyList<CoverageRow> Rows, bool Synthetic);
+/// <param name="FirstDay">The lake's first day of 1-minute bars (yyyy-MM-dd); null while it holds none.</param>
+/// <param name="Backfill">The command that fills the shown days before the lake's first; null when there are none.</param>
+public sealed record CoverageView(IReadOnlyList<CoverageDay> Days, IReadOnlyList<CoverageRow> Rows, bool Synthetic, string? FirstDay = null, string? Backfill = null);
 
 /// <summary>A bar for the chart: time as seconds of India wall-clock time (the chart library shows UTC).</summary>
 public sealed record ChartBar(long Time, double Open, double High, double Low, double Close, long Volume);

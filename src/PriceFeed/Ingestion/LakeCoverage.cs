@@ -138,6 +138,7 @@ internal sealed partial class LakeCoverage(WatchlistSource watchlist, CandleLake
         // Given up is its own state (issue 19): FYERS lacked the day on several days; not "missing" (we
         // will ask again) and never "complete".
         var gaps = await GapsAsync(cancellationToken);
+        var first = await lake.FirstDateAsync(Resolution.OneMinute.Code, cancellationToken);
         var rows = symbols.Select(symbol => new CoverageRow(symbol, [.. columns.Select(c =>
         {
             if (c.Session is not { } session)
@@ -149,12 +150,25 @@ internal sealed partial class LakeCoverage(WatchlistSource watchlist, CandleLake
             var have = bars.GetValueOrDefault((symbol, c.Date));
             var state = have >= expected ? "complete"
                 : now < session.Close ? "open"
+                : first is null || c.Date < first ? "before"
                 : gaps.TryGetValue(GapLedger.Key(symbol, Resolution.OneMinute.Code, c.Date), out var gap) && gap.GivenUp ? "given-up"
                 : have == 0 ? "missing" : "short";
             return new CoverageCell(state, have, expected);
         })])).ToList();
         var dayViews = columns.Select(c => new CoverageDay(c.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.Session is null ? c.Holiday ?? "No session" : null, c.Session is { } s && now < s.Close)).ToList();
-        return new CoverageView(dayViews, rows, synthetic);
+        return new CoverageView(dayViews, rows, synthetic, first?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), BackfillCommand(columns, first, now));
+    }
+
+    /// <summary>
+    /// The days shown before the lake's first were never asked for: not gaps of the feed, which
+    /// starts with the first login, but what a backfill fills. The command covers the finished ones.
+    /// </summary>
+    private static string? BackfillCommand(List<(DateOnly Date, TradingSession? Session, string? Holiday)> columns, DateOnly? first, DateTimeOffset now)
+    {
+        var before = columns.Where(c => c.Session is { } s && s.Close + CandleJob.SettleTime <= now && (first is null || c.Date < first)).Select(c => c.Date).ToList();
+        return before.Count == 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"pricefeed backfill --from {before.Min():yyyy-MM-dd} --to {before.Max():yyyy-MM-dd}");
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
             }
         }
 
-        foreach (var key in await sink.ListAsync($"candles/resolution={code}/", cancellationToken))
+        foreach (var key in await sink.ListAsync(LakeKeys.CandlesOf(code), cancellationToken))
         {
             if (!key.EndsWith(".parquet", StringComparison.Ordinal) || DateOf(key) is not { } date || await ReadCheckedAsync(key, unreadable, unhashed, cancellationToken) is not { } bytes)
             {
@@ -287,11 +287,7 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
         }
     }
 
-    private static DateOnly? DateOf(string key) =>
-        key.Split('/').FirstOrDefault(p => p.StartsWith("date=", StringComparison.Ordinal)) is { } part
-        && DateOnly.TryParseExact(part[5..15], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
-            ? date
-            : null;
+    private static DateOnly? DateOf(string key) => LakeKeys.DateOf(key);
 }
 
 /// <summary>A symbol-day the lake lacks ("missing"), holds only in part ("lacks 10:32-11:43 (72 of 360 bars)"), or gave up.</summary>

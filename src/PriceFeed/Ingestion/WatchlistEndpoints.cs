@@ -6,9 +6,12 @@ using PriceFeed.Web;
 
 namespace PriceFeed.Ingestion;
 
-public sealed record WatchlistItem(string Ticker, string? Name, bool Known);
+/// <param name="Listed">On the watchlist already (for the candidates of an ambiguous name).</param>
+public sealed record WatchlistItem(string Ticker, string? Name, bool Known, bool Listed = true);
 
-public sealed record WatchlistView(IReadOnlyList<WatchlistItem> Symbols, string Location);
+/// <param name="Notice">What the change did, in one sentence: added, already there, removed.</param>
+/// <param name="Changed">The ticker the notice is about, for the page to point at.</param>
+public sealed record WatchlistView(IReadOnlyList<WatchlistItem> Symbols, string Location, string? Notice = null, string? Changed = null);
 
 public sealed record WatchlistAddRequest(string? Query);
 
@@ -62,23 +65,25 @@ internal static class WatchlistEndpoints
             return TypedResults.Problem("FYERS' symbol master could not be downloaded, so names cannot be looked up now. Try again in a while.", statusCode: 503, title: "Symbol master unavailable");
         }
 
+        var symbols = (await source.GetAsync(context.RequestAborted)).ToList();
         var pick = SymbolDirectory.Pick(query, matches);
         if (pick is null)
         {
             return matches.Count == 0
                 ? TypedResults.Problem($"No FYERS symbol or company name in {master.Segment} matches '{query}'.", statusCode: 404, title: "No match")
-                : TypedResults.Json(new WatchlistChoice("Several match", $"'{query}' matches {matches.Count}{(matches.Count == 10 ? " or more" : string.Empty)}: pick one.", [.. matches.Select(m => new WatchlistItem(m.Ticker, m.Name, true))]), WatchlistJsonContext.Default.WatchlistChoice, statusCode: 409);
+                : TypedResults.Json(new WatchlistChoice("Several match", $"'{query}' matches {matches.Count}{(matches.Count == 10 ? " or more" : string.Empty)}: pick one.", [.. matches.Select(m => new WatchlistItem(m.Ticker, m.Name, true, symbols.Contains(m.Ticker, StringComparer.Ordinal)))]), WatchlistJsonContext.Default.WatchlistChoice, statusCode: 409);
         }
 
-        var symbols = (await source.GetAsync(context.RequestAborted)).ToList();
-        if (!symbols.Contains(pick.Ticker, StringComparer.Ordinal))
+        var named = pick.Name is { Length: > 0 } name ? $"{pick.Ticker} ({name})" : pick.Ticker;
+        if (symbols.Contains(pick.Ticker, StringComparer.Ordinal))
         {
-            symbols.Add(pick.Ticker);
-            await source.SaveAsync(symbols, context.RequestAborted);
-            audit.Allowed(context, "watchlist");
+            return TypedResults.Ok(await ViewAsync(source, directory, context.RequestAborted, $"{named} is on the watchlist already; nothing changed.", pick.Ticker));
         }
 
-        return TypedResults.Ok(await ViewAsync(source, directory, context.RequestAborted));
+        symbols.Add(pick.Ticker);
+        await source.SaveAsync(symbols, context.RequestAborted);
+        audit.Allowed(context, "watchlist");
+        return TypedResults.Ok(await ViewAsync(source, directory, context.RequestAborted, $"Added {named}; the next run fetches it.", pick.Ticker));
     }
 
     public static async Task<Results<Ok<WatchlistView>, ProblemHttpResult>> RemoveAsync(string ticker, HttpContext context, WatchlistSource source, SymbolDirectory directory, AuditLog audit)
@@ -91,10 +96,10 @@ internal static class WatchlistEndpoints
 
         await source.SaveAsync(symbols, context.RequestAborted);
         audit.Allowed(context, "watchlist");
-        return TypedResults.Ok(await ViewAsync(source, directory, context.RequestAborted));
+        return TypedResults.Ok(await ViewAsync(source, directory, context.RequestAborted, $"Removed {ticker}; its stored data stays in the lake.", ticker));
     }
 
-    private static async Task<WatchlistView> ViewAsync(WatchlistSource source, SymbolDirectory directory, CancellationToken cancellationToken)
+    private static async Task<WatchlistView> ViewAsync(WatchlistSource source, SymbolDirectory directory, CancellationToken cancellationToken, string? notice = null, string? changed = null)
     {
         var items = new List<WatchlistItem>();
         foreach (var ticker in await source.GetAsync(cancellationToken))
@@ -103,6 +108,6 @@ internal static class WatchlistEndpoints
             items.Add(new WatchlistItem(ticker, master?.Get(ticker)?.Name, master is null || master.Contains(ticker)));
         }
 
-        return new WatchlistView(items, source.Location.StartsWith("SSM", StringComparison.Ordinal) ? source.Location : WatchlistSource.FileName + " in the data folder");
+        return new WatchlistView(items, source.Location.StartsWith("SSM", StringComparison.Ordinal) ? source.Location : WatchlistSource.FileName + " in the data folder", notice, changed);
     }
 }

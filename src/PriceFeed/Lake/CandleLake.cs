@@ -172,6 +172,13 @@ public sealed class CandleLake(IDataSink sink)
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
+    /// <summary>The first IST date the lake holds bars of <paramref name="resolution"/> for; null when it holds none.</summary>
+    public async Task<DateOnly?> FirstDateAsync(string resolution, CancellationToken cancellationToken) =>
+        (await sink.ListAsync(LakeKeys.CandlesOf(resolution), cancellationToken))
+            .Where(k => k.EndsWith(".parquet", StringComparison.Ordinal))
+            .Select(LakeKeys.DateOf)
+            .Min();
+
     public async Task<List<CandleRow>> ReadAsync(string resolution, DateOnly istDate, CancellationToken cancellationToken) =>
         await ReadPartitionAsync(LakeKeys.Candles(resolution, istDate), cancellationToken);
 

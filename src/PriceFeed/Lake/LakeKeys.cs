@@ -14,6 +14,16 @@ public static class LakeKeys
     public static string Quotes(DateOnly istDate, string runId) =>
         $"quotes/date={istDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/{runId}.parquet";
 
+    /// <summary>Where the partitions of one resolution are; every key under it holds "date=yyyy-MM-dd".</summary>
+    public static string CandlesOf(string resolution) => $"candles/resolution={resolution}/";
+
+    /// <summary>The IST date in a partition's key, or null for a key without one.</summary>
+    public static DateOnly? DateOf(string key) =>
+        key?.Split('/').FirstOrDefault(p => p.StartsWith("date=", StringComparison.Ordinal) && p.Length >= 15) is { } part
+        && DateOnly.TryParseExact(part[5..15], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : null;
+
     public const string Cursors = "_state/cursors.json";
 
     /// <summary>The writer lock: one run writes a lake at a time (a locked file locally, a conditional-write lease in S3).</summary>

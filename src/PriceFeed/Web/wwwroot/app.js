@@ -58,6 +58,8 @@ function render(status) {
   // given, or a login of the bound account) also sees the account, the app and the price feed.
   const owner = !!status.owner;
   document.querySelectorAll(".owner-only").forEach((el) => show(el, owner));
+  // A browser that is not the owner's (a new phone, a cleared browser) is told how to become it.
+  show($("owner-hint"), !owner && !status.setupNeeded);
   const mode = $("mode");
   show(mode, status.mode === "sandbox");
   mode.textContent = "FYERS sandbox · synthetic data";
@@ -77,11 +79,13 @@ function render(status) {
 
   const last = status.lastLogin;
   const lastEl = $("last-login");
-  // A successful login's message is the status above; only a refusal needs its own line.
-  show(lastEl, !!last && !(last.ok && last.message === token.message));
+  // A successful login's outcome is the token's state above (which may since have expired or
+  // been rejected: a green "Tokens stored" under a red "Expired" contradicts it); only a refusal
+  // needs its own line.
+  show(lastEl, !!last && !last.ok);
   if (last) {
     lastEl.textContent = last.message;
-    lastEl.className = last.ok ? "notice" : "notice bad";
+    lastEl.className = "notice bad";
   }
 
   // The feed in the server's words (FeedHealth): the same sentences as `pricefeed status`. A failure
@@ -161,8 +165,12 @@ function render(status) {
 let watchlistShown = false;
 function renderWatchlist(view) {
   $("watchlist-summary").textContent = `${view.symbols.length} symbol${view.symbols.length === 1 ? "" : "s"}, kept in ${view.location}. A change applies from the next run.`;
+  const notice = $("watchlist-notice");
+  notice.textContent = view.notice || "";
+  show(notice, !!view.notice);
   $("watchlist").replaceChildren(...view.symbols.map((item) => {
     const li = document.createElement("li");
+    if (item.ticker === view.changed) { li.className = "changed"; }
     const text = document.createElement("span");
     text.textContent = item.known ? `${item.ticker} · ${item.name || ""}` : `${item.ticker} · not in FYERS' symbol master: never fetched`;
     if (!item.known) { text.className = "error"; }
@@ -188,6 +196,7 @@ async function loadWatchlist() {
 
 async function changeWatchlist(path, options, query) {
   setError($("watchlist-error"), "");
+  show($("watchlist-notice"), false);
   show($("watchlist-choice-title"), false);
   $("watchlist-choices").replaceChildren();
   if (!csrf) { await loadCsrf(); }
@@ -206,7 +215,9 @@ async function changeWatchlist(path, options, query) {
       const pick = document.createElement("button");
       pick.type = "button";
       pick.className = "secondary small";
-      pick.textContent = `${c.ticker} · ${c.name}`;
+      pick.textContent = `${c.ticker} · ${c.name}${c.listed ? " · on the list" : ""}`;
+      // What is listed already is shown, not offered: a tap on it would change nothing.
+      pick.disabled = !!c.listed;
       pick.addEventListener("click", () => changeWatchlist("api/watchlist", { method: "POST", body: JSON.stringify({ query: c.ticker }) }, c.ticker));
       li.append(pick);
       return li;
@@ -311,11 +322,21 @@ async function saveCredentials(event) {
 
 async function check() {
   $("check").disabled = true;
+  const result = $("check-result");
+  result.textContent = "Asking FYERS…";
+  result.className = "notice";
+  show(result, true);
   try {
-    await api("api/token/check", { method: "POST", body: "{}" });
+    const answer = await api("api/token/check", { method: "POST", body: "{}" });
+    const at = answer && answer.lastCheckedAt ? fmt(answer.lastCheckedAt) : "just now";
+    result.textContent = answer && answer.state === "valid"
+      ? `FYERS accepted the token (asked ${at}).`
+      : `FYERS did not accept the token (asked ${at}): ${answer ? answer.message : "log in again."}`;
+    result.className = answer && answer.state === "valid" ? "notice good" : "notice bad";
     await refresh();
   } catch (e) {
-    $("token-message").textContent = e.message;
+    result.textContent = e.message;
+    result.className = "notice bad";
   } finally {
     $("check").disabled = false;
   }

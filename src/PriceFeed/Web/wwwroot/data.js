@@ -37,7 +37,7 @@ function renderCoverage(view) {
     head.append(th);
   });
   table.append(head);
-  let complete = 0, short = 0, missing = 0, givenUp = 0;
+  let complete = 0, short = 0, missing = 0, givenUp = 0, before = 0;
   view.rows.forEach((row) => {
     const tr = document.createElement("tr");
     const name = document.createElement("th");
@@ -50,7 +50,8 @@ function renderCoverage(view) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = `cell ${cell.state}`;
-      button.title = cell.state === "holiday" ? `${day.date}: ${day.holiday}` : `${row.symbol} ${day.date}: ${cell.bars} of ${cell.expected} bars (${cell.state === "given-up" ? "given up: FYERS lacked it on several days" : cell.state})`;
+      const said = { "given-up": "given up: FYERS lacked it on several days", before: "before the lake's first day: never fetched" }[cell.state] || cell.state;
+      button.title = cell.state === "holiday" ? `${day.date}: ${day.holiday}` : `${row.symbol} ${day.date}: ${cell.bars} of ${cell.expected} bars (${said})`;
       button.setAttribute("aria-label", button.title);
       button.disabled = cell.state === "holiday";
       button.addEventListener("click", () => { pick(row.symbol, day.date); });
@@ -60,11 +61,23 @@ function renderCoverage(view) {
       short += cell.state === "short" ? 1 : 0;
       missing += cell.state === "missing" ? 1 : 0;
       givenUp += cell.state === "given-up" ? 1 : 0;
+      before += cell.state === "before" ? 1 : 0;
     });
     table.append(tr);
   });
   $("coverage").replaceChildren(table);
-  $("coverage-summary").textContent = `${view.rows.length} symbols × ${view.days.filter((d) => !d.holiday).length} trading days: ${complete} complete, ${short} short, ${missing} missing${givenUp ? `, ${givenUp} given up (FYERS lacks them; pricefeed verify --repair asks again)` : ""}.`;
+  // The newest day is what a trader looks for: on a narrow screen the grid opens scrolled to it.
+  $("coverage").scrollLeft = $("coverage").scrollWidth;
+  $("coverage-summary").textContent = `${view.rows.length} symbols × ${view.days.filter((d) => !d.holiday).length} trading days: ${complete} complete, ${short} short, ${missing} missing${before ? `, ${before} before the lake began` : ""}${givenUp ? `, ${givenUp} given up (FYERS lacks them; pricefeed verify --repair asks again)` : ""}.`;
+  // Days before the lake's first were never asked for: what fills them is a backfill, said with the command.
+  const hint = $("coverage-hint");
+  hint.hidden = !view.backfill;
+  if (view.backfill) {
+    const lead = view.firstDay
+      ? `The lake begins on ${view.firstDay}: the grey days before it were never fetched. To fetch them, run `
+      : "The lake is empty so far: the jobs store each session from the first login on. To fetch the days shown, run ";
+    hint.replaceChildren(lead, Object.assign(document.createElement("code"), { textContent: view.backfill }), " where PriceFeed runs.");
+  }
   $("chart-symbol").replaceChildren(...view.rows.map((row) => new Option(row.symbol, row.symbol)));
   // Start on the newest day that has bars for the first symbol.
   const first = view.rows[0];
