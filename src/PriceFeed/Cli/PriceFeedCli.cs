@@ -50,6 +50,7 @@ internal static class PriceFeedCli
 
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
+        Hosting.OwnerOnlyFiles.Apply();
         var root = Build(input, output, error);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -12,6 +12,7 @@ internal static class PriceFeedApp
 {
     public static WebApplication Build(ServeSettings settings, string[] args, Action<IServiceCollection>? overrides = null)
     {
+        OwnerOnlyFiles.Apply();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. args, .. HostSetup.Args], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(settings.Url.GetLeftPart(UriPartial.Authority));
         builder.AddPriceFeedLogging();

@@ -4,7 +4,7 @@ namespace PriceFeed.Tokens;
 
 /// <summary>
 /// An endpoint filter for what only the owner's browser may see or change (<see cref="OwnerAccess"/>):
-/// anyone else gets 403 with the sentence given, and, for changes, an audit line.
+/// anyone else gets 403 with the sentence given, and an audit line.
 /// </summary>
 internal static class OwnerFilter
 {
@@ -18,10 +18,8 @@ internal static class OwnerFilter
                 return await next(invocation);
             }
 
-            if (auditArea is not null)
-            {
-                context.RequestServices.GetRequiredService<AuditLog>().Refused(context, auditArea, "not the owner");
-            }
+            // Refused reads are audited too (issue 20, W5): someone looking for the owner's data is news.
+            context.RequestServices.GetRequiredService<AuditLog>().Refused(context, auditArea ?? "owner-only", "not the owner");
 
             return TypedResults.Problem(refusal, statusCode: 403, title: "Owner only");
         };

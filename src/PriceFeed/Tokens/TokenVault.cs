@@ -95,6 +95,14 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
             return VaultResult.Fail(VaultOutcome.Conflict, "Enter the FYERS Client ID and App Secret first.");
         }
 
+        // A code that cannot be FYERS' for this app is refused here: each exchange is a call on the
+        // owner's FYERS app, and a made-up callback must not cost one (issue 20, W3).
+        if (AuthCodeCheck.Problem(authCode, snapshot.ClientId, time.GetUtcNow()) is { } notFyers)
+        {
+            Log.AuthCodeRefused(logger);
+            return VaultResult.Fail(VaultOutcome.InvalidInput, notFyers);
+        }
+
         FyersTokens tokens;
         FyersProfile profile;
         try
@@ -118,7 +126,7 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
         if (snapshot.Binding is { } binding && !binding.Matches(snapshot.ClientId, fyId))
         {
             Log.ForeignAccountRefused(logger, TokenStatus.MaskFyId(fyId), TokenStatus.MaskFyId(binding.FyId));
-            return VaultResult.Fail(VaultOutcome.Conflict, $"This PriceFeed is bound to FYERS account {TokenStatus.MaskFyId(binding.FyId)} (app {binding.ClientId}), but you logged in as {TokenStatus.MaskFyId(fyId)}. Nothing was changed. Log in with the bound account, or run 'pricefeed token reset-binding' to switch accounts.");
+            return VaultResult.Fail(VaultOutcome.Conflict, $"This PriceFeed is bound to FYERS account {TokenStatus.MaskFyId(binding.FyId)}, but you logged in as {TokenStatus.MaskFyId(fyId)}. Nothing was changed. Log in with the bound account, or run 'pricefeed token reset-binding' where PriceFeed runs to switch accounts.");
         }
 
         var values = new Dictionary<string, string>
@@ -235,5 +243,8 @@ internal sealed partial class TokenVault(ITokenStore store, FyersAuthClient auth
 
         [LoggerMessage(7, LogLevel.Warning, "Refused credentials for app {ClientId}: this PriceFeed is pinned to another app")]
         public static partial void PinnedAppRefused(ILogger logger, string clientId);
+
+        [LoggerMessage(8, LogLevel.Warning, "Refused an auth code that cannot be FYERS' for this app; nothing was sent to FYERS")]
+        public static partial void AuthCodeRefused(ILogger logger);
     }
 }

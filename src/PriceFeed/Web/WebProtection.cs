@@ -15,7 +15,10 @@ internal static class WebProtection
         {
             o.AddServerHeader = false;
             o.Limits.MaxRequestBodySize = 64 * 1024;
-            o.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            // Kestrel's own 414 and 431 are bare (no body, no security headers, no audit line): its
+            // limits sit above PriceFeed's, which RequestLimits enforces with all three (issue 20, W5).
+            o.Limits.MaxRequestLineSize = 32 * 1024;
+            o.Limits.MaxRequestHeadersTotalSize = 96 * 1024;
         });
 
         builder.Services.AddSingleton(new PublicOrigin(builder.Configuration));
@@ -64,6 +67,7 @@ internal static class WebProtection
 
         // Parsing refusals (400, 413, 415) get problem details, not empty bodies.
         app.UseStatusCodePages();
+        app.UseRequestLimits();
         app.UseHostAllowList();
         if (TrustsForwardedHeaders(app.Configuration))
         {

@@ -136,6 +136,150 @@ public sealed class OwnerOnlyTests
         Assert.Equal("valid", (await owner.StatusAsync()).GetProperty("token").GetProperty("state").GetString());
     }
 
+    /// <summary>
+    /// Issue 20, W3: after binding anyone may start a login, but a callback whose code cannot be
+    /// FYERS' for this app (garbage, another app's, expired) costs no exchange with the owner's FYERS
+    /// app; the genuine login still does.
+    /// </summary>
+    [Fact]
+    public async Task MadeUpCallbacks_CostNoExchangeWithTheOwnersFyersApp()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.LogInAsync();
+        using var stranger = app.NewBrowser();
+        static string Jwt(string payload) =>
+            $"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(payload)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}.c2ln";
+        var now = app.Clock.GetUtcNow().ToUnixTimeSeconds();
+        string[] codes =
+        [
+            "forged",
+            Jwt($$"""{"sub":"access_token","app_id":"SANDBOX01","exp":{{now + 3000}}}"""),
+            Jwt($$"""{"sub":"auth_code","app_id":"OTHERAPP1","exp":{{now + 3000}}}"""),
+            Jwt($$"""{"sub":"auth_code","app_id":"SANDBOX01","exp":{{now - 3600}}}"""),
+        ];
+        var before = app.Sandbox.RequestsTo("api/v3/validate-authcode");
+
+        foreach (var code in codes)
+        {
+            var login = await stranger.BeginLoginAsync();
+            var state = System.Web.HttpUtility.ParseQueryString(login.Query)["state"];
+            using var response = await stranger.FollowAsync(new Uri(app.CallbackUrl, $"?s=ok&code=200&auth_code={Uri.EscapeDataString(code)}&state={state}"));
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        }
+
+        Assert.Equal(before, app.Sandbox.RequestsTo("api/v3/validate-authcode"));
+        Assert.Equal(codes.Length, app.Logs.Lines.Count(l => l.Contains("audit refused event=callback", StringComparison.Ordinal)));
+        Assert.Equal(codes.Length - 1, app.Logs.Lines.Count(l => l.Contains("cannot be FYERS' for this app", StringComparison.Ordinal))); // "forged" is no redirect at all
+        Assert.Equal("valid", (await stranger.StatusAsync()).GetProperty("token").GetProperty("state").GetString());
+
+        using var owner = app.NewBrowser();
+        using (await owner.LoginAsync())
+        {
+        }
+
+        Assert.Equal(before + 1, app.Sandbox.RequestsTo("api/v3/validate-authcode"));
+    }
+
+    /// <summary>Issue 20, W6: the refusal of another account does not name the owner's app.</summary>
+    [Fact]
+    public async Task BindingRefusal_DoesNotNameTheApp()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.LogInAsync();
+        using var other = app.NewBrowser();
+
+        using (await other.LoginAsync("XS00002", "654321"))
+        {
+        }
+
+        var said = (await other.StatusAsync()).GetProperty("lastLogin").GetProperty("message").GetString()!;
+        Assert.Contains("bound to FYERS account XS***01", said, StringComparison.Ordinal);
+        Assert.DoesNotContain(SandboxDefaults.ClientId, said, StringComparison.Ordinal);
+        Assert.DoesNotContain("SANDBOX01", said, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 20, W5: refused reads of the owner's views are audited as the refused writes are.</summary>
+    [Theory]
+    [InlineData("api/watchlist")]
+    [InlineData("api/data/coverage")]
+    [InlineData("api/data/candles?symbol=NSE:SBIN-EQ&date=2026-11-26")]
+    public async Task OwnerOnlyReads_RefusedToAStranger_AreAudited(string path)
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.LogInAsync();
+        using var stranger = app.NewBrowser();
+
+        using var response = await stranger.SendAsync(HttpMethod.Get, path);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains(app.Logs.Lines, l => l.Contains("audit refused", StringComparison.Ordinal) && l.Contains("reason=not the owner", StringComparison.Ordinal) && l.Contains("/" + path.Split('?')[0], StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Issue 20, W5: an over-long address or oversized headers get PriceFeed's own answer (problem
+    /// details, the security headers, an audit line), not Kestrel's bare 414/431.
+    /// </summary>
+    [Fact]
+    public async Task OverlongRequests_AreRefusedWithProblemDetailsHeadersAndAnAuditLine()
+    {
+        await using var app = await TestApp.StartAsync();
+        var http = app.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+
+        using var longPath = await http.GetAsync(new Uri(app.PageUrl, "api/status?x=" + new string('a', 6000)), Ct);
+        using var bigHeaders = new HttpRequestMessage(HttpMethod.Get, new Uri(app.PageUrl, "api/status"));
+        for (var i = 0; i < 6; i++)
+        {
+            bigHeaders.Headers.Add($"X-Pad-{i}", new string('b', 7000));
+        }
+
+        using var headers = await http.SendAsync(bigHeaders, Ct);
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, longPath.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, headers.StatusCode);
+        foreach (var response in new[] { longPath, headers })
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        }
+
+        Assert.Contains(app.Logs.Lines, l => l.Contains("audit refused event=request-too-long", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.Lines, l => l.Contains("audit refused event=headers-too-large", StringComparison.Ordinal));
+    }
+
+    /// <summary>Issue 20, W6: on a laptop the Host must name the port PriceFeed listens on, too.</summary>
+    [Fact]
+    public async Task LoopbackHost_WithAnotherPort_IsRefused()
+    {
+        await using var app = await TestApp.StartAsync();
+        var http = app.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(app.PageUrl, "api/status"));
+        request.Headers.Host = $"127.0.0.1:{app.PageUrl.Port + 1}";
+        using var bare = new HttpRequestMessage(HttpMethod.Get, new Uri(app.PageUrl, "api/status"));
+        bare.Headers.Host = "127.0.0.1";
+
+        using var otherPort = await http.SendAsync(request, Ct);
+        using var noPort = await http.SendAsync(bare, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, otherPort.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noPort.StatusCode);
+        Assert.Contains(app.Logs.Lines, l => l.Contains("audit refused event=host", StringComparison.Ordinal) && l.Contains("port", StringComparison.Ordinal));
+    }
+
+    /// <summary>Issue 20, W6: what PriceFeed writes in the data folder (lake, caches, lock) is the owner's only.</summary>
+    [Fact]
+    public async Task FilesItWrites_AreOwnerOnly()
+    {
+        await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330)));
+        await app.LogInAsync();
+        await app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunIntradayAsync(Ct);
+
+        var written = Directory.EnumerateFiles(app.DataDirectory, "*", SearchOption.AllDirectories).ToList();
+        Assert.Contains(written, f => f.EndsWith(".parquet", StringComparison.Ordinal));
+        Assert.Contains(written, f => f.EndsWith("writer.lock", StringComparison.Ordinal));
+        Assert.All(written, f => Assert.True((File.GetUnixFileMode(f) & (UnixFileMode)0b000_111_111) == 0, $"{Path.GetRelativePath(app.DataDirectory, f)} is {File.GetUnixFileMode(f)}"));
+        Assert.All(Directory.EnumerateDirectories(app.DataDirectory, "*", SearchOption.AllDirectories), d => Assert.True((File.GetUnixFileMode(d) & (UnixFileMode)0b000_111_111) == 0, $"{Path.GetRelativePath(app.DataDirectory, d)} is {File.GetUnixFileMode(d)}"));
+    }
+
     /// <summary>Probe: /api/status was public and named the owner, their app, account and jobs.</summary>
     [Fact]
     public async Task Status_ForThePublic_HasTheTokenStateOnly_TheOwnerSeesTheRest()
