@@ -15,7 +15,7 @@ public sealed class FyersOptions
     [Required]
     public Uri DataBaseUri { get; set; } = new("https://api-t1.fyers.in/data/");
 
-    /// <summary>FYERS' public symbol masters, no login needed (fyers-protocol.md §4.6): {segment}_sym_master.json here.</summary>
+    /// <summary>FYERS' public symbol masters, no login needed (fyers-protocol.md §15): {segment}_sym_master.json here.</summary>
     [Required]
     public Uri SymbolMasterBaseUri { get; set; } = new("https://public.fyers.in/sym_details/");
 

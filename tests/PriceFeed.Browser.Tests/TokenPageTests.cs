@@ -236,7 +236,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await page.GotoAsync(app.PageUrl.AbsoluteUri);
 
             var eod = await app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunEndOfDayAsync(null, TestContext.Current.CancellationToken);
-            Assert.Equal("ok", eod.Status);
+            Assert.Equal(PriceFeed.Ingestion.RunStatus.Ok, eod.Status);
             var cspErrors = new System.Collections.Concurrent.ConcurrentQueue<string>();
             page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal)) { cspErrors.Enqueue(m.Text); } };
 

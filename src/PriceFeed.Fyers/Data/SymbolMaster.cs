@@ -4,12 +4,12 @@ using System.Text.Json;
 namespace PriceFeed.Fyers.Data;
 
 /// <summary>One line of a FYERS symbol master: the ticker a request names, and what a person calls it.</summary>
-/// <param name="InstrumentType">FYERS' exInstType: 0 EQ, 9 ETF, 10 INDEX, ... (fyers-protocol.md §4.6).</param>
+/// <param name="InstrumentType">FYERS' exInstType: 0 EQ, 9 ETF, 10 INDEX, ... (fyers-protocol.md §15).</param>
 public sealed record SymbolEntry(string Ticker, string Name, string ExchangeSymbol, int InstrumentType);
 
 /// <summary>
 /// A FYERS symbol master of one segment (NSE_CM, BSE_CM, ...), read from the JSON variant: an object
-/// keyed by ticker whose values carry fields by name (fyers-protocol.md §4.6). Read by name, so fields
+/// keyed by ticker whose values carry fields by name (fyers-protocol.md §15). Read by name, so fields
 /// FYERS adds or reorders do not matter; only symTicker, symDetails, exSymbol and exInstType are kept.
 /// Streamed with Utf8JsonReader: the NSE_CM file is megabytes and only four fields are needed.
 /// </summary>

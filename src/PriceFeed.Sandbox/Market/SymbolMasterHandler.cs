@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace PriceFeed.Sandbox.Market;
 
 /// <summary>
-/// FYERS' public symbol masters (fyers-protocol.md §4.6), JSON variant: GET
+/// FYERS' public symbol masters (fyers-protocol.md §15), JSON variant: GET
 /// sym_details/{NSE_CM|BSE_CM}_sym_master.json, an object keyed by ticker whose values carry the
 /// documented fields by name. Values are synthetic and plausible (lot 1, tick 0.05, the session of the
 /// day); the field set and names are FYERS' own, so a reader built on it meets the real file's shape.

@@ -9,8 +9,8 @@ internal static class IngestCommand
 {
     public static Command CreateIngest(TextWriter output, TextWriter error)
     {
-        var job = new Argument<string>("job") { Description = $"One of: {string.Join(", ", IngestionRunner.Jobs)}." };
-        job.AcceptOnlyFromAmong(IngestionRunner.Jobs);
+        var job = new Argument<string>("job") { Description = $"One of: {string.Join(", ", RunNames.ScheduledNames)}." };
+        job.AcceptOnlyFromAmong([.. RunNames.ScheduledNames]);
         var sandbox = SandboxOption.Create();
         var command = new Command("ingest", "Run one ingestion pass now (the scheduler runs them by itself).") { job, sandbox };
         command.SetAction(async (result, cancellationToken) =>
@@ -22,7 +22,7 @@ internal static class IngestCommand
             }
 
             // The overload that turns what a run does not expect into a failed run with one line.
-            var report = await host.Services.GetRequiredService<IngestionRunner>().RunAsync(result.GetValue(job)!, CancellationToken.None, cancellationToken);
+            var report = await host.Services.GetRequiredService<IngestionRunner>().RunAsync(RunNames.TryParseScheduled(result.GetValue(job), out var chosen) ? chosen : throw new InvalidOperationException("The parser accepts only scheduled jobs."), CancellationToken.None, cancellationToken);
             return await PrintAsync(report, output, error);
         });
         return command;
@@ -80,13 +80,13 @@ internal static class IngestCommand
 
     private static async Task<int> PrintAsync(RunReport report, TextWriter output, TextWriter error)
     {
-        await output.WriteLineAsync($"{report.Job}: {report.Status}. {report.Message}");
+        await output.WriteLineAsync($"{report.Job.Text()}: {report.Status.Text()}. {report.Message}");
         foreach (var failed in report.FailedSymbols)
         {
             await error.WriteLineAsync($"  {failed.Symbol} ({failed.Resolution}): {failed.Error}");
         }
 
-        return report.IsFailure || report.Status == RunReport.LoginNeeded ? ExitCodes.Error : ExitCodes.Ok;
+        return report.IsFailure || report.Status == RunStatus.LoginNeeded ? ExitCodes.Error : ExitCodes.Ok;
     }
 
     /// <summary>A one-line progress bar with ETA on a terminal; a line per 10% when redirected.</summary>

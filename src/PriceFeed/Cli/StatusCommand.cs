@@ -22,7 +22,7 @@ internal static class StatusCommand
             var runs = await host.Services.GetRequiredService<RunHistory>().LatestAsync(cancellationToken);
             var session = await host.Services.GetRequiredService<LakeCoverage>().LatestSessionAsync(cancellationToken);
             var feed = FeedHealth.Assess(runs, token, host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), session);
-            await output.WriteLineAsync(feed.Headline ?? $"Token: {token.State}. {token.Message}");
+            await output.WriteLineAsync(feed.Headline ?? $"Token: {token.State.Text()}. {token.Message}");
             if (runs.Count == 0)
             {
                 await output.WriteLineAsync("No runs yet: 'pricefeed ingest eod' or 'pricefeed serve' (its scheduler runs the jobs).");

@@ -57,13 +57,13 @@ internal static class TokenCommand
         var vault = services.GetRequiredService<TokenVault>();
         var status = await vault.StatusAsync(cancellationToken);
         string? problem = null;
-        if (check && status.State != TokenStatus.Missing)
+        if (check && status.State != TokenState.Missing)
         {
             var result = await vault.CheckAsync(cancellationToken);
             (status, problem) = (result.Status, result.Problem);
         }
 
-        await output.WriteLineAsync($"Token: {status.State}");
+        await output.WriteLineAsync($"Token: {status.State.Text()}");
         await output.WriteLineAsync(status.Message);
         if (status.Account is not null)
         {
@@ -74,7 +74,7 @@ internal static class TokenCommand
         {
             await output.WriteLineAsync(problem is not null
                 ? $"FYERS check: not possible now ({problem})"
-                : status.State == TokenStatus.Valid ? "FYERS check: accepted" : $"FYERS check: {status.State}");
+                : status.State == TokenState.Valid ? "FYERS check: accepted" : $"FYERS check: {status.State.Text()}");
         }
 
         if (problem is not null)

@@ -22,7 +22,7 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
     public async Task<RunReport> RunAsync(BackfillRequest request, IProgress<BackfillProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var run = recorder.Begin("backfill");
+        var run = recorder.Begin(Job.Backfill);
         if (await guards.LakeAsync(run, cancellationToken) is not { } lease)
         {
             return run.Report!;
@@ -105,7 +105,7 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
             if (request.MaxRequests is { } max && limiter.Granted - requestsAtStart >= max)
             {
                 await FlushAsync();
-                return recorder.Finish(run, RunReport.Partial, $"Stopped at the request budget ({max}); {todo.Count - finished} chunks left. Run the same command again to continue.{notAskedFor}", tokenValid: true);
+                return recorder.Finish(run, RunStatus.Partial, $"Stopped at the request budget ({max}); {todo.Count - finished} chunks left. Run the same command again to continue.{notAskedFor}", tokenValid: true);
             }
 
             progress?.Report(new BackfillProgress(finished, todo.Count, skipped, clock.Elapsed, Remaining(clock.Elapsed, finished, todo.Count), $"{chunk.Symbol} {chunk.FromDate:yyyy-MM-dd}..{chunk.ToDate:yyyy-MM-dd}"));
@@ -141,7 +141,7 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
                 if (run.NoteFailure(e, options.Value.StopAfterFailures))
                 {
                     await FlushAsync();
-                    return recorder.Finish(run, RunReport.Failed, $"{run.StoppedAsking} {todo.Count - finished - 1} chunks were not asked; run the same command again to continue.{notAskedFor}", tokenValid: true);
+                    return recorder.Finish(run, RunStatus.Failed, $"{run.StoppedAsking} {todo.Count - finished - 1} chunks were not asked; run the same command again to continue.{notAskedFor}", tokenValid: true);
                 }
             }
 
@@ -154,7 +154,7 @@ internal sealed class BackfillJob(FyersDataClient data, CandleLake lake, Backfil
         progress?.Report(new BackfillProgress(finished, todo.Count, skipped, clock.Elapsed, TimeSpan.Zero, failed + unknown == 0 ? "done" : failed == 0 ? $"tried all; {unknown} symbol{(unknown == 1 ? string.Empty : "s")} not asked for" : $"tried all; {failed} series failed"));
         return recorder.Finish(
             run,
-            failed + unknown == 0 ? RunReport.Ok : RunReport.Failed,
+            failed + unknown == 0 ? RunStatus.Ok : RunStatus.Failed,
             failed == 0
                 ? $"Backfill {(unknown == 0 ? "complete" : "of the others complete")}: {chunks.Count} chunks ({skipped} already done earlier), {run.WrittenSummary()}.{notAskedFor}"
                 : $"{failed} chunks failed (they stay unfinished in the ledger; run the same command again to retry them).{notAskedFor}",

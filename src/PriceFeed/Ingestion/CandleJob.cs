@@ -29,11 +29,11 @@ internal sealed partial class CandleJob(
 
     public async Task<RunReport> RunIntradayAsync(CancellationToken cancellationToken)
     {
-        var run = recorder.Begin("intraday");
+        var run = recorder.Begin(Job.Intraday);
         var now = time.GetUtcNow();
         if (calendar.SessionAt(now) is null)
         {
-            return recorder.Finish(run, RunReport.Skipped, guards.ClosedMessage(now), tokenValid: null);
+            return recorder.Finish(run, RunStatus.Skipped, guards.ClosedMessage(now), tokenValid: null);
         }
 
         return await IngestAsync(run, now, refetch: null, cancellationToken);
@@ -42,18 +42,18 @@ internal sealed partial class CandleJob(
     /// <summary>The session of <paramref name="date"/>, or without a date the latest session that has started.</summary>
     public async Task<RunReport> RunEndOfDayAsync(DateOnly? date, CancellationToken cancellationToken)
     {
-        var run = recorder.Begin("eod");
+        var run = recorder.Begin(Job.Eod);
         var now = time.GetUtcNow();
         var session = date is { } d ? calendar.SessionOn(d) : calendar.LatestSessionStartedBy(now);
         if (session is null)
         {
             var day = date ?? MarketTime.IstDate(now);
-            return recorder.Finish(run, RunReport.Skipped, $"{day:yyyy-MM-dd} is not a trading day ({calendar.HolidayName(day) ?? "weekend"}): nothing to do.", tokenValid: null);
+            return recorder.Finish(run, RunStatus.Skipped, $"{day:yyyy-MM-dd} is not a trading day ({calendar.HolidayName(day) ?? "weekend"}): nothing to do.", tokenValid: null);
         }
 
         if (session.Close + SettleTime > now)
         {
-            return recorder.Finish(run, RunReport.Skipped, $"The {session.Date:yyyy-MM-dd} session's bars are final at {MarketTime.Format(session.Close + SettleTime)} (after the close and the closing auction); the end-of-day run waits for that.", tokenValid: null);
+            return recorder.Finish(run, RunStatus.Skipped, $"The {session.Date:yyyy-MM-dd} session's bars are final at {MarketTime.Format(session.Close + SettleTime)} (after the close and the closing auction); the end-of-day run waits for that.", tokenValid: null);
         }
 
         return await IngestAsync(run, session.Close, refetch: session, cancellationToken);
@@ -143,7 +143,7 @@ internal sealed partial class CandleJob(
         var failed = run.Symbols.Where(s => !s.Ok).Select(s => s.Symbol).Distinct().ToList();
         return recorder.Finish(
             run,
-            failed.Count == 0 && run.StoppedAsking is null ? RunReport.Ok : RunReport.Failed,
+            failed.Count == 0 && run.StoppedAsking is null ? RunStatus.Ok : RunStatus.Failed,
             run.StoppedAsking is { } stopped
                 ? $"{stopped} {symbols.Count - run.Symbols.Select(s => s.Symbol).Distinct().Count()} of {symbols.Count} symbols were not asked; {failed.Count} failed: {string.Join(", ", failed)}."
                 : failed.Count == 0

@@ -59,8 +59,8 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
-            w.WriteString("Job", report.Job);
-            w.WriteString("Status", report.Status);
+            w.WriteString("Job", report.Job.Text());
+            w.WriteString("Status", report.Status.Text());
             w.WriteNumber("RunFailed", report.IsFailure ? 1 : 0);
             if (Has(report, "TokenValid"))
             {
@@ -103,7 +103,7 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
     /// </summary>
     private static bool Has(RunReport report, string metric) => metric switch
     {
-        "TokenValid" => report.Status != RunReport.Skipped,
+        "TokenValid" => report.Status != RunStatus.Skipped,
         "DataLagSeconds" => report.DataLagSeconds is not null && !report.IsFailure,
         _ => true,
     };

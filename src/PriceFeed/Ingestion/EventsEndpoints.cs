@@ -55,9 +55,10 @@ internal static class EventsEndpoints
 
     public static async Task<Results<Ok<RunReport>, JsonHttpResult<RunReport>, ProblemHttpResult>> RunAsync(EventRequest request, IngestionRunner runner, HttpContext context)
     {
-        if (request.Job is not { } job || !IngestionRunner.IsJob(job))
+        // The job arrives as a string (an unknown one is a 400 naming the jobs, not a JSON error).
+        if (!RunNames.TryParseScheduled(request.Job, out var job))
         {
-            return TypedResults.Problem($"Unknown job '{request.Job}'. Send {{\"job\":\"intraday\"}} with one of: {string.Join(", ", IngestionRunner.Jobs)}.", statusCode: 400);
+            return TypedResults.Problem($"Unknown job '{request.Job}'. Send {{\"job\":\"intraday\"}} with one of: {string.Join(", ", RunNames.ScheduledNames)}.", statusCode: 400);
         }
 
         using var deadline = InvocationDeadline(context);

@@ -22,24 +22,20 @@ internal sealed partial class IngestionRunner(
     ILogger<IngestionRunner> logger,
     RunOrigin? origin = null)
 {
-    public static readonly string[] Jobs = ["intraday", "eod", "quotes", "token-check"];
-
-    public static bool IsJob(string? name) => name is not null && Jobs.Contains(name, StringComparer.Ordinal);
-
-    public async Task<RunReport> RunAsync(string job, CancellationToken cancellationToken)
+    public async Task<RunReport> RunAsync(Job job, CancellationToken cancellationToken)
     {
-        if (!IsJob(job))
+        if (!RunNames.Scheduled.Contains(job))
         {
-            throw new ArgumentException($"Unknown job '{job}'. Jobs: {string.Join(", ", Jobs)}.", nameof(job));
+            throw new ArgumentException($"{job.Text()} is not a scheduled job. Jobs: {string.Join(", ", RunNames.ScheduledNames)}.", nameof(job));
         }
 
         var before = recorder.RequestsSoFar;
         await holidays.RefreshAsync(cancellationToken);
         return await SharedAsync(before, job switch
         {
-            "intraday" => await candles.RunIntradayAsync(cancellationToken),
-            "eod" => await candles.RunEndOfDayAsync(null, cancellationToken),
-            "quotes" => await quotes.RunAsync(cancellationToken),
+            Job.Intraday => await candles.RunIntradayAsync(cancellationToken),
+            Job.Eod => await candles.RunEndOfDayAsync(null, cancellationToken),
+            Job.Quotes => await quotes.RunAsync(cancellationToken),
             _ => await tokenCheck.RunAsync(cancellationToken),
         });
     }
@@ -50,7 +46,7 @@ internal sealed partial class IngestionRunner(
     /// Stored bars and cursors stay as they were after the last completed write, so the next run
     /// continues from there.
     /// </summary>
-    public async Task<RunReport> RunAsync(string job, CancellationToken stopBy, CancellationToken aborted)
+    public async Task<RunReport> RunAsync(Job job, CancellationToken stopBy, CancellationToken aborted)
     {
         // Every run has a time limit of its own too (Ingestion:RunTimeout), wherever it runs: a slow
         // FYERS must not keep a 5-minute job alive for 40 minutes (issue 19).
@@ -63,19 +59,19 @@ internal sealed partial class IngestionRunner(
         }
         catch (OperationCanceledException) when (stopBy.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
-            return await SharedAsync(before, recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run was stopped before the invocation deadline; what it stored is kept and the next run continues from there.", tokenValid: null));
+            return await SharedAsync(before, recorder.Finish(recorder.Begin(job), RunStatus.Failed, $"The {job.Text()} run was stopped before the invocation deadline; what it stored is kept and the next run continues from there.", tokenValid: null));
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
-            return await SharedAsync(before, recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run reached its time limit (Ingestion:RunTimeout, {options.Value.RunTimeout:g}) and stopped; what it stored is kept and the next run continues from there.", tokenValid: null));
+            return await SharedAsync(before, recorder.Finish(recorder.Begin(job), RunStatus.Failed, $"The {job.Text()} run reached its time limit (Ingestion:RunTimeout, {options.Value.RunTimeout:g}) and stopped; what it stored is kept and the next run continues from there.", tokenValid: null));
         }
         catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
         {
             // What a run does not expect (the token store or the lake unreachable, a full disk) still
             // ends it as a failed run with its metrics line and summary, so the alarm fires and the
             // token page says why, instead of only a bare 500 in the function's log.
-            Log.RunCrashed(logger, e, job);
-            return await SharedAsync(before, recorder.Finish(recorder.Begin(job), RunReport.Failed, $"The {job} run failed: {e.Message}", tokenValid: null));
+            Log.RunCrashed(logger, e, job.Text());
+            return await SharedAsync(before, recorder.Finish(recorder.Begin(job), RunStatus.Failed, $"The {job.Text()} run failed: {e.Message}", tokenValid: null));
         }
     }
 
@@ -120,12 +116,12 @@ internal sealed partial class IngestionRunner(
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return await SharedAsync(before, recorder.Finish(recorder.Begin("backfill"), RunReport.Failed, $"The backfill reached its time limit (Ingestion:BackfillTimeout, {options.Value.BackfillTimeout:g}) and stopped; finished chunks are kept: run the same command again to continue.", tokenValid: null));
+            return await SharedAsync(before, recorder.Finish(recorder.Begin(Job.Backfill), RunStatus.Failed, $"The backfill reached its time limit (Ingestion:BackfillTimeout, {options.Value.BackfillTimeout:g}) and stopped; finished chunks are kept: run the same command again to continue.", tokenValid: null));
         }
         catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
         {
             Log.RunCrashed(logger, e, "backfill");
-            return await SharedAsync(before, recorder.Finish(recorder.Begin("backfill"), RunReport.Failed, $"The backfill failed: {e.Message}", tokenValid: null));
+            return await SharedAsync(before, recorder.Finish(recorder.Begin(Job.Backfill), RunStatus.Failed, $"The backfill failed: {e.Message}", tokenValid: null));
         }
     }
 
@@ -138,7 +134,7 @@ internal sealed partial class IngestionRunner(
     /// </summary>
     private async Task<RunReport> SharedAsync(long requestsBefore, RunReport report)
     {
-        if (origin?.Trigger == RunTrigger.Manual && report.Status is RunReport.Failed or RunReport.LoginNeeded && recorder.RequestsSoFar == requestsBefore)
+        if (origin?.Trigger == RunTrigger.Manual && report.Status is RunStatus.Failed or RunStatus.LoginNeeded && recorder.RequestsSoFar == requestsBefore)
         {
             return report;
         }

@@ -15,7 +15,7 @@ internal sealed class LakeRunLog(IDataSink sink) : IRunLog
     public async Task PublishAsync(RunSummary run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        await sink.WriteAsync(LakeKeys.Run(run.Job), JsonSerializer.SerializeToUtf8Bytes(run, IngestionJsonContext.Default.RunSummary), cancellationToken);
+        await sink.WriteAsync(LakeKeys.Run(run.Job.Text()), JsonSerializer.SerializeToUtf8Bytes(run, IngestionJsonContext.Default.RunSummary), cancellationToken);
     }
 
     public async Task<IReadOnlyList<RunSummary>> ReadAsync(CancellationToken cancellationToken)

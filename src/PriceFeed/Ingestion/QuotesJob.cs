@@ -10,11 +10,11 @@ internal sealed class QuotesJob(FyersDataClient data, QuoteStore quotes, MarketC
 {
     public async Task<RunReport> RunAsync(CancellationToken cancellationToken)
     {
-        var run = recorder.Begin("quotes");
+        var run = recorder.Begin(Job.Quotes);
         var now = time.GetUtcNow();
         if (calendar.SessionAt(now) is null)
         {
-            return recorder.Finish(run, RunReport.Skipped, guards.ClosedMessage(now), tokenValid: null);
+            return recorder.Finish(run, RunStatus.Skipped, guards.ClosedMessage(now), tokenValid: null);
         }
 
         if (await guards.LakeAsync(run, cancellationToken) is not { } lease)
@@ -48,7 +48,7 @@ internal sealed class QuotesJob(FyersDataClient data, QuoteStore quotes, MarketC
             await quotes.WriteAsync(result, check.Source(result.IsSynthetic), cancellationToken);
             run.Symbols.AddRange(result.Quotes.Select(q => new SymbolReport(q.Symbol, "quote", true, 1, 1, 1, 0, null)));
             run.Symbols.AddRange(result.Errors.Select(e => new SymbolReport(e.Symbol, "quote", false, 0, 1, 0, 0, e.Message)));
-            return recorder.Finish(run, result.Errors.Count == 0 ? RunReport.Ok : RunReport.Failed, $"{result.Quotes.Count} quotes stored; {result.Errors.Count} symbols refused.", tokenValid: true);
+            return recorder.Finish(run, result.Errors.Count == 0 ? RunStatus.Ok : RunStatus.Failed, $"{result.Quotes.Count} quotes stored; {result.Errors.Count} symbols refused.", tokenValid: true);
         }
         catch (FyersApiException e)
         {

@@ -19,11 +19,11 @@ internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchl
     {
         try
         {
-            return await writer.AcquireAsync(run.Job, cancellationToken);
+            return await writer.AcquireAsync(run.Job.Text(), cancellationToken);
         }
         catch (LakeBusyException e)
         {
-            recorder.Finish(run, RunReport.Failed, e.Message, tokenValid: null);
+            recorder.Finish(run, RunStatus.Failed, e.Message, tokenValid: null);
             return null;
         }
     }
@@ -36,7 +36,7 @@ internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchl
         {
             // Waiting for a person is not a failure (issue 18): HTTP 200, no Lambda error, RunFailed 0,
             // TokenValid 0. The token alarm mails once; ingestion-failed and the heartbeat stay quiet.
-            recorder.Finish(run, RunReport.LoginNeeded, $"No usable FYERS token ({status.State}): open the token page and log in with FYERS. Nothing was fetched; the next run after the login catches up.", tokenValid: false);
+            recorder.Finish(run, RunStatus.LoginNeeded, $"No usable FYERS token ({status.State.Text()}): open the token page and log in with FYERS. Nothing was fetched; the next run after the login catches up.", tokenValid: false);
             return null;
         }
 
@@ -69,7 +69,7 @@ internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchl
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or Amazon.Runtime.AmazonServiceException)
         {
-            recorder.Finish(run, RunReport.Failed, e.Message, tokenValid: null);
+            recorder.Finish(run, RunStatus.Failed, e.Message, tokenValid: null);
             return null;
         }
     }
@@ -102,7 +102,7 @@ internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchl
         var segment = status.FirstOrDefault(s => s is { Exchange: Nse, Segment: CapitalMarket } && s.MarketType == "NORMAL");
         return segment is null || segment.Status == "OPEN"
             ? null
-            : recorder.Finish(run, RunReport.Skipped, $"The NSE calendar has a session now, but FYERS reports the NSE capital market as {segment.Status}: nothing fetched. The next run asks again.", tokenValid: true);
+            : recorder.Finish(run, RunStatus.Skipped, $"The NSE calendar has a session now, but FYERS reports the NSE capital market as {segment.Status}: nothing fetched. The next run asks again.", tokenValid: true);
     }
 
     /// <summary>Ends a run on a FYERS error; a refused token is remembered so the page says "rejected" at once.</summary>
@@ -113,10 +113,10 @@ internal sealed partial class RunGuards(TokenVault vault, WatchlistSource watchl
         if (e.Kind == FyersErrorKind.TokenInvalid)
         {
             await vault.RecordRejectionAsync(credentials.AccessToken, cancellationToken);
-            return recorder.Finish(run, RunReport.LoginNeeded, $"FYERS rejected the token during the run ({run.Symbols.Count} series done). Open the token page and log in again; the next run fills the gap from where this one stopped.", tokenValid: false);
+            return recorder.Finish(run, RunStatus.LoginNeeded, $"FYERS rejected the token during the run ({run.Symbols.Count} series done). Open the token page and log in again; the next run fills the gap from where this one stopped.", tokenValid: false);
         }
 
-        return recorder.Finish(run, RunReport.Failed, e.Message, tokenValid: true);
+        return recorder.Finish(run, RunStatus.Failed, e.Message, tokenValid: true);
     }
 
     /// <summary>Why nothing runs now, and when the next session opens.</summary>

@@ -4,8 +4,8 @@ namespace PriceFeed.Ingestion;
 
 /// <summary>What /api/status and the page show of a job's last run: small enough for an SSM parameter.</summary>
 public sealed record RunSummary(
-    string Job,
-    string Status,
+    Job Job,
+    RunStatus Status,
     string Message,
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,
@@ -44,12 +44,12 @@ public interface IRunLog
 /// </summary>
 public sealed partial class RunHistory(IRunLog? shared = null, ILogger<RunHistory>? logger = null)
 {
-    private readonly ConcurrentDictionary<string, RunSummary> last = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Job, RunSummary> last = new();
 
     public void Record(RunReport report) => last[report.Job] = RunSummary.From(report);
 
     /// <summary>This process's runs only.</summary>
-    public IReadOnlyCollection<RunSummary> Latest => [.. last.Values.OrderBy(r => r.Job, StringComparer.Ordinal)];
+    public IReadOnlyCollection<RunSummary> Latest => [.. last.Values.OrderBy(r => r.Job.Text(), StringComparer.Ordinal)];
 
     /// <summary>Shares a finished run; a failure to share is logged and never fails the job itself.</summary>
     public async Task PublishAsync(RunReport report, CancellationToken cancellationToken)
@@ -67,7 +67,7 @@ public sealed partial class RunHistory(IRunLog? shared = null, ILogger<RunHistor
         {
             if (logger is not null)
             {
-                Log.PublishFailed(logger, report.Job, e.Message);
+                Log.PublishFailed(logger, report.Job.Text(), e.Message);
             }
         }
     }
@@ -75,7 +75,7 @@ public sealed partial class RunHistory(IRunLog? shared = null, ILogger<RunHistor
     /// <summary>The newest run of each job, from this process and the shared log.</summary>
     public async Task<IReadOnlyList<RunSummary>> LatestAsync(CancellationToken cancellationToken)
     {
-        var runs = new Dictionary<string, RunSummary>(last, StringComparer.Ordinal);
+        var runs = new Dictionary<Job, RunSummary>(last);
         if (shared is not null)
         {
             try
@@ -97,7 +97,7 @@ public sealed partial class RunHistory(IRunLog? shared = null, ILogger<RunHistor
             }
         }
 
-        return [.. runs.Values.OrderBy(r => r.Job, StringComparer.Ordinal)];
+        return [.. runs.Values.OrderBy(r => r.Job.Text(), StringComparer.Ordinal)];
     }
 
     private static partial class Log

@@ -12,9 +12,9 @@ internal sealed partial class RunRecorder(FyersRateLimiter limiter, TimeProvider
     /// <summary>FYERS requests this process has made so far.</summary>
     public long RequestsSoFar => limiter.Granted;
 
-    public RunState Begin(string job) => new(job, time.GetUtcNow(), limiter.Granted, limiter.RateLimitedResponses);
+    public RunState Begin(Job job) => new(job, time.GetUtcNow(), limiter.Granted, limiter.RateLimitedResponses);
 
-    public RunReport Finish(RunState run, string status, string message, bool? tokenValid)
+    public RunReport Finish(RunState run, RunStatus status, string message, bool? tokenValid)
     {
         ArgumentNullException.ThrowIfNull(run);
         var finished = time.GetUtcNow();
@@ -41,11 +41,11 @@ internal sealed partial class RunRecorder(FyersRateLimiter limiter, TimeProvider
         history.Record(report);
         if (report.IsFailure)
         {
-            Log.RunFailed(logger, report.Job, report.Message);
+            Log.RunFailed(logger, report.Job.Text(), report.Message);
         }
         else
         {
-            Log.RunFinished(logger, report.Job, report.Status, report.Message);
+            Log.RunFinished(logger, report.Job.Text(), report.Status.Text(), report.Message);
         }
 
         return report;

@@ -2,8 +2,8 @@ namespace PriceFeed.Ingestion;
 
 /// <summary>What one job run did. Failed when any symbol failed after retries, or when no usable token was there.</summary>
 public sealed record RunReport(
-    string Job,
-    string Status,
+    Job Job,
+    RunStatus Status,
     string Message,
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,
@@ -20,21 +20,7 @@ public sealed record RunReport(
     int GapsOpen = 0,
     int SeriesPlanned = 0)
 {
-    public const string Ok = "ok";
-    public const string Failed = "failed";
-    public const string Skipped = "skipped";
-
-    /// <summary>Stopped on purpose (a request budget) with work left; the same command continues it.</summary>
-    public const string Partial = "partial";
-
-    /// <summary>
-    /// The pre-open check found no usable token: a person must log in. The job itself worked, so it is
-    /// no failure (HTTP 200, no Lambda error, no retry, no "ingestion failed" mail); TokenValid=0
-    /// raises the one reminder, with the page's address. The CLI still exits 1, for scripts.
-    /// </summary>
-    public const string LoginNeeded = "login-needed";
-
-    public bool IsFailure => Status == Failed;
+    public bool IsFailure => Status == RunStatus.Failed;
 
     /// <summary>The series the run meant to fetch: at least those it reports on.</summary>
     public int SeriesTotal => Math.Max(SeriesPlanned, Symbols.Count);

@@ -1,9 +1,9 @@
 namespace PriceFeed.Ingestion;
 
 /// <summary>A run in progress: what it has done so far, and the limiter's counters when it began.</summary>
-internal sealed class RunState(string job, DateTimeOffset startedAt, long requestsAtStart, long rateLimitedAtStart)
+internal sealed class RunState(Job job, DateTimeOffset startedAt, long requestsAtStart, long rateLimitedAtStart)
 {
-    public string Job { get; } = job;
+    public Job Job { get; } = job;
 
     public DateTimeOffset StartedAt { get; } = startedAt;
 

@@ -11,12 +11,12 @@ namespace PriceFeed.Ingestion;
 /// </summary>
 internal sealed class SsmRunLog(IAmazonSimpleSystemsManagement ssm, string project, TimeProvider time) : IRunLog
 {
-    private static readonly string[] Jobs = [.. IngestionRunner.Jobs, "backfill"];
+    private static readonly Job[] Jobs = Enum.GetValues<Job>();
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     // One reference, swapped whole: concurrent status requests never see half of an update.
     private volatile Cached? cached;
 
-    public static string Name(string project, string job) => $"/{project}/status/run-{job}";
+    public static string Name(string project, Job job) => $"/{project}/status/run-{job.Text()}";
 
     public async Task PublishAsync(RunSummary run, CancellationToken cancellationToken)
     {

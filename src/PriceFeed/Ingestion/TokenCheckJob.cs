@@ -9,21 +9,21 @@ internal sealed class TokenCheckJob(TokenVault vault, MarketCalendar calendar, R
 {
     public async Task<RunReport> RunAsync(CancellationToken cancellationToken)
     {
-        var run = recorder.Begin("token-check");
+        var run = recorder.Begin(Job.TokenCheck);
         var today = MarketTime.IstDate(time.GetUtcNow());
         if (calendar.SessionOn(today) is null)
         {
             // No reminder to log in on a day the feed does not run.
-            return recorder.Finish(run, RunReport.Skipped, $"{today:yyyy-MM-dd} is not a trading day ({calendar.HolidayName(today) ?? "weekend"}): no token needed today.", tokenValid: null);
+            return recorder.Finish(run, RunStatus.Skipped, $"{today:yyyy-MM-dd} is not a trading day ({calendar.HolidayName(today) ?? "weekend"}): no token needed today.", tokenValid: null);
         }
 
         var check = await vault.CheckAsync(cancellationToken);
         if (check.Problem is { } problem)
         {
-            return recorder.Finish(run, RunReport.Failed, $"FYERS could not be asked about the token: {problem}", tokenValid: null);
+            return recorder.Finish(run, RunStatus.Failed, $"FYERS could not be asked about the token: {problem}", tokenValid: null);
         }
 
         var status = check.Status;
-        return recorder.Finish(run, status.IsUsable ? RunReport.Ok : RunReport.LoginNeeded, status.IsUsable ? status.Message : $"{status.Message} Open the token page and log in with FYERS.", status.IsUsable);
+        return recorder.Finish(run, status.IsUsable ? RunStatus.Ok : RunStatus.LoginNeeded, status.IsUsable ? status.Message : $"{status.Message} Open the token page and log in with FYERS.", status.IsUsable);
     }
 }

@@ -29,8 +29,8 @@ public static class FeedHealth
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(token);
         var headline = token.IsUsable && token.ExpiresAt is { } expires ? $"Feed ready until {Until(expires, now)}" : null;
-        var lines = runs.OrderBy(r => r.Job, StringComparer.Ordinal).Select(r => Line(r, token, now));
-        var eod = runs.FirstOrDefault(r => r.Job == "eod");
+        var lines = runs.OrderBy(r => r.Job.Text(), StringComparer.Ordinal).Select(r => Line(r, token, now));
+        var eod = runs.FirstOrDefault(r => r.Job == Job.Eod);
         if (coverage is null)
         {
             return new FeedView(headline, [.. lines]);
@@ -40,7 +40,7 @@ public static class FeedHealth
         var givenUp = coverage.GivenUp > 0
             ? [new FeedLine("gaps", "given-up", "bad", $"{coverage.GivenUp} symbol-day{(coverage.GivenUp == 1 ? string.Empty : "s")} given up: FYERS lacked {(coverage.GivenUp == 1 ? "it" : "them")} on several days. 'pricefeed verify' lists them; 'pricefeed verify --repair' asks again.", now)]
             : Array.Empty<FeedLine>();
-        var intraday = runs.FirstOrDefault(r => r.Job == "intraday");
+        var intraday = runs.FirstOrDefault(r => r.Job == Job.Intraday);
         return new FeedView(headline, [CoverageLine(coverage, eod, now, token, intraday), .. givenUp, .. lines]);
     }
 
@@ -69,7 +69,7 @@ public static class FeedHealth
             var upTo = coverage.LatestBarEnd is { } end ? $", up to {MarketTime.ToIst(end).ToString("HH:mm", CultureInfo.InvariantCulture)} IST" : string.Empty;
             var stale = now - reach > StaleAfter;
             var soFar = $"{day} so far: {Count(coverage.Bars)} bars of {n} symbol{(n == 1 ? string.Empty : "s")}{upTo}";
-            if (stale && token?.State == TokenStatus.Missing)
+            if (stale && token?.State == TokenState.Missing)
             {
                 return new FeedLine("coverage", "waiting", "pending", $"{soFar} · the feed starts with the first login", now);
             }
@@ -109,27 +109,27 @@ public static class FeedHealth
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(token);
         var age = Age(run.FinishedAt, now);
-        var superseded = run.Status is RunReport.Failed or RunReport.LoginNeeded
+        var superseded = run.Status is RunStatus.Failed or RunStatus.LoginNeeded
             && !run.TokenValid && token.IsUsable && token.IssuedAt is { } issued && issued > run.FinishedAt;
         var counts = run.SeriesTotal > 0 ? $" · {run.SeriesOk}/{run.SeriesTotal} series ok · {run.BarsWritten.ToString("N0", CultureInfo.InvariantCulture)} bars stored" : string.Empty;
         var gaps = run.GapsOpen > 0 ? $" · {run.GapsOpen} missing trading day{(run.GapsOpen == 1 ? string.Empty : "s")} asked again next run" : string.Empty;
         if (superseded)
         {
-            return new FeedLine(run.Job, run.Status, "history", $"{run.Job}: {run.Status} {age}, before today's login; the next run catches up.", run.FinishedAt);
+            return new FeedLine(run.Job.Text(), run.Status.Text(), "history", $"{run.Job.Text()}: {run.Status.Text()} {age}, before today's login; the next run catches up.", run.FinishedAt);
         }
 
         // Failed for want of a token while there still is none: the login the page asks for is the
         // fix. Before the first login ever that is the page's first step, not a warning.
-        var waiting = token.State == TokenStatus.Missing ? "pending" : "warn";
+        var waiting = token.State == TokenState.Missing ? "pending" : "warn";
         var tone = run.Status switch
         {
-            RunReport.Ok or RunReport.Skipped or RunReport.Partial => "ok",
-            RunReport.LoginNeeded => waiting,
+            RunStatus.Ok or RunStatus.Skipped or RunStatus.Partial => "ok",
+            RunStatus.LoginNeeded => waiting,
             _ when !run.TokenValid && !token.IsUsable => waiting,
             _ => "bad",
         };
-        var message = tone == "ok" && run.Status == RunReport.Ok ? string.Empty : $" · {run.Message}";
-        return new FeedLine(run.Job, run.Status, tone, $"{run.Job}: {run.Status} {age}{counts}{gaps}{message}", run.FinishedAt);
+        var message = tone == "ok" && run.Status == RunStatus.Ok ? string.Empty : $" · {run.Message}";
+        return new FeedLine(run.Job.Text(), run.Status.Text(), tone, $"{run.Job.Text()}: {run.Status.Text()} {age}{counts}{gaps}{message}", run.FinishedAt);
     }
 
     /// <summary>"06:00 IST tomorrow", "06:00 IST today", or the full date when further.</summary>

@@ -2,9 +2,39 @@ using PriceFeed.Fyers.Data;
 
 namespace PriceFeed.Tokens;
 
+/// <summary>The token's state as the page, the API and the CLI name it.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<TokenState>))]
+public enum TokenState
+{
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("missing")]
+    Missing,
+
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("valid")]
+    Valid,
+
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("expired")]
+    Expired,
+
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("rejected")]
+    Rejected,
+}
+
+/// <summary>The words of <see cref="TokenState"/>, the same as its JSON.</summary>
+public static class TokenStateText
+{
+    public static string Text(this TokenState state) => state switch
+    {
+        TokenState.Missing => "missing",
+        TokenState.Valid => "valid",
+        TokenState.Expired => "expired",
+        TokenState.Rejected => "rejected",
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
+}
+
 /// <summary>What the page, the API and the CLI say about the current token. Holds no secret.</summary>
 public sealed record TokenStatus(
-    string State,
+    TokenState State,
     string Message,
     string? Account,
     string? Name,
@@ -14,25 +44,20 @@ public sealed record TokenStatus(
     DateTimeOffset? LastCheckedAt,
     DateTimeOffset? NextUse)
 {
-    public const string Missing = "missing";
-    public const string Valid = "valid";
-    public const string Expired = "expired";
-    public const string Rejected = "rejected";
-
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool IsUsable => State == Valid;
+    public bool IsUsable => State == TokenState.Valid;
 
     internal static TokenStatus From(TokenSnapshot snapshot, DateTimeOffset now, Calendar.MarketCalendar calendar)
     {
         if (snapshot.AccessToken is null)
         {
-            return new TokenStatus(Missing, "No FYERS token is stored yet. Log in with FYERS to create one.", null, null, null, null, null, null, null);
+            return new TokenStatus(TokenState.Missing, "No FYERS token is stored yet. Log in with FYERS to create one.", null, null, null, null, null, null, null);
         }
 
         var info = snapshot.AccessTokenInfo;
         if (info is null)
         {
-            return new TokenStatus(Rejected, "The stored token is damaged. Log in with FYERS again.", null, null, null, null, null, null, null);
+            return new TokenStatus(TokenState.Rejected, "The stored token is damaged. Log in with FYERS again.", null, null, null, null, null, null, null);
         }
 
         var account = MaskFyId(info.FyId ?? snapshot.Binding?.FyId);
@@ -40,16 +65,16 @@ public sealed record TokenStatus(
         var check = snapshot.LastCheck is { } c && c.TokenFingerprint == TokenCheck.Fingerprint(snapshot.AccessToken) ? c : null;
         if (info.IsExpiredAt(now))
         {
-            return new TokenStatus(Expired, $"The FYERS token expired at {until}. Log in with FYERS again (tokens die every morning at about 06:00 IST).", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check?.At, null);
+            return new TokenStatus(TokenState.Expired, $"The FYERS token expired at {until}. Log in with FYERS again (tokens die every morning at about 06:00 IST).", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check?.At, null);
         }
 
         if (check is { Accepted: false })
         {
-            return new TokenStatus(Rejected, $"FYERS rejected the token at {MarketTime.Format(check.At)} although it should last until {until}. Log in with FYERS again.", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check.At, null);
+            return new TokenStatus(TokenState.Rejected, $"FYERS rejected the token at {MarketTime.Format(check.At)} although it should last until {until}. Log in with FYERS again.", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check.At, null);
         }
 
         var next = NextSessionUse(now, calendar);
-        return new TokenStatus(Valid, $"Tokens stored, valid until {until}.", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check?.At, next is { } n && n < info.ExpiresAt ? n : null);
+        return new TokenStatus(TokenState.Valid, $"Tokens stored, valid until {until}.", account, info.DisplayName, info.IssuedAt, info.ExpiresAt, until, check?.At, next is { } n && n < info.ExpiresAt ? n : null);
     }
 
     /// <summary>"XS00001" → "XS***01": enough to recognise one's own account, not to read it off a screen.</summary>

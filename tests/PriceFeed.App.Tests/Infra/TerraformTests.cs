@@ -178,7 +178,7 @@ public sealed partial class TerraformTests
 
         // Runs: the ingestion function writes them, the token page reads them, under the names the app uses.
         Assert.EndsWith(":parameter/${var.project_name}/status/run-*", Local("ssm_runs"), StringComparison.Ordinal);
-        Assert.StartsWith("/stock-pipeline/status/run-", PriceFeed.Ingestion.SsmRunLog.Name("stock-pipeline", "intraday"), StringComparison.Ordinal);
+        Assert.StartsWith("/stock-pipeline/status/run-", PriceFeed.Ingestion.SsmRunLog.Name("stock-pipeline", PriceFeed.Ingestion.Job.Intraday), StringComparison.Ordinal);
         Assert.Contains(Statements(PolicyDocument("ingestion")), s => Strings(s["actions"]).Contains("ssm:PutParameter") && Strings(s["resources"]).Contains("${local.ssm_runs}"));
         Assert.Contains(Statements(PolicyDocument("token_generator")), s => Strings(s["actions"]).Contains("ssm:GetParameters") && Strings(s["resources"]).Contains("${local.ssm_runs}"));
 
@@ -251,7 +251,7 @@ public sealed partial class TerraformTests
         var jobs = Blocks("locals")["schedules"]!.ToString();
         var keys = ScheduleKeyPattern().Matches(jobs).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(["intraday", "eod", "token-check", "quotes"], keys);
-        Assert.All(keys, k => Assert.Contains(k, IngestionRunner.Jobs));
+        Assert.All(keys, k => Assert.Contains(k, RunNames.ScheduledNames));
         Assert.All(Resources("aws_scheduler_schedule"), s => Assert.Equal("Asia/Kolkata", s.Body["schedule_expression_timezone"]!.ToString()));
     }
 

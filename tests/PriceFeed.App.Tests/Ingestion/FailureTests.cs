@@ -103,7 +103,7 @@ public sealed class FailureTests
 
         var report = await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Ok, report.Status);
+        Assert.Equal(RunStatus.Ok, report.Status);
         Assert.False(File.Exists(stray));
     }
 

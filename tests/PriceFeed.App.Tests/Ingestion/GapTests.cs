@@ -28,7 +28,7 @@ public sealed class GapTests
         app.Sandbox.Faults.MissingDays = [];
         var second = await Runner(app).RunBackfillAsync(MayWeek, null, Ct);
 
-        Assert.Equal(RunReport.Failed, first.Status);
+        Assert.Equal(RunStatus.Failed, first.Status);
         Assert.Contains("2026-05-06 (missing)", first.Symbols.Single().Error, StringComparison.Ordinal);
         Assert.Equal(1, first.GapsOpen);
         Assert.Contains("\"GapsOpen\":1", app.Emf.ToString(), StringComparison.Ordinal);
@@ -37,7 +37,7 @@ public sealed class GapTests
         var entry = gapsAfterFirst["NSE:SBIN-EQ|1|2026-05-06"];
         Assert.Equal(("missing", 1, false), (entry.Reason, entry.Attempts, entry.GivenUp));
         Assert.Equal([new DateOnly(2026, 11, 27)], entry.Days);
-        Assert.Equal(RunReport.Ok, second.Status);
+        Assert.Equal(RunStatus.Ok, second.Status);
         Assert.Contains("(0 already done earlier)", second.Message, StringComparison.Ordinal); // the chunk was not marked done
         Assert.Equal(375, (await Lake(app).ReadAsync("1", new DateOnly(2026, 5, 6), Ct)).Count);
         Assert.Empty(await Gaps(app).ReadAsync(Ct));
@@ -60,7 +60,7 @@ public sealed class GapTests
         var gap = (await Gaps(app).ReadAsync(Ct))["NSE:SBIN-EQ|1|2026-05-06"];
         var check = await app.App.Services.GetRequiredService<LakeVerifier>().CheckAsync(Ct);
 
-        Assert.All(reports, r => Assert.Equal(RunReport.Failed, r.Status));
+        Assert.All(reports, r => Assert.Equal(RunStatus.Failed, r.Status));
         Assert.Contains("Asked on 1 of 3 days", reports[3].Symbols.Single().Error, StringComparison.Ordinal);
         Assert.False(gap.GivenUp);
         Assert.Equal(4, gap.Attempts);
@@ -101,7 +101,7 @@ public sealed class GapTests
         app.Sandbox.Faults.MissingDays = [];
         var repaired = await verifier.RepairAsync(found, request => Runner(app).RunBackfillAsync(request, null, Ct), Ct);
 
-        Assert.Equal([RunReport.Failed, RunReport.Failed, RunReport.Ok, RunReport.Ok], reports.Select(r => r.Status));
+        Assert.Equal([RunStatus.Failed, RunStatus.Failed, RunStatus.Ok, RunStatus.Ok], reports.Select(r => r.Status));
         Assert.Contains("1 already done earlier", reports[3].Message, StringComparison.Ordinal);
         Assert.Equal(3, asked); // given up: the fourth run does not ask
         Assert.True(gap.GivenUp);
@@ -128,10 +128,10 @@ public sealed class GapTests
         app.Sandbox.Faults.MissingDays = [];
         var second = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Failed, first.Status);
+        Assert.Equal(RunStatus.Failed, first.Status);
         Assert.Contains("2026-11-26 (missing)", first.Symbols.Single().Error, StringComparison.Ordinal);
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 15, 14, 0, Ist), DateTimeOffset.FromUnixTimeSeconds(cursor)); // the last bar before the gap (a stock ends at 15:14)
-        Assert.Equal(RunReport.Ok, second.Status);
+        Assert.Equal(RunStatus.Ok, second.Status);
         Assert.Equal(360, (await Lake(app).ReadAsync("1", new DateOnly(2026, 11, 26), Ct)).Count);
         Assert.Equal(105, (await Lake(app).ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Count);
         Assert.Empty(await Gaps(app).ReadAsync(Ct));
@@ -155,10 +155,10 @@ public sealed class GapTests
         var second = await Runner(app).RunIntradayAsync(Ct);
         var minutes = (await Lake(app).ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Select(r => r.TsUtc).Order().ToList();
 
-        Assert.Equal(RunReport.Failed, first.Status);
+        Assert.Equal(RunStatus.Failed, first.Status);
         Assert.Contains("2026-11-27 (lacks 10:32-11:43 (72 of 375 bars))", first.Symbols.Single().Error, StringComparison.Ordinal);
         Assert.Equal(new DateTimeOffset(2026, 11, 27, 10, 31, 0, Ist), DateTimeOffset.FromUnixTimeSeconds(cursor));
-        Assert.Equal(RunReport.Ok, second.Status);
+        Assert.Equal(RunStatus.Ok, second.Status);
         Assert.Equal(165, minutes.Count); // 09:15 .. 11:59, nothing missing, nothing twice
         Assert.All(minutes.Zip(minutes.Skip(1)), pair => Assert.Equal(60, pair.Second - pair.First));
         Assert.Empty(await Gaps(app).ReadAsync(Ct));
@@ -176,9 +176,9 @@ public sealed class GapTests
         app.Sandbox.Faults.MissingWindows = [];
         var second = await Runner(app).RunBackfillAsync(MayWeek, null, Ct);
 
-        Assert.Equal(RunReport.Failed, first.Status);
+        Assert.Equal(RunStatus.Failed, first.Status);
         Assert.Contains("2026-05-06 (lacks 09:15-10:14 (60 of 375 bars))", first.Symbols.Single().Error, StringComparison.Ordinal);
-        Assert.Equal(RunReport.Ok, second.Status);
+        Assert.Equal(RunStatus.Ok, second.Status);
         Assert.Contains("(0 already done earlier)", second.Message, StringComparison.Ordinal);
         Assert.Equal(375, (await Lake(app).ReadAsync("1", new DateOnly(2026, 5, 6), Ct)).Count);
     }
@@ -192,7 +192,7 @@ public sealed class GapTests
 
         var report = await Runner(app).RunEndOfDayAsync(null, Ct);
 
-        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Equal(RunStatus.Failed, report.Status);
         Assert.Contains("2026-11-27 (truncated)", report.Symbols.First(s => s.Resolution == "1").Error, StringComparison.Ordinal);
         Assert.Equal("truncated", (await Gaps(app).ReadAsync(Ct))["NSE:NIFTY50-INDEX|1|2026-11-27"].Reason);
     }
@@ -206,7 +206,7 @@ public sealed class GapTests
 
         var report = await Runner(app).RunBackfillAsync(new BackfillRequest(new DateOnly(2026, 11, 6), new DateOnly(2026, 11, 10), ["NSE:SBIN-EQ"], ["1"], null), null, Ct);
 
-        Assert.Equal(RunReport.Ok, report.Status);
+        Assert.Equal(RunStatus.Ok, report.Status);
         Assert.NotNull(PriceFeed.Calendar.MarketCalendar.Load(new()).SessionOn(new DateOnly(2026, 11, 8)));
         Assert.Empty(await Gaps(app).ReadAsync(Ct));
     }

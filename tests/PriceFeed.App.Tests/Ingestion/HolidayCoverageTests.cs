@@ -113,11 +113,11 @@ public sealed class HolidayCoverageTests
         using var browser = await app.NewBrowser().AsOwnerAsync();
 
         var status = await browser.StatusAsync();
-        var report = await app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunAsync("token-check", Ct);
+        var report = await app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunAsync(PriceFeed.Ingestion.Job.TokenCheck, Ct);
 
         Assert.Contains("until 2028's holidays are added", status.GetProperty("calendar").GetProperty("warning").GetString(), StringComparison.Ordinal);
         Assert.Equal(2027, status.GetProperty("calendar").GetProperty("coveredThrough").GetInt32());
-        Assert.Equal(PriceFeed.Ingestion.RunReport.LoginNeeded, report.Status); // no token: the check itself still runs, and asks for a login
+        Assert.Equal(PriceFeed.Ingestion.RunStatus.LoginNeeded, report.Status); // no token: the check itself still runs, and asks for a login
         Assert.NotNull(report.CalendarWarning);
         Assert.Contains("\"HolidayListMissing\":1", app.Emf.ToString(), StringComparison.Ordinal);
     }

@@ -26,7 +26,7 @@ public sealed class IngestionTests
 
         var report = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Ok, report.Status);
+        Assert.Equal(RunStatus.Ok, report.Status);
         var rows = await Lake(app).ReadAsync("1", Friday, Ct);
         Assert.Equal(2 * 105, rows.Count);
         Assert.All(rows, r => Assert.Equal("sandbox", r.Source));
@@ -64,7 +64,7 @@ public sealed class IngestionTests
 
         var report = await Runner(app).RunEndOfDayAsync(null, Ct);
 
-        Assert.Equal(RunReport.Ok, report.Status);
+        Assert.Equal(RunStatus.Ok, report.Status);
         var rows = await Lake(app).ReadAsync("1", Friday, Ct);
         Assert.Equal(375 + 360, rows.Count); // the index to 15:29, the stock to 15:14 (closing auction, fyers-protocol.md §9)
         Assert.Equal(rows.Count, rows.Select(r => (r.Symbol, r.TsUtc)).Distinct().Count());
@@ -81,7 +81,7 @@ public sealed class IngestionTests
         var report = await Runner(app).RunIntradayAsync(Ct);
 
         // Waiting for a login is not a failure: no Lambda error, RunFailed 0 (issue 18), TokenValid 0.
-        Assert.Equal(RunReport.LoginNeeded, report.Status);
+        Assert.Equal(RunStatus.LoginNeeded, report.Status);
         Assert.False(report.IsFailure);
         Assert.Contains("\"RunFailed\":0", app.Emf.ToString(), StringComparison.Ordinal);
         Assert.False(report.TokenValid);
@@ -101,7 +101,7 @@ public sealed class IngestionTests
 
         var report = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Equal(RunStatus.Failed, report.Status);
         Assert.Equal(3, report.Symbols.Count);
         Assert.StartsWith("FYERS failed 3 in a row (", report.Message, StringComparison.Ordinal);
         Assert.Contains("5 of 8 symbols were not asked", report.Message, StringComparison.Ordinal);
@@ -120,10 +120,10 @@ public sealed class IngestionTests
         app.Sandbox.Faults.ServerErrorRate = 0;
         var up = await Runner(app).RunBackfillAsync(request, null, Ct);
 
-        Assert.Equal(RunReport.Failed, down.Status);
+        Assert.Equal(RunStatus.Failed, down.Status);
         Assert.Equal(3, down.Symbols.Count);
         Assert.Contains("chunks were not asked; run the same command again to continue", down.Message, StringComparison.Ordinal);
-        Assert.Equal(RunReport.Ok, up.Status);
+        Assert.Equal(RunStatus.Ok, up.Status);
     }
 
     /// <summary>Issue 19: a run has a time limit of its own, so 30-second answers cannot keep it alive.</summary>
@@ -134,9 +134,9 @@ public sealed class IngestionTests
         await app.LogInAsync();
         app.Sandbox.Faults.Latency = TimeSpan.FromSeconds(3);
 
-        var report = await Runner(app).RunAsync("intraday", CancellationToken.None, Ct);
+        var report = await Runner(app).RunAsync(Job.Intraday, CancellationToken.None, Ct);
 
-        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Equal(RunStatus.Failed, report.Status);
         Assert.Contains("reached its time limit (Ingestion:RunTimeout, 0:00:01)", report.Message, StringComparison.Ordinal);
     }
 
@@ -152,7 +152,7 @@ public sealed class IngestionTests
         var eod = await Runner(app).RunEndOfDayAsync(null, Ct);
         var fetched = eod.Symbols.Sum(s => s.BarsWritten);
 
-        Assert.Equal(RunReport.Ok, eod.Status);
+        Assert.Equal(RunStatus.Ok, eod.Status);
         Assert.True(eod.BarsWritten < fetched, $"{eod.BarsWritten} of {fetched}");
         Assert.Contains($"; {eod.BarsWritten} bars written ({fetched} fetched; {fetched - eod.BarsWritten} were stored already).", eod.Message, StringComparison.Ordinal);
     }
@@ -168,7 +168,7 @@ public sealed class IngestionTests
 
         var report = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Equal(RunStatus.Failed, report.Status);
         Assert.Contains($"The watchlist {file} is empty", report.Message, StringComparison.Ordinal);
         Assert.Equal(0, app.Sandbox.RequestsTo("data/history"));
     }
@@ -205,22 +205,22 @@ public sealed class IngestionTests
         var history = app.App.Services.GetRequiredService<RunHistory>();
         // Real seconds: the scheduler's first pass and its wake-up run on the machine, not the test clock.
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!history.Latest.Any(r => r.Job == "intraday") && waited.Elapsed < TimeSpan.FromSeconds(20))
+        while (!history.Latest.Any(r => r.Job == Job.Intraday) && waited.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(100, Ct);
         }
 
-        Assert.Equal(RunReport.LoginNeeded, Assert.Single(history.Latest, r => r.Job == "intraday").Status);
+        Assert.Equal(RunStatus.LoginNeeded, Assert.Single(history.Latest, r => r.Job == Job.Intraday).Status);
 
         await app.LogInAsync();
         waited.Restart();
-        while (history.Latest.Single(r => r.Job == "intraday").Status != RunReport.Ok && waited.Elapsed < TimeSpan.FromSeconds(30))
+        while (history.Latest.Single(r => r.Job == Job.Intraday).Status != RunStatus.Ok && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(100, Ct);
         }
 
         // 09:15 to 10:59 for each symbol: the whole morning, long before the next tick at 11:05.
-        Assert.Equal(RunReport.Ok, history.Latest.Single(r => r.Job == "intraday").Status);
+        Assert.Equal(RunStatus.Ok, history.Latest.Single(r => r.Job == Job.Intraday).Status);
         Assert.Equal(2 * 105, (await Lake(app).ReadAsync("1", Friday, Ct)).Count);
     }
 
@@ -235,7 +235,7 @@ public sealed class IngestionTests
 
         var parked = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.LoginNeeded, parked.Status);
+        Assert.Equal(RunStatus.LoginNeeded, parked.Status);
         Assert.False(parked.TokenValid);
         Assert.Contains("log in again", parked.Message, StringComparison.Ordinal);
         // Issue 20: the record counts the series the run meant to fetch, not only those it reached.
@@ -251,7 +251,7 @@ public sealed class IngestionTests
         await app.LogInAsync();
         var resumed = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Ok, resumed.Status);
+        Assert.Equal(RunStatus.Ok, resumed.Status);
         var rows = await Lake(app).ReadAsync("1", Friday, Ct);
         foreach (var symbol in new[] { "NSE:SBIN-EQ", "NSE:TCS-EQ", "NSE:INFY-EQ" })
         {
@@ -272,7 +272,7 @@ public sealed class IngestionTests
 
         var report = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Skipped, report.Status);
+        Assert.Equal(RunStatus.Skipped, report.Status);
         Assert.Contains(why, report.Message, StringComparison.Ordinal);
         Assert.Equal(0, app.Sandbox.RequestsTo("data/history"));
     }
@@ -286,7 +286,7 @@ public sealed class IngestionTests
 
         var report = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Equal(RunStatus.Failed, report.Status);
         Assert.Contains("NSE:SBIN-EQ", report.Message, StringComparison.Ordinal);
         Assert.Contains(report.FailedSymbols, s => s.Error!.Contains("returned no 1 bars", StringComparison.Ordinal));
     }
@@ -302,9 +302,9 @@ public sealed class IngestionTests
         var afterFirst = app.Sandbox.RequestsTo("data/history");
         var second = await Runner(app).RunBackfillAsync(request with { MaxRequests = null }, null, Ct);
 
-        Assert.Equal(RunReport.Partial, first.Status);
+        Assert.Equal(RunStatus.Partial, first.Status);
         Assert.Equal(2, afterFirst);
-        Assert.Equal(RunReport.Ok, second.Status);
+        Assert.Equal(RunStatus.Ok, second.Status);
         Assert.Equal(4, app.Sandbox.RequestsTo("data/history")); // 184 days = 2 chunks per symbol, 4 in all, each fetched once
         Assert.Contains("2 already done earlier", second.Message, StringComparison.Ordinal);
         // Window by window: the first run did May-Aug of both symbols, the second Aug-Oct of both.
@@ -362,7 +362,7 @@ public sealed class IngestionTests
         var report = await Runner(app).RunTokenCheckAsync(Ct);
         var closed = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal((RunReport.Skipped, RunReport.Skipped), (report.Status, closed.Status));
+        Assert.Equal((RunStatus.Skipped, RunStatus.Skipped), (report.Status, closed.Status));
         Assert.Contains("not a trading day", report.Message, StringComparison.Ordinal);
         var lines = app.Emf.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
@@ -378,7 +378,7 @@ public sealed class IngestionTests
 
         // A reminder, not a crash (issue 12): no RunFailed, so no "ingestion failed" mail and no retry;
         // TokenValid=0 raises the token alarm, whose mail holds the page's address.
-        Assert.Equal(RunReport.LoginNeeded, report.Status);
+        Assert.Equal(RunStatus.LoginNeeded, report.Status);
         Assert.False(report.IsFailure);
         Assert.Contains("\"TokenValid\":0", app.Emf.ToString(), StringComparison.Ordinal);
         Assert.Contains("\"RunFailed\":0", app.Emf.ToString(), StringComparison.Ordinal);
@@ -389,7 +389,7 @@ public sealed class IngestionTests
     public void Metrics_NotDetailed_DeclareOnlyTheAlarmMetrics_ButKeepEveryNumberInTheLine()
     {
         using var output = new StringWriter();
-        var report = new RunReport("intraday", RunReport.Ok, "ok", FridayEleven, FridayEleven.AddSeconds(2), true, [], 30, 1, 210, 210, 0, 45, new Dictionary<string, int>());
+        var report = new RunReport(Job.Intraday, RunStatus.Ok, "ok", FridayEleven, FridayEleven.AddSeconds(2), true, [], 30, 1, 210, 210, 0, 45, new Dictionary<string, int>());
 
         var line = new EmfMetrics(output, TimeProvider.System, detailed: false).Write(report);
 
@@ -415,9 +415,9 @@ public sealed class IngestionTests
         var calls = app.Sandbox.RequestsTo("data/history");
         var bad = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.True(first.Status == RunReport.Ok, first.Message);
+        Assert.True(first.Status == RunStatus.Ok, first.Message);
         Assert.Equal(["NSE:TCS-EQ"], first.Symbols.Select(s => s.Symbol).Distinct());
-        Assert.Equal(RunReport.Failed, bad.Status);
+        Assert.Equal(RunStatus.Failed, bad.Status);
         Assert.Contains("'nse:tcs'", bad.Message, StringComparison.Ordinal);
         Assert.Equal(calls, app.Sandbox.RequestsTo("data/history"));
         Assert.Equal(105, (await Lake(app).ReadAsync("1", Friday, Ct)).Count); // what was stored stays
@@ -437,12 +437,12 @@ public sealed class IngestionTests
 
         var report = await Runner(app).RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Skipped, report.Status);
+        Assert.Equal(RunStatus.Skipped, report.Status);
         Assert.Contains("FYERS reports the NSE capital market as CLOSED", report.Message, StringComparison.Ordinal);
         Assert.Equal(1, app.Sandbox.RequestsTo("data/marketStatus"));
         Assert.Equal(0, app.Sandbox.RequestsTo("data/history"));
 
         app.Sandbox.Faults.MarketStatusOverride = null;
-        Assert.Equal(RunReport.Ok, (await Runner(app).RunIntradayAsync(Ct)).Status);
+        Assert.Equal(RunStatus.Ok, (await Runner(app).RunIntradayAsync(Ct)).Status);
     }
 }

@@ -24,8 +24,8 @@ public sealed class LocalSchedulerTests
         }
 
         var report = Assert.Single(history.Latest);
-        Assert.Equal("intraday", report.Job);
-        Assert.Equal(RunReport.Ok, report.Status);
+        Assert.Equal(Job.Intraday, report.Job);
+        Assert.Equal(RunStatus.Ok, report.Status);
         Assert.Equal(2 * 105, (await scheduled.App.Services.GetRequiredService<PriceFeed.Lake.CandleLake>().ReadAsync("1", new DateOnly(2026, 11, 27), TestContext.Current.CancellationToken)).Count);
     }
 }

@@ -56,12 +56,12 @@ public sealed class OneWriterTests
             report = await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
         }
 
-        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Equal(RunStatus.Failed, report.Status);
         Assert.Contains("Another PriceFeed run is writing this lake: backfill on laptop-7 (pid 4120) since 10:57 IST", report.Message, StringComparison.Ordinal);
         Assert.Equal(historyBefore, app.Sandbox.RequestsTo("data/history"));
         // Said at once, as a warning the CLI prints, not only after the wait (issue 19).
         Assert.Contains(app.Logs.Lines, l => l.Contains("The intraday run waits up to 1 s for the lake: backfill on laptop-7 (pid 4120)", StringComparison.Ordinal));
-        Assert.Equal(RunReport.Ok, (await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct)).Status); // released
+        Assert.Equal(RunStatus.Ok, (await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct)).Status); // released
     }
 
     [Fact]

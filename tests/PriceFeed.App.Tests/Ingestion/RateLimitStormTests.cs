@@ -29,7 +29,7 @@ public sealed class RateLimitStormTests
 
         var report = await FakeClockPump.RunAsync(runner.RunIntradayAsync(TestContext.Current.CancellationToken), app.ManualClock, limiter, () => app.Sandbox.RateLimiter.Accepted + app.Sandbox.RateLimiter.TooManyRequestsSent);
 
-        Assert.Equal(RunReport.Ok, report.Status);
+        Assert.Equal(RunStatus.Ok, report.Status);
         // The market status and 15 symbols fit FYERS' 16; those symbols see the 105 bars completed by
         // 11:00:05. The 16th is refused; the rest go after the minute, at 11:01:05 or later, and see 106.
         Assert.Equal(30, report.Symbols.Count(s => s.Ok));

@@ -23,8 +23,8 @@ public sealed class S3SinkTests(S3rverFixture s3rver) : IClassFixture<S3rverFixt
         await local.LogInAsync();
         await cloud.LogInAsync();
 
-        Assert.Equal(RunReport.Ok, (await local.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct)).Status);
-        Assert.Equal(RunReport.Ok, (await cloud.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct)).Status);
+        Assert.Equal(RunStatus.Ok, (await local.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct)).Status);
+        Assert.Equal(RunStatus.Ok, (await cloud.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct)).Status);
 
         var localSink = local.App.Services.GetRequiredService<IDataSink>();
         var s3Sink = cloud.App.Services.GetRequiredService<IDataSink>();

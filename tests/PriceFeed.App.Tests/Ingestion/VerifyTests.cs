@@ -21,7 +21,7 @@ public sealed class VerifyTests
         await using var app = await TestApp.StartAsync(now: MondayAfterTheWeek);
         await app.LogInAsync();
         var runner = app.App.Services.GetRequiredService<IngestionRunner>();
-        Assert.Equal(RunReport.Ok, (await runner.RunBackfillAsync(MayWeek, null, Ct)).Status);
+        Assert.Equal(RunStatus.Ok, (await runner.RunBackfillAsync(MayWeek, null, Ct)).Status);
         var reference = await AllRowsAsync(app);
         var verifier = app.App.Services.GetRequiredService<LakeVerifier>();
         Assert.True((await verifier.CheckAsync(Ct)).IsWhole);
@@ -49,7 +49,7 @@ public sealed class VerifyTests
     {
         await using var app = await TestApp.StartAsync(now: MondayAfterTheWeek);
         await app.LogInAsync();
-        Assert.Equal(RunReport.Ok, (await app.App.Services.GetRequiredService<IngestionRunner>().RunBackfillAsync(MayWeek, null, Ct)).Status);
+        Assert.Equal(RunStatus.Ok, (await app.App.Services.GetRequiredService<IngestionRunner>().RunBackfillAsync(MayWeek, null, Ct)).Status);
         File.Delete(Path.Combine(app.LakeDirectory, "candles", "resolution=1", "date=2026-05-06", "part-000.parquet"));
 
         var check = await CliProcess.RunAsync(app, "verify");
@@ -72,7 +72,7 @@ public sealed class VerifyTests
         await using var app = await TestApp.StartAsync(now: MondayAfterTheWeek);
         await app.LogInAsync();
         var runner = app.App.Services.GetRequiredService<IngestionRunner>();
-        Assert.Equal(RunReport.Ok, (await runner.RunBackfillAsync(MayWeek, null, Ct)).Status);
+        Assert.Equal(RunStatus.Ok, (await runner.RunBackfillAsync(MayWeek, null, Ct)).Status);
         var reference = await AllRowsAsync(app);
         var file = Path.Combine(app.LakeDirectory, "candles", "resolution=1", "date=2026-05-06", "part-000.parquet");
         var bytes = await File.ReadAllBytesAsync(file, Ct);
@@ -99,7 +99,7 @@ public sealed class VerifyTests
     {
         await using var app = await TestApp.StartAsync(now: MondayAfterTheWeek);
         await app.LogInAsync();
-        Assert.Equal(RunReport.Ok, (await app.App.Services.GetRequiredService<IngestionRunner>().RunBackfillAsync(MayWeek, null, Ct)).Status);
+        Assert.Equal(RunStatus.Ok, (await app.App.Services.GetRequiredService<IngestionRunner>().RunBackfillAsync(MayWeek, null, Ct)).Status);
         var day = new DateOnly(2026, 5, 6);
         var cut = (From: new DateTimeOffset(2026, 5, 6, fromHour, fromMinute, 0, TimeSpan.FromMinutes(330)).ToUnixTimeSeconds(), To: new DateTimeOffset(2026, 5, 6, toHour, toMinute, 0, TimeSpan.FromMinutes(330)).ToUnixTimeSeconds());
         var rows = (await app.App.Services.GetRequiredService<CandleLake>().ReadAsync("1", day, Ct))
@@ -123,7 +123,7 @@ public sealed class VerifyTests
     {
         await using var app = await TestApp.StartAsync(now: MondayAfterTheWeek);
         await app.LogInAsync();
-        Assert.Equal(RunReport.Ok, (await app.App.Services.GetRequiredService<IngestionRunner>().RunBackfillAsync(MayWeek with { To = new DateOnly(2026, 5, 5) }, null, Ct)).Status);
+        Assert.Equal(RunStatus.Ok, (await app.App.Services.GetRequiredService<IngestionRunner>().RunBackfillAsync(MayWeek with { To = new DateOnly(2026, 5, 5) }, null, Ct)).Status);
         File.WriteAllText(Path.Combine(app.LakeDirectory, "candles", "resolution=1", "date=2026-05-05", "part-000.parquet.0123.tmp"), "half a write");
 
         var found = await app.App.Services.GetRequiredService<LakeVerifier>().CheckAsync(Ct);

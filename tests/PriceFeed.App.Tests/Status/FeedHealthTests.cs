@@ -12,15 +12,15 @@ public sealed class FeedHealthTests
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 11, 0, 0, TimeSpan.FromMinutes(330));
 
     private static TokenStatus Valid(DateTimeOffset issued) =>
-        new(TokenStatus.Valid, "Tokens stored.", "XS***01", null, issued, new DateTimeOffset(2026, 11, 28, 6, 0, 0, TimeSpan.FromMinutes(330)), "06:00 IST on Sat 28 Nov 2026", null, null);
+        new(TokenState.Valid, "Tokens stored.", "XS***01", null, issued, new DateTimeOffset(2026, 11, 28, 6, 0, 0, TimeSpan.FromMinutes(330)), "06:00 IST on Sat 28 Nov 2026", null, null);
 
-    private static RunSummary Run(string job, string status, DateTimeOffset finished, bool tokenValid = true) =>
-        new(job, status, status == RunReport.Ok ? "All series stored." : "No FYERS token is stored. Log in with FYERS.", finished.AddSeconds(-5), finished, 2, 2, 750, 750, 4, 0, null, 0, tokenValid);
+    private static RunSummary Run(Job job, RunStatus status, DateTimeOffset finished, bool tokenValid = true) =>
+        new(job, status, status == RunStatus.Ok ? "All series stored." : "No FYERS token is stored. Log in with FYERS.", finished.AddSeconds(-5), finished, 2, 2, 750, 750, 4, 0, null, 0, tokenValid);
 
     [Fact]
     public void AFailureForWantOfAToken_BeforeTodaysLogin_IsHistory_NotAnAlarm()
     {
-        var startUp = Run("eod", RunReport.Failed, Now.AddHours(-2), tokenValid: false);
+        var startUp = Run(Job.Eod, RunStatus.Failed, Now.AddHours(-2), tokenValid: false);
         var feed = FeedHealth.Assess([startUp], Valid(Now.AddHours(-1)), Now);
 
         var line = Assert.Single(feed.Lines);
@@ -32,8 +32,8 @@ public sealed class FeedHealthTests
     [Fact]
     public void AFailureAfterTheLogin_OrForAnotherReason_StaysRed_WithItsAgeAndWhy()
     {
-        var afterLogin = Run("intraday", RunReport.Failed, Now.AddMinutes(-12), tokenValid: false);
-        var otherCause = Run("eod", RunReport.Failed, Now.AddHours(-3)) with { Message = "NSE:XYZ-EQ failed: -300 invalid symbol." };
+        var afterLogin = Run(Job.Intraday, RunStatus.Failed, Now.AddMinutes(-12), tokenValid: false);
+        var otherCause = Run(Job.Eod, RunStatus.Failed, Now.AddHours(-3)) with { Message = "NSE:XYZ-EQ failed: -300 invalid symbol." };
 
         var feed = FeedHealth.Assess([otherCause, afterLogin], Valid(Now.AddHours(-1)), Now);
 
@@ -48,9 +48,9 @@ public sealed class FeedHealthTests
     [Fact]
     public void WithoutAToken_ThereIsNoHeadline_TheRunsWaitForTheFirstLogin_AndWarnOnceItExpired()
     {
-        var missing = new TokenStatus(TokenStatus.Missing, "No FYERS token is stored yet.", null, null, null, null, null, null, null);
-        var expired = new TokenStatus(TokenStatus.Expired, "The FYERS token expired.", "XS***01", null, Now.AddDays(-1), Now.AddHours(-5), "06:00 IST on Fri 27 Nov 2026", null, null);
-        RunSummary[] runs = [Run("token-check", RunReport.LoginNeeded, Now.AddMinutes(-30), tokenValid: false), Run("eod", RunReport.Failed, Now.AddMinutes(-20), tokenValid: false)];
+        var missing = new TokenStatus(TokenState.Missing, "No FYERS token is stored yet.", null, null, null, null, null, null, null);
+        var expired = new TokenStatus(TokenState.Expired, "The FYERS token expired.", "XS***01", null, Now.AddDays(-1), Now.AddHours(-5), "06:00 IST on Fri 27 Nov 2026", null, null);
+        RunSummary[] runs = [Run(Job.TokenCheck, RunStatus.LoginNeeded, Now.AddMinutes(-30), tokenValid: false), Run(Job.Eod, RunStatus.Failed, Now.AddMinutes(-20), tokenValid: false)];
 
         var before = FeedHealth.Assess(runs, missing, Now, Session(true, 0));
         var after = FeedHealth.Assess(runs, expired, Now, Session(true, 0));
@@ -66,8 +66,8 @@ public sealed class FeedHealthTests
     public void RightAfterALogin_TheEmptyMorning_IsCaughtUpByTheNextRun_NotAWarning()
     {
         var token = Valid(Now.AddMinutes(-2));
-        var beforeLogin = Run("intraday", RunReport.LoginNeeded, Now.AddMinutes(-4), tokenValid: false);
-        var afterLogin = Run("intraday", RunReport.Failed, Now.AddMinutes(-1)) with { Message = "FYERS answered 503." };
+        var beforeLogin = Run(Job.Intraday, RunStatus.LoginNeeded, Now.AddMinutes(-4), tokenValid: false);
+        var afterLogin = Run(Job.Intraday, RunStatus.Failed, Now.AddMinutes(-1)) with { Message = "FYERS answered 503." };
 
         var fresh = FeedHealth.Assess([beforeLogin], token, Now, Session(true, 0));
         var later = FeedHealth.Assess([afterLogin], token, Now, Session(true, 0));
@@ -154,13 +154,13 @@ public sealed class FeedHealthTests
         var evening = new DateTimeOffset(2026, 11, 27, 15, 50, 0, TimeSpan.FromMinutes(330));
         var night = new DateTimeOffset(2026, 11, 27, 21, 0, 0, TimeSpan.FromMinutes(330));
         var shortOne = new ShortSymbol("NSE:TCS-EQ", 300, 360);
-        var eodDone = Run("eod", RunReport.Failed, new DateTimeOffset(2026, 11, 27, 16, 5, 0, TimeSpan.FromMinutes(330)));
+        var eodDone = Run(Job.Eod, RunStatus.Failed, new DateTimeOffset(2026, 11, 27, 16, 5, 0, TimeSpan.FromMinutes(330)));
 
         var complete = FeedHealth.CoverageLine(Session(false, 735), eodDone, night);
         var pending = FeedHealth.CoverageLine(Session(false, 675, null, shortOne), null, evening);
         var tried = FeedHealth.CoverageLine(Session(false, 675, null, shortOne), eodDone, night);
         var nextMorning = FeedHealth.CoverageLine(Session(false, 735), eodDone, night.AddHours(12));
-        var beforeLogin = FeedHealth.CoverageLine(Session(false, 675, null, shortOne), Run("eod", RunReport.Failed, night.AddMinutes(-30), tokenValid: false), night);
+        var beforeLogin = FeedHealth.CoverageLine(Session(false, 675, null, shortOne), Run(Job.Eod, RunStatus.Failed, night.AddMinutes(-30), tokenValid: false), night);
         var unreadable = FeedHealth.CoverageLine(Session(false, 0) with { Problem = "candles/resolution=1/date=2026-11-27/part-000.parquet cannot be read as Parquet." }, null, night);
 
         Assert.Equal(("ok", "Today: all 2 symbols complete · 735 of 735 bars"), (complete.Tone, complete.Text));

@@ -159,7 +159,7 @@ public sealed class WatchlistTests
 
         var report = await app.App.Services.GetRequiredService<IngestionRunner>().RunIntradayAsync(Ct);
 
-        Assert.Equal(RunReport.Failed, report.Status);
+        Assert.Equal(RunStatus.Failed, report.Status);
         var unknown = Assert.Single(report.FailedSymbols);
         Assert.Equal("NSE:NOSUCHCO-EQ", unknown.Symbol);
         Assert.StartsWith("not in FYERS' symbol master (NSE_CM), so it was not asked for.", unknown.Error, StringComparison.Ordinal);
