@@ -96,10 +96,16 @@ internal sealed class CandleCheck(MarketCalendar calendar, IOptions<FyersOptions
                 continue;
             }
 
-            var reason = missing.Count == judged.Count ? "missing"
-                : lastReceived is { } seen && missing.All(m => m > seen) ? "truncated"
-                : Lacks(missing, bar, expected);
-            gaps.Add(new DayGap(session.Date, reason, missing[0]));
+            var kind = missing.Count == judged.Count ? GapKind.Missing
+                : lastReceived is { } seen && missing.All(m => m > seen) ? GapKind.Truncated
+                : GapKind.Lacking;
+            var reason = kind switch
+            {
+                GapKind.Missing => "missing",
+                GapKind.Truncated => "truncated",
+                _ => Lacks(missing, bar, expected),
+            };
+            gaps.Add(new DayGap(session.Date, kind, reason, missing[0]));
         }
 
         return (checkedDays, gaps);

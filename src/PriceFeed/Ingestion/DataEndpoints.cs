@@ -12,11 +12,36 @@ namespace PriceFeed.Ingestion;
 /// <summary>One trading day (or weekday holiday) column of the coverage grid.</summary>
 public sealed record CoverageDay(string Date, string? Holiday, bool Open);
 
-/// <summary>
-/// complete, short, missing, given-up, holiday, open (today's session is still running), or before
-/// (a day before the lake's first: never asked for, which <c>pricefeed backfill</c> fills).
-/// </summary>
-public sealed record CoverageCell(string State, int Bars, int Expected);
+/// <summary>A cell of the coverage grid.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CoverageState>))]
+public enum CoverageState
+{
+    [JsonStringEnumMemberName("complete")]
+    Complete,
+
+    [JsonStringEnumMemberName("short")]
+    Short,
+
+    [JsonStringEnumMemberName("missing")]
+    Missing,
+
+    /// <summary>FYERS lacked the day on several days (the gap ledger gave it up).</summary>
+    [JsonStringEnumMemberName("given-up")]
+    GivenUp,
+
+    [JsonStringEnumMemberName("holiday")]
+    Holiday,
+
+    /// <summary>Today's session is still running.</summary>
+    [JsonStringEnumMemberName("open")]
+    Open,
+
+    /// <summary>A day before the lake's first: never asked for, which <c>pricefeed backfill</c> fills.</summary>
+    [JsonStringEnumMemberName("before")]
+    Before,
+}
+
+public sealed record CoverageCell(CoverageState State, int Bars, int Expected);
 
 public sealed record CoverageRow(string Symbol, IReadOnlyList<CoverageCell> Cells);
 

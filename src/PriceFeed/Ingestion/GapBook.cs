@@ -7,7 +7,7 @@ namespace PriceFeed.Ingestion;
 /// A trading day an answer lacked: "missing" (no bars), "truncated" (the bars stop before the close)
 /// or "lacks 10:32-11:43 (72 of 375 bars)"; <paramref name="FirstMissing"/> is where the cursor stops.
 /// </summary>
-internal sealed record DayGap(DateOnly Date, string Reason, DateTimeOffset FirstMissing);
+internal sealed record DayGap(DateOnly Date, GapKind Kind, string Reason, DateTimeOffset FirstMissing);
 
 /// <summary>
 /// A run's copy of the gap ledger. Each answer is settled against it: a lacking day is asked once more
@@ -38,7 +38,7 @@ internal sealed class GapBook(Dictionary<string, GapEntry> entries, int retries,
                 var today = MarketTime.IstDate(now);
                 var days = known is null ? [today] : known.Days.Contains(today) ? known.Days : [.. known.Days, today];
                 var givenUp = days.Count >= retries;
-                entries[key] = new GapEntry(gap.Reason, attempts, now, givenUp, days);
+                entries[key] = new GapEntry(gap.Reason, attempts, now, givenUp, days, gap.Kind);
                 Changed = true;
                 if (!givenUp)
                 {

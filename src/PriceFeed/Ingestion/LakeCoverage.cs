@@ -143,16 +143,16 @@ internal sealed partial class LakeCoverage(WatchlistSource watchlist, CandleLake
         {
             if (c.Session is not { } session)
             {
-                return new CoverageCell("holiday", 0, 0);
+                return new CoverageCell(CoverageState.Holiday, 0, 0);
             }
 
             var expected = calendar.ExpectedBars(session, Resolution.OneMinute, IngestionOptions.IsFnoStock(symbol));
             var have = bars.GetValueOrDefault((symbol, c.Date));
-            var state = have >= expected ? "complete"
-                : now < session.Close ? "open"
-                : first is null || c.Date < first ? "before"
-                : gaps.TryGetValue(GapLedger.Key(symbol, Resolution.OneMinute.Code, c.Date), out var gap) && gap.GivenUp ? "given-up"
-                : have == 0 ? "missing" : "short";
+            var state = have >= expected ? CoverageState.Complete
+                : now < session.Close ? CoverageState.Open
+                : first is null || c.Date < first ? CoverageState.Before
+                : gaps.TryGetValue(GapLedger.Key(symbol, Resolution.OneMinute.Code, c.Date), out var gap) && gap.GivenUp ? CoverageState.GivenUp
+                : have == 0 ? CoverageState.Missing : CoverageState.Short;
             return new CoverageCell(state, have, expected);
         })])).ToList();
         var dayViews = columns.Select(c => new CoverageDay(c.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.Session is null ? c.Holiday ?? "No session" : null, c.Session is { } s && now < s.Close)).ToList();

@@ -22,12 +22,29 @@ public sealed class GapLedger(IDataSink sink)
     public static string Key(string symbol, string resolution, DateOnly date) => $"{symbol}|{resolution}|{date:yyyy-MM-dd}";
 }
 
+/// <summary>What an answer lacked of a trading day.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<GapKind>))]
+public enum GapKind
+{
+    /// <summary>No bar at all.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("missing")]
+    Missing,
+
+    /// <summary>The bars stop before the session's end.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("truncated")]
+    Truncated,
+
+    /// <summary>Minutes inside the day; the entry's Reason names them.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("lacking")]
+    Lacking,
+}
+
 /// <summary>
-/// One gap: "missing" (no bars on a trading day) or "truncated" (the bars stop well before the close);
-/// how many answers lacked it, and on which IST days it was asked (null in ledgers written before the
-/// rule counted days: then the day of LastAsked).
+/// One gap: its kind, in words (<paramref name="Reason"/>: "missing", "truncated", or "lacks
+/// 10:32-11:43 (72 of 375 bars)"); how many answers lacked it, and on which IST days it was asked
+/// (null in ledgers written before the rule counted days: then the day of LastAsked).
 /// </summary>
-public sealed record GapEntry(string Reason, int Attempts, DateTimeOffset LastAsked, bool GivenUp, IReadOnlyList<DateOnly>? AskedOn = null)
+public sealed record GapEntry(string Reason, int Attempts, DateTimeOffset LastAsked, bool GivenUp, IReadOnlyList<DateOnly>? AskedOn = null, GapKind Kind = GapKind.Missing)
 {
     /// <summary>The distinct IST days an answer lacked it.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

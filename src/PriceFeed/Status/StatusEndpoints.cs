@@ -41,7 +41,7 @@ internal static class StatusEndpoints
         var setupNeeded = snapshot.Binding is null;
         var callback = origin.CallbackUrl(context);
         var redirect = snapshot.RedirectUri ?? callback;
-        var loginMode = TokenEndpoints.LoginMode(redirect, callback);
+        var loginMode = TokenEndpoints.LoginModeFor(redirect, callback);
         if (!owner.IsOwner(context, snapshot))
         {
             // The public sees whether today's token works and the login button; nothing that names

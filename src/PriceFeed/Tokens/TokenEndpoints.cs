@@ -91,7 +91,7 @@ internal static class TokenEndpoints
         var callback = origin.CallbackUrl(context);
         var redirect = snapshot.RedirectUri ?? callback;
         var url = auth.BuildLoginUrl(snapshot.ClientId, new Uri(redirect), state.Begin(context));
-        return TypedResults.Ok(new LoginResponse(url.AbsoluteUri, LoginMode(redirect, callback)));
+        return TypedResults.Ok(new LoginResponse(url.AbsoluteUri, LoginModeFor(redirect, callback)));
     }
 
     /// <summary>FYERS sends the browser here after the login; the browser then lands on a clean URL.</summary>
@@ -209,8 +209,8 @@ internal static class TokenEndpoints
         title: "Setup code needed");
 
     /// <summary>"callback" when FYERS sends the browser back here, "paste" when it lands elsewhere and the URL is pasted.</summary>
-    public static string LoginMode(string redirect, string callback) =>
-        string.Equals(redirect, callback, StringComparison.OrdinalIgnoreCase) ? "callback" : "paste";
+    public static LoginMode LoginModeFor(string redirect, string callback) =>
+        string.Equals(redirect, callback, StringComparison.OrdinalIgnoreCase) ? LoginMode.Callback : LoginMode.Paste;
 
     /// <summary>A vault refusal as problem details: the status code a browser expects, the vault's message as the detail.</summary>
     private static ProblemHttpResult Problem(VaultResult result)

@@ -194,7 +194,8 @@ public sealed class GapTests
 
         Assert.Equal(RunStatus.Failed, report.Status);
         Assert.Contains("2026-11-27 (truncated)", report.Symbols.First(s => s.Resolution == "1").Error, StringComparison.Ordinal);
-        Assert.Equal("truncated", (await Gaps(app).ReadAsync(Ct))["NSE:NIFTY50-INDEX|1|2026-11-27"].Reason);
+        var entry = (await Gaps(app).ReadAsync(Ct))["NSE:NIFTY50-INDEX|1|2026-11-27"];
+        Assert.Equal((PriceFeed.Lake.GapKind.Truncated, "truncated"), (entry.Kind, entry.Reason));
     }
 
     /// <summary>Muhurat (Sunday 8 Nov 2026) is in the calendar, but FYERS lacks some special sessions: not a gap.</summary>
