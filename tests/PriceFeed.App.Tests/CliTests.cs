@@ -41,11 +41,29 @@ public sealed class CliTests
         var setting = await PriceFeedCli.RunAsync(["serve", "--sandbox", "--urls", url, "--Sandbox:MissingDays=2026-13-45"], output, error, TestContext.Current.CancellationToken);
         var bogus = await PriceFeedCli.RunAsync(["serve", "--sandbox", "--urls", url, "--bogus"], TextWriter.Null, badError, TestContext.Current.CancellationToken);
 
-        Assert.NotEqual(ExitCodes.Ok, setting);
+        Assert.Equal(ExitCodes.Usage, setting);
         Assert.Contains("Sandbox:MissingDays", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("Unrecognized", error.ToString(), StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Usage, bogus);
         Assert.Contains("Unrecognized argument '--bogus' for serve", badError.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 20: the sandbox's settings are checked like every options class: one line naming the setting, exit 2.</summary>
+    [Theory]
+    [InlineData("--Sandbox:ServerErrorRate=2", "Sandbox:ServerErrorRate is a share between 0 and 1")]
+    [InlineData("--Sandbox:Latency=-00:00:01", "Sandbox:Latency is between")]
+    [InlineData("--Sandbox:RevokeTokensAfter=-3", "Sandbox:RevokeTokensAfter is a number of calls")]
+    public async Task Serve_BadSandboxSetting_IsOneLineNamingIt(string setting, string says)
+    {
+        using var error = new StringWriter();
+        var url = Support.FreePort.Next().GetLeftPart(UriPartial.Authority);
+
+        var code = await PriceFeedCli.RunAsync(["serve", "--sandbox", "--urls", url, setting], TextWriter.Null, error, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(says, error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>Issue 20: serve's first words on a fresh install are the banner and the setup code, with no metrics line (EMF is for Lambda).</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
 using PriceFeed.Hosting;
 
 namespace PriceFeed.Cli;
@@ -43,7 +44,19 @@ internal static class ServeCommand
                 return ExitCodes.Error;
             }
 
-            await using var app = PriceFeedApp.Build(settings, settingArgs);
+            WebApplication app;
+            try
+            {
+                app = PriceFeedApp.Build(settings, settingArgs);
+            }
+            catch (OptionsValidationException e)
+            {
+                // A bad setting is the person's to fix: one line naming it, the usage exit code.
+                await error.WriteLineAsync(string.Join(" ", e.Failures));
+                return ExitCodes.Usage;
+            }
+
+            await using var _ = app;
             // The setup code comes first, before the scheduler's first run can print anything (issue 20:
             // it was buried under a metrics line and a failed run).
             var code = await SetupCodeAsync(app, cancellationToken);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PriceFeed.Health;
 using PriceFeed.Ingestion;
 using PriceFeed.Sandbox;
@@ -89,6 +90,15 @@ internal static class PriceFeedApp
         sandbox.TruncatedDays = Dates(config["TruncatedDays"], "Sandbox:TruncatedDays");
         sandbox.RevokeTokensAfter = config.GetValue<int?>("RevokeTokensAfter");
         sandbox.Holidays = [.. Calendar.MarketCalendar.Load(builder.Configuration.GetSection(Calendar.CalendarOptions.SectionName).Get<Calendar.CalendarOptions>() ?? new()).FullClosures];
+
+        // Read by hand above (the date lists are comma-separated on the command line, which the
+        // binder does not split), then checked like every bound options class.
+        var check = new SandboxOptionsValidator().Validate(Options.DefaultName, sandbox);
+        if (check.Failed)
+        {
+            throw new OptionsValidationException(SandboxOptions.SectionName, typeof(SandboxOptions), check.Failures);
+        }
+
         builder.Services.AddFyersSandbox(sandbox);
     }
 
@@ -96,7 +106,7 @@ internal static class PriceFeedApp
         [.. (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d =>
             DateOnly.TryParseExact(d, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
                 ? date
-                : throw new InvalidOperationException($"{setting}: '{d}' is not a date; write yyyy-MM-dd, separated by commas."))];
+                : throw new OptionsValidationException(setting, typeof(SandboxOptions), [$"{setting}: '{d}' is not a date; write yyyy-MM-dd, separated by commas."]))];
 
     /// <summary>The laptop home schedules itself; on Lambda (or when switched off) EventBridge does.</summary>
     private static bool RunsLocalScheduler(IConfiguration configuration) =>
