@@ -29,7 +29,7 @@ internal static class QueryCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             using var host = CliHost.Build(null);
-            var data = host.Services.GetRequiredService<IOptions<TokenStoreOptions>>().Value.ResolveDataDirectory();
+            var data = host.Services.GetRequiredService<Home.DataFolder>().Path;
             var folder = result.GetValue(lake) ?? host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.LakeDirectory ?? Path.Combine(data, "lake");
             return await RunAsync(folder, result.GetValue(sql)!, result.GetValue(csv), output, error, cancellationToken, new ExportRules(data, result.GetValue(force)));
         });

@@ -1,3 +1,4 @@
+using PriceFeed.Coverage;
 using System.CommandLine;
 using PriceFeed.Ingestion;
 using PriceFeed.Status;

@@ -1,3 +1,4 @@
+using PriceFeed.Coverage;
 using Microsoft.Extensions.Options;
 using PriceFeed.Health;
 using PriceFeed.Ingestion;

@@ -17,8 +17,10 @@ internal static class PriceFeedServices
                 ServeSettings.UseSandboxAt(options, sandboxOrigin);
             }
         });
+        services.AddSingleton(sp => Home.DataFolder.Resolve(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Tokens.TokenStoreOptions>>().Value.DataDirectory));
         services.AddTokenVault(configuration);
         services.AddIngestion(configuration);
+        Coverage.DataEndpoints.AddCoverage(services);
         return services;
     }
 }

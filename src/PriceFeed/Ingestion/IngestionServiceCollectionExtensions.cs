@@ -27,8 +27,7 @@ internal static class IngestionServiceCollectionExtensions
             }
 
             var ingestion = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
-            var tokens = sp.GetRequiredService<IOptions<TokenStoreOptions>>().Value;
-            return new LocalDataSink(ingestion.LakeDirectory ?? Path.Combine(tokens.ResolveDataDirectory(), "lake"));
+            return new LocalDataSink(ingestion.LakeDirectory ?? sp.GetRequiredService<Home.DataFolder>().Combine("lake"));
         });
         services.AddSingleton<CandleLake>();
         services.AddSingleton<LakeWriter>();
@@ -49,13 +48,12 @@ internal static class IngestionServiceCollectionExtensions
         else
         {
             // On a laptop the CLI, serve's scheduler and the page are separate processes: runs live beside the lake.
-            services.AddSingleton<IRunLog>(sp => new LakeRunLog(sp.GetRequiredService<IDataSink>()));
+            services.AddSingleton<IRunLog>(sp => new LakeRunLog(new RunFiles(sp.GetRequiredService<IDataSink>())));
         }
 
         services.AddSingleton(sp => new RunHistory(sp.GetService<IRunLog>(), sp.GetRequiredService<ILogger<RunHistory>>()));
         services.AddSingleton<WatchlistSource>();
         services.AddSingleton<SymbolDirectory>();
-        services.AddSingleton<LakeCoverage>();
         services.AddSingleton<RunRecorder>();
         services.AddSingleton<RunGuards>();
         services.AddSingleton<CandleCheck>();
@@ -64,7 +62,6 @@ internal static class IngestionServiceCollectionExtensions
         services.AddSingleton<TokenCheckJob>();
         services.AddSingleton<BackfillJob>();
         services.AddSingleton<IngestionRunner>();
-        services.AddSingleton<LakeVerifier>();
         return services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestionJsonContext.Default));
     }
 }

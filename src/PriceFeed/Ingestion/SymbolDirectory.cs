@@ -13,7 +13,7 @@ namespace PriceFeed.Ingestion;
 /// trader can add "SBIN" or "Reliance" by name. When FYERS' file cannot be had, yesterday's copy
 /// serves; with no copy at all, nothing is checked (the data calls report unknown symbols as before).
 /// </summary>
-internal sealed partial class SymbolDirectory(SymbolMasterClient client, IOptions<TokenStoreOptions> store, TimeProvider time, ILogger<SymbolDirectory> logger)
+internal sealed partial class SymbolDirectory(SymbolMasterClient client, Home.DataFolder home, TimeProvider time, ILogger<SymbolDirectory> logger)
 {
     /// <summary>How long a failed download (no master, or only an older copy) stands before the next try.</summary>
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(5);
@@ -40,7 +40,7 @@ internal sealed partial class SymbolDirectory(SymbolMasterClient client, IOption
         return exact.Count > 0 && exact[0].Ticker.EndsWith("-EQ", StringComparison.Ordinal) ? exact[0] : null;
     }
 
-    private string Folder => Path.Combine(store.Value.ResolveDataDirectory(), "cache", "sym_details");
+    private string Folder => home.Combine("cache", "sym_details");
 
     public async Task<SymbolMaster?> GetAsync(string segment, CancellationToken cancellationToken)
     {

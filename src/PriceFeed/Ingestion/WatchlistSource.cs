@@ -14,13 +14,13 @@ namespace PriceFeed.Ingestion;
 /// On a laptop, <c>pricefeed watchlist add|remove</c> keeps it in the data folder as watchlist.txt (one
 /// symbol a line), which then wins over the setting.
 /// </summary>
-internal sealed partial class WatchlistSource(IOptions<IngestionOptions> options, IOptions<PriceFeed.Tokens.TokenStoreOptions> store, IServiceProvider services, TimeProvider time, ILogger<WatchlistSource> logger)
+internal sealed partial class WatchlistSource(IOptions<IngestionOptions> options, Home.DataFolder home, IServiceProvider services, TimeProvider time, ILogger<WatchlistSource> logger)
 {
     public const string FileName = "watchlist.txt";
 
     /// <summary>Where the watchlist is kept and changed: the SSM parameter, or the local file.</summary>
     public string Location => string.IsNullOrWhiteSpace(options.Value.WatchlistParameter)
-        ? Path.Combine(store.Value.ResolveDataDirectory(), FileName)
+        ? home.Combine(FileName)
         : $"SSM parameter {options.Value.WatchlistParameter}";
 
     /// <summary>Stores a new watchlist where the jobs read it; the next run uses it.</summary>

@@ -10,6 +10,10 @@ public sealed class BackfillLedger(IDataSink sink)
             ? new HashSet<string>(JsonSerializer.Deserialize(bytes, LakeJsonContext.Default.ListString) ?? [], StringComparer.Ordinal)
             : new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>The ids of every ledger in the lake.</summary>
+    public async Task<IReadOnlyList<string>> IdsAsync(CancellationToken cancellationToken) =>
+        [.. (await sink.ListAsync(LakeKeys.BackfillLedgers, cancellationToken)).Where(k => k.EndsWith(".json", StringComparison.Ordinal)).Select(k => Path.GetFileNameWithoutExtension(k))];
+
     public Task WriteAsync(string id, IEnumerable<string> done, CancellationToken cancellationToken) =>
         sink.WriteAsync(LakeKeys.BackfillLedger(id), JsonSerializer.SerializeToUtf8Bytes(done.Order(StringComparer.Ordinal).ToList(), LakeJsonContext.Default.ListString), cancellationToken);
 }

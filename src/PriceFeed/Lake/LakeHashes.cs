@@ -43,4 +43,16 @@ public static class LakeHashes
         ArgumentNullException.ThrowIfNull(sink);
         return sink.WriteAsync(KeyOf(key), Encoding.ASCII.GetBytes(Of(content) + "\n"), cancellationToken);
     }
+
+    /// <summary>
+    /// Moves a data file that cannot be read out of the way (<c>quarantine/unreadable/{key}</c>, bytes
+    /// kept for a person to look at), so a refetch can write the day anew.
+    /// </summary>
+    public static async Task QuarantineUnreadableAsync(IDataSink sink, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        var bytes = await sink.ReadAsync(key, cancellationToken);
+        await sink.WriteAsync(LakeKeys.Unreadable(key), bytes ?? [], cancellationToken);
+        await sink.DeleteAsync(key, cancellationToken);
+    }
 }

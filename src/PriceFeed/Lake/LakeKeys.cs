@@ -11,6 +11,12 @@ public static class LakeKeys
     public static string Quarantine(string resolution, DateOnly istDate) =>
         $"quarantine/resolution={resolution}/date={istDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/part-000.jsonl";
 
+    /// <summary>Where the quotes snapshots are.</summary>
+    public const string QuotesRoot = "quotes/";
+
+    /// <summary>Where <c>verify --repair</c> moves a data file that cannot be read, under its own key.</summary>
+    public static string Unreadable(string key) => $"quarantine/unreadable/{key}";
+
     public static string Quotes(DateOnly istDate, string runId) =>
         $"quotes/date={istDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/{runId}.parquet";
 
@@ -35,10 +41,12 @@ public static class LakeKeys
     /// <summary>Trading days FYERS' answers lacked, open or given up (<see cref="GapLedger"/>).</summary>
     public const string Gaps = "_state/gaps.json";
 
-    public static string BackfillLedger(string id) => $"_state/backfill/{id}.json";
+    public const string BackfillLedgers = "_state/backfill/";
+
+    public static string BackfillLedger(string id) => $"{BackfillLedgers}{id}.json";
 
     /// <summary>The last run of a job, read by the page, /api/status and <c>pricefeed status</c> whoever ran it.</summary>
-    public static string Run(string job) => $"_state/runs/{job}.json";
+    public static string Run(string job) => $"{Runs}{job}.json";
 
     public const string Runs = "_state/runs/";
 }

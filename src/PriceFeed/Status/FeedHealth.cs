@@ -1,3 +1,4 @@
+using PriceFeed.Coverage;
 using System.Globalization;
 using PriceFeed.Fyers.Data;
 using PriceFeed.Ingestion;

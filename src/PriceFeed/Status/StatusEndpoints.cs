@@ -1,3 +1,4 @@
+using PriceFeed.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PriceFeed.Calendar;

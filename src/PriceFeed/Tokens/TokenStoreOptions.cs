@@ -46,8 +46,5 @@ public sealed class TokenStoreOptions
     /// <summary>An SSM-compatible endpoint (tests); null means AWS in the configured region.</summary>
     public Uri? SsmServiceUrl { get; set; }
 
-    public string ResolveDataDirectory() =>
-        string.IsNullOrWhiteSpace(DataDirectory)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "pricefeed")
-            : Path.GetFullPath(DataDirectory);
+    public string ResolveDataDirectory() => Home.DataFolder.Resolve(DataDirectory).Path;
 }

@@ -1,3 +1,4 @@
+using PriceFeed.Coverage;
 using Microsoft.Extensions.DependencyInjection;
 using PriceFeed.App.Tests.Support;
 using PriceFeed.Cli;

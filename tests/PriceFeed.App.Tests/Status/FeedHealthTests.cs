@@ -1,3 +1,4 @@
+using PriceFeed.Coverage;
 using System.Text.Json;
 using PriceFeed.App.Tests.Support;
 using PriceFeed.Ingestion;

@@ -63,7 +63,7 @@ public sealed class WatchlistTests
             services.AddHttpClient<SymbolMasterClient>().ConfigurePrimaryHttpMessageHandler(() => handler);
             await using var provider = services.BuildServiceProvider();
             var client = provider.GetRequiredService<SymbolMasterClient>();
-            var directory = new SymbolDirectory(client, Microsoft.Extensions.Options.Options.Create(new PriceFeed.Tokens.TokenStoreOptions { DataDirectory = folder.FullName }), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<SymbolDirectory>.Instance);
+            var directory = new SymbolDirectory(client, new PriceFeed.Home.DataFolder(folder.FullName), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<SymbolDirectory>.Instance);
             static Task<HttpResponseMessage> Master(CancellationToken _) => Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
             {
                 Content = new StringContent("""{"NSE:SBIN-EQ": {"symTicker":"NSE:SBIN-EQ","exSymbol":"SBIN","symDetails":"STATE BANK OF INDIA","exInstType":0}}"""),

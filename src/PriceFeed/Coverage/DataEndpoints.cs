@@ -7,7 +7,9 @@ using PriceFeed.Fyers.Data;
 using PriceFeed.Lake;
 using PriceFeed.Tokens;
 
-namespace PriceFeed.Ingestion;
+using PriceFeed.Ingestion;
+
+namespace PriceFeed.Coverage;
 
 /// <summary>One trading day (or weekday holiday) column of the coverage grid.</summary>
 public sealed record CoverageDay(string Date, string? Holiday, bool Open);
@@ -66,6 +68,14 @@ internal sealed partial class DataJsonContext : JsonSerializerContext;
 /// </summary>
 internal static class DataEndpoints
 {
+    /// <summary>What the lake holds: the coverage grid and the verifier, for /data, the feed card and <c>pricefeed verify</c>.</summary>
+    public static IServiceCollection AddCoverage(this IServiceCollection services)
+    {
+        services.AddSingleton<LakeCoverage>();
+        services.AddSingleton<LakeVerifier>();
+        return services;
+    }
+
     public static IServiceCollection AddDataApi(this IServiceCollection services) =>
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DataJsonContext.Default));
 

@@ -3,7 +3,9 @@ using PriceFeed.Calendar;
 using PriceFeed.Fyers.Data;
 using PriceFeed.Lake;
 
-namespace PriceFeed.Ingestion;
+using PriceFeed.Ingestion;
+
+namespace PriceFeed.Coverage;
 
 /// <summary>A watchlist symbol with fewer 1-minute bars than its finished session has.</summary>
 public sealed record ShortSymbol(string Symbol, int Bars, int Expected);

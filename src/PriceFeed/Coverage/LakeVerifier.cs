@@ -4,7 +4,9 @@ using PriceFeed.Calendar;
 using PriceFeed.Fyers.Data;
 using PriceFeed.Lake;
 
-namespace PriceFeed.Ingestion;
+using PriceFeed.Ingestion;
+
+namespace PriceFeed.Coverage;
 
 /// <summary>
 /// <c>pricefeed verify</c>: reads every candle file of the lake and proves it whole, or lists what is
@@ -25,7 +27,7 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
         // Per symbol-day its bar times (seconds since the epoch), to judge every expected minute.
         var days = new Dictionary<(string Symbol, DateOnly Date), HashSet<long>>();
         var duplicates = 0;
-        foreach (var key in await sink.ListAsync("quotes/", cancellationToken))
+        foreach (var key in await sink.ListAsync(LakeKeys.QuotesRoot, cancellationToken))
         {
             if (key.EndsWith(".parquet", StringComparison.Ordinal) && await ReadCheckedAsync(key, unreadable, unhashed, cancellationToken) is null)
             {
@@ -184,9 +186,7 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
         {
             foreach (var key in found.Unreadable.Select(u => u[..u.IndexOf(": ", StringComparison.Ordinal)]))
             {
-                var bytes = await sink.ReadAsync(key, cancellationToken);
-                await sink.WriteAsync($"quarantine/unreadable/{key}", bytes ?? [], cancellationToken);
-                await sink.DeleteAsync(key, cancellationToken);
+                await LakeHashes.QuarantineUnreadableAsync(sink, key, cancellationToken);
             }
 
             // Files from before hashes were kept, which read cleanly: their bytes are recorded now.
@@ -250,10 +250,10 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
     private async Task<List<(string Id, List<string> Chunks)>> LedgersDoneOverGapsAsync(List<SymbolDay> gaps, string code, CancellationToken cancellationToken)
     {
         var result = new List<(string, List<string>)>();
-        foreach (var key in await sink.ListAsync("_state/backfill/", cancellationToken))
+        var ledger = new BackfillLedger(sink);
+        foreach (var id in await ledger.IdsAsync(cancellationToken))
         {
-            var id = Path.GetFileNameWithoutExtension(key);
-            var done = await new BackfillLedger(sink).ReadAsync(id, cancellationToken);
+            var done = await ledger.ReadAsync(id, cancellationToken);
             var wrong = done.Where(entry =>
             {
                 var parts = entry.Split('|');
