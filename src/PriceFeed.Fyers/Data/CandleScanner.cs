@@ -4,9 +4,12 @@ namespace PriceFeed.Fyers.Data;
 /// The fast path of <see cref="HistoryParser"/>: the candles array is a plain grid of numbers, so it is
 /// scanned byte by byte instead of tokenised. Numbers with at most 15 significant digits and no
 /// exponent are converted exactly (an integer mantissa divided by an exact power of ten is correctly
-/// rounded); anything else, and any number JSON does not allow (a leading zero, a bare '.'), makes
-/// the scanner give up, and the general Utf8JsonReader path parses the body instead or refuses it. Hand-written because no JSON library offers a typed numeric-grid reader, and this is
-/// the hot loop of every backfill.
+/// rounded); any other valid JSON number (an exponent, more digits) is converted on its own by the
+/// runtime's parser, so one such number costs that number, not the body (issue 20: one exponent made
+/// the whole body go the slow way). A number JSON does not allow (a leading zero, a bare '.') or a
+/// shape other than the plain grid makes the scanner give up, and the general Utf8JsonReader path
+/// parses the body instead or refuses it. Hand-written because no JSON library offers a typed
+/// numeric-grid reader, and this is the hot loop of every backfill.
 /// </summary>
 internal static class CandleScanner
 {
@@ -148,6 +151,37 @@ internal static class CandleScanner
     /// <summary>An integer, or a decimal whose fraction is all zeros ("142964052" or "142964052.0").</summary>
     private static bool TryInteger(ReadOnlySpan<byte> json, ref int i, out long value)
     {
+        var start = i;
+        if (TryIntegerFast(json, ref i, out value))
+        {
+            return true;
+        }
+
+        // Another spelling of a whole number ("1.42964052E8", 19 digits): converted on its own, plain
+        // digits exactly as a long, others through a double when they are whole and in range.
+        i = start;
+        if (!TryOtherNumber(json, ref i, out var number))
+        {
+            return false;
+        }
+
+        var text = json[start..i];
+        if (text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0)
+        {
+            return long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value);
+        }
+
+        if (number != Math.Floor(number) || number is < -9.2233720368547758E18 or >= 9.2233720368547758E18)
+        {
+            return false;
+        }
+
+        value = (long)number;
+        return true;
+    }
+
+    private static bool TryIntegerFast(ReadOnlySpan<byte> json, ref int i, out long value)
+    {
         value = 0;
         var negative = i < json.Length && json[i] == (byte)'-';
         if (negative)
@@ -202,6 +236,73 @@ internal static class CandleScanner
         i + 1 < json.Length && json[i] == (byte)'0' && (uint)(json[i + 1] - '0') <= 9;
 
     private static bool TryDecimal(ReadOnlySpan<byte> json, ref int i, out double value)
+    {
+        var start = i;
+        if (TryDecimalFast(json, ref i, out value))
+        {
+            return true;
+        }
+
+        i = start;
+        return TryOtherNumber(json, ref i, out value);
+    }
+
+    /// <summary>
+    /// Any number JSON allows (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?), checked here and
+    /// converted by the runtime's correctly rounded parser; false for anything else.
+    /// </summary>
+    private static bool TryOtherNumber(ReadOnlySpan<byte> json, ref int i, out double value)
+    {
+        value = 0;
+        var start = i;
+        if (i < json.Length && json[i] == (byte)'-')
+        {
+            i++;
+        }
+
+        if (LeadingZero(json, i) || Digits(json, ref i) == 0)
+        {
+            return false;
+        }
+
+        if (i < json.Length && json[i] == (byte)'.')
+        {
+            i++;
+            if (Digits(json, ref i) == 0)
+            {
+                return false;
+            }
+        }
+
+        if (i < json.Length && json[i] is (byte)'e' or (byte)'E')
+        {
+            i++;
+            if (i < json.Length && json[i] is (byte)'+' or (byte)'-')
+            {
+                i++;
+            }
+
+            if (Digits(json, ref i) == 0)
+            {
+                return false;
+            }
+        }
+
+        return double.TryParse(json[start..i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    }
+
+    private static int Digits(ReadOnlySpan<byte> json, ref int i)
+    {
+        var start = i;
+        while (i < json.Length && (uint)(json[i] - '0') <= 9)
+        {
+            i++;
+        }
+
+        return i - start;
+    }
+
+    private static bool TryDecimalFast(ReadOnlySpan<byte> json, ref int i, out double value)
     {
         value = 0;
         var negative = i < json.Length && json[i] == (byte)'-';

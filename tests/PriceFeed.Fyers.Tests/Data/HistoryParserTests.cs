@@ -56,6 +56,38 @@ public sealed class HistoryParserTests
         }
     }
 
+    /// <summary>
+    /// Issue 20: a number the fast conversion cannot take (an exponent, many digits) is converted on
+    /// its own; the scanner keeps the body instead of handing all of it to the general reader.
+    /// </summary>
+    [Theory]
+    [InlineData("[[1621814400,4.17E2,419.2,405.3,412.05,142964052]]")]
+    [InlineData("[[1621814400,417.0,419.2,405.3,412.05,1.42964052E8]]")]
+    [InlineData("[[1.6218144E9,4.17e+2,4192e-1,405.3,412.05,142964052]]")]
+    [InlineData("[[1621814400,0.12345678901234567890,419.2,405.3,412.05,1234567890123456789]]")]
+    [InlineData("[[1,2,3,1,2,5],[61,2,3,1,2,5],[121,2E0,3,1,2.5e0,5]]")]
+    public void Scanner_OddNumbers_AreConvertedOneByOne_TheBodyStaysOnTheFastPath(string array)
+    {
+        var fast = new List<Candle>();
+        var general = new List<Candle>();
+        var bytes = Encoding.UTF8.GetBytes(array);
+
+        var kept = CandleScanner.TryParse(bytes, 0, fast, out var end);
+        HistoryParser.ParseGeneral(Encoding.UTF8.GetBytes($$"""{"s":"ok","candles":{{array}}}"""), general);
+
+        Assert.True(kept);
+        Assert.Equal(bytes.Length, end);
+        Assert.Equal(general, fast);
+    }
+
+    [Theory]
+    [InlineData("[[1,2,3,1,2,5.5]]")] // a volume that is not whole
+    [InlineData("[[1,1e,3,1,2,5]]")] // not a JSON number
+    [InlineData("[[1,1e400,3,1,2,5]]")] // not a finite double
+    [InlineData("[[1,01,3,1,2,5]]")] // a leading zero
+    public void Scanner_NumbersItCannotTake_LeaveTheBodyToTheGeneralReader(string array) =>
+        Assert.False(CandleScanner.TryParse(Encoding.UTF8.GetBytes(array), 0, [], out _));
+
     [Theory]
     [InlineData("""{"s":"ok","candles":[[1,2,3]]}""")]
     [InlineData("""{"s":"ok","candles":[[1,2,3,4,5,"6"]]}""")]
