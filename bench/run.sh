@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dotnet build bench/PriceFeed.Benchmarks -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build bench/PriceFeed.ParseProbe -c Release -nologo -clp:ErrorsOnly >/dev/null
 bench="dotnet bench/PriceFeed.Benchmarks/bin/Release/net10.0/PriceFeed.Benchmarks.dll"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -13,13 +14,45 @@ trap 'rm -rf "$work"' EXIT
 # The binaries users run: the laptop CLI (Native AOT), the Lambda package (Native AOT, no DuckDB),
 # and the same Lambda app built without AOT (framework-dependent, JIT) for the start-up comparison.
 dotnet publish src/PriceFeed -c Release -r linux-x64 -o "$work/cli" -nologo -clp:ErrorsOnly >/dev/null
+dotnet publish bench/PriceFeed.ParseProbe -c Release -r linux-x64 -o "$work/probe" -nologo -clp:ErrorsOnly >/dev/null
 package=$(bash scripts/package-lambda.sh "$work/lambda" | tail -n 1)
 package_arm64=$(PRICEFEED_ARCH=arm64 bash scripts/package-lambda.sh "$work/lambda-arm64" | tail -n 1)
 dotnet publish src/PriceFeed -c Release -r linux-x64 -p:PriceFeedLambda=true -p:PublishAot=false --self-contained false \
   -o "$work/jit" -nologo -clp:ErrorsOnly >/dev/null
 
 parse=$($bench parse 18750 "$work/history.json")
-python=$(python3 bench/python_parse.py "$work/history.json")
+# The client's call in fresh processes (Native AOT as pricefeed ships, and JIT as `dotnet run` runs it)
+# and its anchors, interleaved three times on the same bytes: this VM's speed drifts by 15% within
+# minutes, so each figure is the median of its three, taken beside the others.
+fresh_runs=()
+for round in 1 2 3; do
+  fresh_runs+=("$($bench parse-fresh aot "$work/history.json" 11 20 "$work/probe/PriceFeed.ParseProbe")")
+  fresh_runs+=("$(python3 bench/python_parse.py "$work/history.json")")
+  fresh_runs+=("$($bench parse-fresh jit "$work/history.json" 11 20 dotnet bench/PriceFeed.ParseProbe/bin/Release/net10.0/PriceFeed.ParseProbe.dll)")
+done
+python=$(printf '%s\n' "${fresh_runs[@]}" | python3 -c '
+import json, statistics, sys
+runs = [json.loads(l) for l in sys.stdin if l.strip()]
+py = [r for r in runs if r["benchmark"] == "parse-python"]
+out = {"benchmark": "parse-python", "bytes": py[0]["bytes"], "rounds": len(py)}
+for name in ("python_json", "orjson"):
+    if name in py[0]:
+        out[name] = {k: statistics.median(r[name][k] for r in py) for k in ("median_ms", "mb_per_s", "rows_per_s")}
+print(json.dumps(out))')
+fresh_aot=$(printf '%s\n' "${fresh_runs[@]}" | python3 -c '
+import json, statistics, sys
+runs = [json.loads(l) for l in sys.stdin if l.strip() and "\"label\":\"aot\"" in l]
+out = dict(runs[0]); out["rounds"] = len(runs)
+for k in ("median_ms", "mb_per_s", "first_parse_ms", "first_mb_per_s"):
+    out[k] = statistics.median(r[k] for r in runs)
+print(json.dumps(out))')
+fresh_jit=$(printf '%s\n' "${fresh_runs[@]}" | python3 -c '
+import json, statistics, sys
+runs = [json.loads(l) for l in sys.stdin if l.strip() and "\"label\":\"jit\"" in l]
+out = dict(runs[0]); out["rounds"] = len(runs)
+for k in ("median_ms", "mb_per_s", "first_parse_ms", "first_mb_per_s"):
+    out[k] = statistics.median(r[k] for r in runs)
+print(json.dumps(out))')
 e2e=$($bench e2e 200 20)
 backfill10=$($bench backfill 10 365 "$work/lake10" "$work/cli/pricefeed")
 backfill25=$($bench backfill 25 365 "$work/lake25" "$work/cli/pricefeed")
@@ -37,6 +70,8 @@ Each line below is the raw JSON a benchmark printed; the tables read from it.
 
 \`\`\`
 ${parse}
+${fresh_aot}
+${fresh_jit}
 ${python}
 ${e2e}
 ${backfill10}
@@ -49,26 +84,36 @@ ${package}
 ${package_arm64}
 \`\`\`
 DOC
-python3 - "$parse" "$python" "$e2e" "$backfill10" "$backfill25" "$backfill" "$storage" "$startup_aot" "$startup_jit" "$package" "$package_arm64" >> docs/benchmarks.md <<'PY'
+python3 - "$parse" "$fresh_aot" "$fresh_jit" "$python" "$e2e" "$backfill10" "$backfill25" "$backfill" "$storage" "$startup_aot" "$startup_jit" "$package" "$package_arm64" >> docs/benchmarks.md <<'PY'
 import json, sys
-parse, python, e2e, backfill10, backfill25, backfill, storage, aot, jit, package, package_arm64 = (json.loads(a) for a in sys.argv[1:])
+parse, fresh_aot, fresh_jit, python, e2e, backfill10, backfill25, backfill, storage, aot, jit, package, package_arm64 = (json.loads(a) for a in sys.argv[1:])
 ok = lambda good: "met" if good else "NOT met"
+orjson = python.get("orjson", {}).get("mb_per_s")
+x = lambda v: f"{v / orjson:.2f}×" if orjson else "n/a"
 print(f"""
 ## Parsing FYERS history JSON (one core)
 
-`bench/PriceFeed.Benchmarks parse 18750`: a {parse['bytes']:,}-byte body of {parse['candles']:,} one-minute candles,
-median of 31 runs of 20 parses; Python on the same bytes in the same run (`bench/python_parse.py`).
+A {parse['bytes']:,}-byte body of {parse['candles']:,} one-minute candles. **The client's call as users run it**
+(`bench/PriceFeed.Benchmarks parse-fresh`): `HistoryParser.Parse(body)`, as `FyersDataClient` calls it
+(a new list per body), in a fresh process with no warm-up, each of 20 calls timed on its own, the first
+included, in 11 processes (`bench/PriceFeed.ParseProbe`). Its anchor, Python's `orjson.loads` (and
+`json.loads`) on the same bytes (`bench/python_parse.py`), ran interleaved with it, three rounds; each
+figure is the median of its rounds.
 
-| Parser | MB/s | rows/s |
-| --- | ---: | ---: |
-| PriceFeed `HistoryParser` | {parse['mb_per_s']} | {parse['rows_per_s']:,} |""")
+| Parser, as run | MB/s | × orjson | first call in a process, MB/s |
+| --- | ---: | ---: | ---: |
+| PriceFeed `HistoryParser`, Native AOT (the pricefeed CLI, Lambda) | {fresh_aot['mb_per_s']:.1f} | {x(fresh_aot['mb_per_s'])} | {fresh_aot['first_mb_per_s']:.1f} |
+| PriceFeed `HistoryParser`, JIT (`dotnet run`) | {fresh_jit['mb_per_s']:.1f} | {x(fresh_jit['mb_per_s'])} | {fresh_jit['first_mb_per_s']:.1f} (includes compiling it) |""")
 for name in ("orjson", "python_json"):
     if name in python:
-        print(f"| Python `{'orjson.loads' if name == 'orjson' else 'json.loads'}` | {python[name]['mb_per_s']} | {python[name]['rows_per_s']:,} |")
+        print(f"| Python `{'orjson.loads' if name == 'orjson' else 'json.loads'}` | {python[name]['mb_per_s']:.1f} | {x(python[name]['mb_per_s'])} | |")
 print(f"""
-Target 300 MB/s or more: {ok(parse['mb_per_s'] >= 300)}.
+Goal: the client's call (Native AOT) at least 3× orjson: {ok(orjson is not None and fresh_aot['mb_per_s'] >= 3 * orjson)}.
+For comparison only, the same call warmed up in one process (`parse`, median of 31 runs of 20):
+{parse['mb_per_s']} MB/s; that is a best case, not what a backfill sees.
 
-## End to end: {e2e['symbols']} symbols × one day of 1-minute candles
+""")
+print(f"""## End to end: {e2e['symbols']} symbols × one day of 1-minute candles
 
 `bench/PriceFeed.Benchmarks e2e 200 20`: `pricefeed serve --sandbox` in its own process with 20 ms added
 to every answer; the backfill job in this process fetches, checks and stores {e2e['bars']:,} bars.
@@ -86,17 +131,24 @@ per-minute budget (190, FYERS allows 200 and blocks the day after three breaches
 ## Backfill of {backfill['symbols']} symbols × {backfill['days']} days of 1-minute candles: time and memory
 
 `bench/PriceFeed.Benchmarks backfill N 365 LAKE pricefeed`: runs `pricefeed backfill` as a user does (the
-Native AOT CLI, its own process, from an empty lake) against `pricefeed serve --sandbox`. Peak RSS is the
-backfilling process's VmHWM, sampled every 20 ms.
+Native AOT CLI, its own process, from an empty lake) against `pricefeed serve --sandbox`. Its anchor is
+the rate-limit floor: the least time FYERS' budget allows for that many requests (8 a second evenly
+spaced, at most 190 in any minute). Peak RSS is the backfilling process's VmHWM in MiB (KiB ÷ 1024),
+sampled every 20 ms.
 
-| symbols | chunks (requests) | bars | seconds | rate-limit floor s | ratio | peak RSS MB |
+Which ratio says what: at 10 and 25 symbols (40 and 100 requests) the per-second budget is the floor,
+so the ratio shows PriceFeed's own cost (fetching, checking, merging, writing). At 50 symbols (200
+requests) the 190-a-minute budget makes requests 191-200 wait for the next minute, so the ratio is
+close to 1 whatever PriceFeed does: it shows only that the budget is used fully, not speed.
+
+| symbols | chunks (requests) | bars | seconds | rate-limit floor s | ratio | peak RSS MiB |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: |""")
 for b in (backfill10, backfill25, backfill):
-    print(f"| {b['symbols']} | {b['chunks']} | {int(b['bars']):,} | {b['seconds']} | {b['floor_seconds']} | {b['ratio']} | {b['peak_rss_mb']} |")
-growth = (backfill['peak_rss_mb'] - backfill10['peak_rss_mb']) / (backfill['symbols'] - backfill10['symbols'])
+    print(f"| {b['symbols']} | {b['chunks']} | {int(b['bars']):,} | {b['seconds']} | {b['floor_seconds']} | {b['ratio']} | {b['peak_rss_mib']} |")
+growth = (backfill['peak_rss_mib'] - backfill10['peak_rss_mib']) / (backfill['symbols'] - backfill10['symbols'])
 print(f"""
-Targets: within 1.3× the floor at 50 symbols: {ok(backfill['ratio'] <= 1.3)}; peak under 120 MiB
-({120 * 1.048576:.1f} MB): {ok(max(b['peak_rss_mb'] for b in (backfill10, backfill25, backfill)) < 120 * 1.048576)}; growth from 10 to 50 symbols {growth:.2f} MB per symbol.
+Targets: within 1.3× the floor at every size: {ok(max(b['ratio'] for b in (backfill10, backfill25, backfill)) <= 1.3)}; peak under 120 MiB:
+{ok(max(b['peak_rss_mib'] for b in (backfill10, backfill25, backfill)) < 120)}; growth from 10 to 50 symbols {growth:.2f} MiB per symbol.
 
 How: a window's chunks (every symbol for the same 100 days) are parked on local disk by day
 (`CandleSpill`) and each day file is merged and rewritten once per window, by a sorted merge into
@@ -114,10 +166,10 @@ day file being merged (50 symbols × 360 bars).
 (polled every millisecond), median of 20 starts after one warm-up, with the Lambda functions'
 environment (SSM token store, `PathBase=/prod`, no scheduler).
 
-| Build | median ms | min | max | RSS MB | on disk |
+| Build | median ms | min | max | RSS MiB | on disk |
 | --- | ---: | ---: | ---: | ---: | ---: |
-| Native AOT (the Lambda package) | {aot['median_ms']} | {aot['min_ms']} | {aot['max_ms']} | {aot['rss_mb']} | {aot['files_bytes'] / 1e6:.1f} MB |
-| JIT, framework-dependent (same app) | {jit['median_ms']} | {jit['min_ms']} | {jit['max_ms']} | {jit['rss_mb']} | {jit['files_bytes'] / 1e6:.1f} MB + .NET runtime |
+| Native AOT (the Lambda package) | {aot['median_ms']} | {aot['min_ms']} | {aot['max_ms']} | {aot['rss_mib']} | {aot['files_bytes'] / 1e6:.1f} MB |
+| JIT, framework-dependent (same app) | {jit['median_ms']} | {jit['min_ms']} | {jit['max_ms']} | {jit['rss_mib']} | {jit['files_bytes'] / 1e6:.1f} MB + .NET runtime |
 
 Target under 100 ms: {ok(aot['median_ms'] < 100)}. Deployment zip (`scripts/package-lambda.sh`):
 **{package['zip_bytes'] / 1e6:.1f} MB** (binary {package['binary_bytes'] / 1e6:.1f} MB; needs glibc {package['glibc_needed']},
@@ -141,11 +193,17 @@ Protection loaded its key ring from SSM before the server listened (now on first
 
 `bench/PriceFeed.Benchmarks storage LAKE` over the backfilled lake ({storage['rows']:,} rows in {storage['files']} daily files).
 
-| Format | bytes per bar |
-| --- | ---: |
-| Parquet (zstd, as stored) | {storage['parquet_bytes_per_bar']} |
-| CSV | {storage['csv_bytes_per_bar']} |
-| JSON lines | {storage['json_bytes_per_bar']} |
+Every anchor is the same rows, measured in the same run. The informative one is DuckDB's own Parquet
+(zstd) of the lake's rows: what a user would get writing Parquet with a good tool. Gzipped CSV is the
+common "compressed export"; plain CSV and JSON lines are what a script would write.
+
+| Format | bytes per bar | lake ÷ this |
+| --- | ---: | ---: |
+| Parquet (zstd), as the lake stores it | {storage['parquet_bytes_per_bar']} | 1.00 |
+| DuckDB `COPY ... (FORMAT parquet, COMPRESSION zstd)` of the same rows | {storage['duckdb_parquet_bytes_per_bar']} | {storage['parquet_bytes_per_bar'] / storage['duckdb_parquet_bytes_per_bar']:.2f} |
+| CSV, gzip (level 6) | {storage['csv_gz_bytes_per_bar']} | {storage['parquet_bytes_per_bar'] / storage['csv_gz_bytes_per_bar']:.2f} |
+| CSV | {storage['csv_bytes_per_bar']} | {storage['parquet_bytes_per_bar'] / storage['csv_bytes_per_bar']:.2f} |
+| JSON lines | {storage['json_bytes_per_bar']} | {storage['parquet_bytes_per_bar'] / storage['json_bytes_per_bar']:.2f} |
 
 Target at most 16 bytes per bar: {ok(storage['parquet_bytes_per_bar'] <= 16)}.""")
 PY

@@ -48,7 +48,7 @@ internal static class BackfillBenchmark
         {
             try
             {
-                peak = Math.Max(peak, PeakRssMb(status));
+                peak = Math.Max(peak, PeakRssMib(status));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -71,7 +71,7 @@ internal static class BackfillBenchmark
         var written = System.Text.RegularExpressions.Regex.Match(summary, @"(\d+) bars written") is { Success: true } m ? m.Groups[1].Value : "0";
         var chunks = System.Text.RegularExpressions.Regex.Match(summary, @"(\d+) chunks") is { Success: true } c ? c.Groups[1].Value : "0";
         var floor = EndToEndBenchmark.Floor(int.Parse(chunks, CultureInfo.InvariantCulture), perSecond: 8, perMinute: 190);
-        Console.WriteLine(FormattableString.Invariant($"{{\"benchmark\":\"backfill\",\"exit_code\":{process.ExitCode},\"symbols\":{symbols},\"days\":{days},\"chunks\":{chunks},\"floor_seconds\":{floor:F2},\"ratio\":{seconds / floor:F3},\"bars\":{written},\"files\":{bars},\"seconds\":{seconds:F1},\"peak_rss_mb\":{peak:F1},\"summary\":\"{summary}\"}}"));
+        Console.WriteLine(FormattableString.Invariant($"{{\"benchmark\":\"backfill\",\"exit_code\":{process.ExitCode},\"symbols\":{symbols},\"days\":{days},\"chunks\":{chunks},\"floor_seconds\":{floor:F2},\"ratio\":{seconds / floor:F3},\"bars\":{written},\"files\":{bars},\"seconds\":{seconds:F1},\"peak_rss_mib\":{peak:F1},\"summary\":\"{summary}\"}}"));
         return process.ExitCode;
     }
 
@@ -79,7 +79,7 @@ internal static class BackfillBenchmark
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.Contains("Backfill complete", StringComparison.Ordinal) || l.Contains("failed", StringComparison.Ordinal))?.Replace("\"", "'", StringComparison.Ordinal) ?? string.Empty;
 
     /// <summary>A process's peak resident set (Linux /proc VmHWM); 0 once it has exited (a zombie has no VmHWM line).</summary>
-    public static double PeakRssMb(string statusFile = "/proc/self/status")
+    public static double PeakRssMib(string statusFile = "/proc/self/status")
     {
         var line = File.ReadLines(statusFile).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;

@@ -4,6 +4,7 @@ using PriceFeed.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "parse" => await ParseBenchmark.RunAsync(args[1..]),
+    "parse-fresh" => await ParseFreshBenchmark.RunAsync(args[1..]),
     "e2e" => await EndToEndBenchmark.RunAsync(args[1..]),
     "backfill" => await BackfillBenchmark.RunAsync(args[1..]),
     "storage" => await StorageBenchmark.RunAsync(args[1..]),
@@ -13,6 +14,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PriceFeed.Benchmarks parse|e2e|backfill|storage|startup [options]");
+    Console.Error.WriteLine("usage: PriceFeed.Benchmarks parse|parse-fresh|e2e|backfill|storage|startup [options]");
     return 2;
 }

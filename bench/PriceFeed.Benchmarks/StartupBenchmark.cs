@@ -37,7 +37,7 @@ internal static class StartupBenchmark
         }
 
         times.Sort();
-        Console.WriteLine(FormattableString.Invariant($"{{\"benchmark\":\"startup\",\"label\":\"{label}\",\"runs\":{runs},\"median_ms\":{Median(times):F1},\"min_ms\":{times[0]:F1},\"max_ms\":{times[^1]:F1},\"rss_mb\":{Median(rss):F1},\"files_bytes\":{FolderBytes(binary)}}}"));
+        Console.WriteLine(FormattableString.Invariant($"{{\"benchmark\":\"startup\",\"label\":\"{label}\",\"runs\":{runs},\"median_ms\":{Median(times):F1},\"min_ms\":{times[0]:F1},\"max_ms\":{times[^1]:F1},\"rss_mib\":{Median(rss):F1},\"files_bytes\":{FolderBytes(binary)}}}"));
         return 0;
     }
 
@@ -80,7 +80,7 @@ internal static class StartupBenchmark
                     if (read > 12 && Encoding.ASCII.GetString(buffer, 0, 12) == "HTTP/1.1 200")
                     {
                         var ms = clock.Elapsed.TotalMilliseconds;
-                        return (ms, BackfillBenchmark.PeakRssMb($"/proc/{process.Id}/status"));
+                        return (ms, BackfillBenchmark.PeakRssMib($"/proc/{process.Id}/status"));
                     }
                 }
                 catch (SocketException)

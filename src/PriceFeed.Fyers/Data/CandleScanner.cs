@@ -138,8 +138,15 @@ internal static class CandleScanner
         return false;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
     {
+        // FYERS sends no whitespace: the common case is one compare.
+        if ((uint)i < (uint)json.Length && json[i] > (byte)' ')
+        {
+            return i;
+        }
+
         while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
         {
             i++;
@@ -149,6 +156,7 @@ internal static class CandleScanner
     }
 
     /// <summary>An integer, or a decimal whose fraction is all zeros ("142964052" or "142964052.0").</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static bool TryInteger(ReadOnlySpan<byte> json, ref int i, out long value)
     {
         var start = i;
@@ -180,54 +188,59 @@ internal static class CandleScanner
         return true;
     }
 
+    // The fast conversions work on locals (position, accumulator) and write back once: a ref or out
+    // parameter updated in the loop is a memory store per digit.
     private static bool TryIntegerFast(ReadOnlySpan<byte> json, ref int i, out long value)
     {
         value = 0;
-        var negative = i < json.Length && json[i] == (byte)'-';
+        var p = i;
+        var negative = p < json.Length && json[p] == (byte)'-';
         if (negative)
         {
-            i++;
+            p++;
         }
 
-        if (LeadingZero(json, i))
+        if (LeadingZero(json, p))
         {
             return false;
         }
 
-        var digits = 0;
-        while (i < json.Length && (uint)(json[i] - '0') <= 9)
+        long acc = 0;
+        var start = p;
+        while (p < json.Length && (uint)(json[p] - '0') <= 9)
         {
-            if (++digits > 18)
-            {
-                return false;
-            }
-
-            value = (value * 10) + (json[i] - '0');
-            i++;
+            acc = (acc * 10) + (json[p] - '0');
+            p++;
         }
 
-        if (i < json.Length && json[i] == (byte)'.')
-        {
-            i++;
-            var zeros = 0;
-            while (i < json.Length && json[i] == (byte)'0')
-            {
-                zeros++;
-                i++;
-            }
-
-            if (zeros == 0 || (i < json.Length && (uint)(json[i] - '0') <= 9))
-            {
-                return false;
-            }
-        }
-
-        if (digits == 0 || (i < json.Length && json[i] is (byte)'e' or (byte)'E'))
+        var digits = p - start;
+        if (digits is 0 or > 18)
         {
             return false;
         }
 
-        value = negative ? -value : value;
+        if (p < json.Length && json[p] == (byte)'.')
+        {
+            p++;
+            var zeros = p;
+            while (p < json.Length && json[p] == (byte)'0')
+            {
+                p++;
+            }
+
+            if (p == zeros || (p < json.Length && (uint)(json[p] - '0') <= 9))
+            {
+                return false;
+            }
+        }
+
+        if (p < json.Length && json[p] is (byte)'e' or (byte)'E')
+        {
+            return false;
+        }
+
+        value = negative ? -acc : acc;
+        i = p;
         return true;
     }
 
@@ -235,6 +248,7 @@ internal static class CandleScanner
     private static bool LeadingZero(ReadOnlySpan<byte> json, int i) =>
         i + 1 < json.Length && json[i] == (byte)'0' && (uint)(json[i + 1] - '0') <= 9;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static bool TryDecimal(ReadOnlySpan<byte> json, ref int i, out double value)
     {
         var start = i;
@@ -305,57 +319,58 @@ internal static class CandleScanner
     private static bool TryDecimalFast(ReadOnlySpan<byte> json, ref int i, out double value)
     {
         value = 0;
-        var negative = i < json.Length && json[i] == (byte)'-';
+        var p = i;
+        var negative = p < json.Length && json[p] == (byte)'-';
         if (negative)
         {
-            i++;
+            p++;
         }
 
-        if (LeadingZero(json, i))
+        if (LeadingZero(json, p))
         {
             return false;
         }
 
         long mantissa = 0;
-        var digits = 0;
-        var fraction = 0;
-        var start = i;
-        while (i < json.Length && (uint)(json[i] - '0') <= 9)
+        var start = p;
+        while (p < json.Length && (uint)(json[p] - '0') <= 9)
         {
-            mantissa = (mantissa * 10) + (json[i] - '0');
-            digits++;
-            i++;
+            mantissa = (mantissa * 10) + (json[p] - '0');
+            p++;
         }
 
-        if (i == start)
+        if (p == start)
         {
             return false;
         }
 
-        if (i < json.Length && json[i] == (byte)'.')
+        var fraction = 0;
+        if (p < json.Length && json[p] == (byte)'.')
         {
-            i++;
-            while (i < json.Length && (uint)(json[i] - '0') <= 9)
+            p++;
+            var fractionStart = p;
+            while (p < json.Length && (uint)(json[p] - '0') <= 9)
             {
-                mantissa = (mantissa * 10) + (json[i] - '0');
-                digits++;
-                fraction++;
-                i++;
+                mantissa = (mantissa * 10) + (json[p] - '0');
+                p++;
             }
 
+            fraction = p - fractionStart;
             if (fraction == 0)
             {
                 return false;
             }
         }
 
-        if (digits > 15 || fraction > 15 || (i < json.Length && json[i] is (byte)'e' or (byte)'E'))
+        var digits = p - start - (fraction > 0 ? 1 : 0);
+        if (digits > 15 || fraction > 15 || (p < json.Length && json[p] is (byte)'e' or (byte)'E'))
         {
             return false;
         }
 
-        value = mantissa / PowersOfTen[fraction];
-        value = negative ? -value : value;
+        var result = mantissa / PowersOfTen[fraction];
+        value = negative ? -result : result;
+        i = p;
         return true;
     }
 }
