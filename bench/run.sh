@@ -177,9 +177,10 @@ Amazon Linux 2023 has {package['glibc_max']}). Target under 15 MB: {ok(package['
 cross-compiled (`PRICEFEED_ARCH=arm64`): **{package_arm64['zip_bytes'] / 1e6:.1f} MB** (binary {package_arm64['binary_bytes'] / 1e6:.1f} MB; glibc {package_arm64['glibc_needed']}),
 {ok(package_arm64['zip_bytes'] < 15e6)}; its start-up is not measured here (it runs only under qemu).
 
-This is a local figure on a shared 2-core VM, not a Lambda `Init Duration`; the same binary measured
-112-151 ms (median) across runs of this benchmark on the same day. For scale, an empty ASP.NET Core
-slim-builder app with one `/healthz` route, Native AOT (9.4 MB), answered in 68 ms median here. About 60 ms of ours is
+This is a local figure on a shared 2-core VM, not a Lambda `Init Duration`, and the VM's speed
+varies from day to day: on 27 Nov 2026 the same binary measured 112-151 ms (median) across runs of
+this benchmark, and an empty ASP.NET Core slim-builder app with one `/healthz` route, Native AOT
+(9.4 MB), answered in 68 ms median; compare figures from one run only. About 60 ms of ours is
 process start alone: `pricefeed --version`, which builds no host, takes 52-84 ms here, a third of it
 the Native AOT runtime rehydrating its data structures (a 28 MB binary: the AWS SDK, ASP.NET Core,
 Parquet.Net). `IlcDehydrate=false` made the binary 43 MB and start no faster; `OptimizationPreference=Size`

@@ -26,7 +26,7 @@ internal static class EndToEndBenchmark
 
         var naive = report.Requests / 8.0;
         var floor = Floor((int)report.Requests, perSecond: 8, perMinute: 190);
-        Console.WriteLine(FormattableString.Invariant($"{{\"benchmark\":\"e2e\",\"status\":\"{report.Status}\",\"symbols\":{symbols},\"requests\":{report.Requests},\"bars\":{report.Symbols.Sum(s => s.BarsWritten)},\"seconds\":{seconds:F2},\"floor_seconds\":{floor:F2},\"requests_over_8_per_s\":{naive:F2},\"ratio\":{seconds / floor:F3}}}"));
+        Console.WriteLine(FormattableString.Invariant($"{{\"benchmark\":\"e2e\",\"status\":\"{report.Status.Text()}\",\"symbols\":{symbols},\"requests\":{report.Requests},\"bars\":{report.Symbols.Sum(s => s.BarsWritten)},\"seconds\":{seconds:F2},\"floor_seconds\":{floor:F2},\"requests_over_8_per_s\":{naive:F2},\"ratio\":{seconds / floor:F3}}}"));
         return report.IsFailure ? 1 : 0;
     }
 

@@ -55,7 +55,10 @@ internal static class QueryCommand
             }
 
             await using var create = connection.CreateCommand();
-            create.CommandText = $"CREATE VIEW {view} AS SELECT * FROM read_parquet('{Path.Combine(root, glob).Replace("'", "''", StringComparison.Ordinal)}', hive_partitioning = true)";
+            // Partition values stay text (hive_types_autocast off): a lake with only resolution=1 folders
+            // typed the column BIGINT, and resolution = 'D' failed to convert (issue 20). date compares
+            // as text too, 'yyyy-MM-dd'.
+            create.CommandText = $"CREATE VIEW {view} AS SELECT * FROM read_parquet('{Path.Combine(root, glob).Replace("'", "''", StringComparison.Ordinal)}', hive_partitioning = true, hive_types_autocast = false)";
             await create.ExecuteNonQueryAsync(cancellationToken);
             views++;
         }
