@@ -1,0 +1,185 @@
+using PriceFeed.Fyers.Socket;
+using PriceFeed.Sandbox.Socket;
+
+namespace PriceFeed.Fyers.Tests.Socket;
+
+/// <summary>
+/// Issue 21, the wire: the frames the client sends, byte for byte as docs/fyers-protocol.md §16 records
+/// them, and the server's frames (written by the sandbox) decoded into records.
+/// </summary>
+public sealed class HsmProtocolTests
+{
+    private static readonly int[] SbinSnapshot =
+    [
+        60640, 3045212, 1690953622, 1690953622, 2081, 903, 60640, 60645, 5, 749960, 1092063,
+        60820, 1234, 60585, 61050, 62900, 49900, 55820, 68220, 60985, 62020,
+    ];
+
+    [Fact]
+    public void Ping_IsThreeBytes() => Assert.Equal([0x00, 0x01, 0x0B], HsmRequests.Ping.ToArray());
+
+    [Fact]
+    public void Mode_FullOnChannel11_IsTheSdksFrame_WithItsRealLength() =>
+        Assert.Equal(
+            Convert.FromHexString("00110C02" + "010008" + "0000000000000800" + "020001" + "46"),
+            HsmRequests.Mode(full: true));
+
+    [Fact]
+    public void Auth_CarriesTheHsmKeyModePAndTheSource()
+    {
+        var frame = HsmRequests.Auth("abc", "PriceFeed");
+
+        Assert.Equal(18 + 3 + 9, frame.Length);
+        Assert.Equal(Convert.FromHexString("001C0104" + "010003" + "616263" + "020001" + "50" + "030001" + "01" + "040009"), frame[..21]);
+        Assert.Equal("PriceFeed"u8.ToArray(), frame[21..]);
+    }
+
+    [Fact]
+    public void Subscribe_ListsTheTopicsWithACount_ThenTheChannel()
+    {
+        var frame = HsmRequests.Subscribe(["sf|nse_cm|3045", "if|nse_cm|Nifty 50"]);
+
+        var blob = Convert.FromHexString("0002" + "0E") is var head ? head.Concat("sf|nse_cm|3045"u8.ToArray()).Append((byte)18).Concat("if|nse_cm|Nifty 50"u8.ToArray()).ToArray() : [];
+        Assert.Equal((byte)HsmFrameType.Subscribe, frame[2]);
+        Assert.Equal(frame.Length - 2, (frame[0] << 8) | frame[1]);
+        Assert.Equal(blob, frame[7..(7 + blob.Length)]);
+        Assert.Equal(Convert.FromHexString("020001" + "0B"), frame[^4..]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => HsmRequests.Subscribe([.. Enumerable.Range(0, 1501).Select(i => $"sf|nse_cm|{i}")]));
+    }
+
+    [Fact]
+    public void Ack_IsElevenBytes() =>
+        Assert.Equal(Convert.FromHexString("0009030101000400000123"), HsmRequests.Ack(0x123));
+
+    /// <summary>The start of a real auth reply (fyers-protocol.md §16): 'K', an ack count of 2, then ~26 KB of master data the frame here cuts short.</summary>
+    [Fact]
+    public void AuthReply_RealCapture_IsAcceptedWithAckCount2()
+    {
+        var reply = HsmDecoder.ReadReply(Convert.FromHexString("663E0103" + "0100014B" + "0200020002" + "0366307B22"));
+
+        Assert.Equal(new HsmReply(HsmFrameType.Auth, true, 2), reply);
+        Assert.False(HsmDecoder.ReadReply(HsmFrames.Reply(1, accepted: false, ackEvery: 2)).Accepted);
+        Assert.True(HsmDecoder.ReadReply(HsmFrames.Reply(4, accepted: true)).Accepted);
+    }
+
+    [Fact]
+    public void Snapshot_ThenUpdates_ScalePricesKeepOpenInterestAndSkipUnchanged()
+    {
+        var decoder = new HsmDecoder();
+        var seen = new List<(char Type, ulong Changed, decimal? Ltp, int? Oi, decimal? UpperCircuit, long? Volume)>();
+        void Keep(in HsmRecord r) => seen.Add((r.Type, r.Changed, r.Price(HsmFields.Ltp), r.Raw(HsmFields.OpenInterest), r.Price(HsmFields.UpperCircuit), r.DayVolume));
+        var update = Enumerable.Repeat(HsmFrames.Unchanged, 21).ToArray();
+        update[HsmFields.Ltp] = 60655;
+        update[HsmFields.Volume] = 3045300;
+
+        var first = new HsmFrames.DataFrame(7).Snapshot(1, "sf|nse_cm|3045", SbinSnapshot, 1, 2, "NSE", "3045", "SBIN-EQ").Done();
+        var second = new HsmFrames.DataFrame(8).Update(1, update).Lite(1, 60660).Lite(1, 60660).Done();
+        Assert.Equal(7u, decoder.ReadData(first, Keep));
+        Assert.Equal(8u, decoder.ReadData(second, Keep));
+
+        Assert.Equal(('S', (1UL << 21) - 1, 606.40m, 1234, 682.20m, 3045212L), seen[0]);
+        Assert.Equal(('U', 0b11UL, 606.55m, 1234, 682.20m, 3045300L), seen[1]);
+        Assert.Equal(('L', 1UL, 606.60m, 1234, 682.20m, 3045300L), seen[2]);
+        Assert.Equal(0UL, seen[3].Changed); // the same price again: a record, but nothing changed
+    }
+
+    [Fact]
+    public void IndexSnapshot_HasSixFields_AndAnImplausibleDivisorFallsBackTo100()
+    {
+        var decoder = new HsmDecoder();
+        decimal? ltp = null;
+        var guessed = false;
+        HsmTopicKind? kind = null;
+
+        decoder.ReadData(new HsmFrames.DataFrame(1).Snapshot(9, "if|nse_cm|Nifty 50", [2618810, 2621605, 1727428424, 2627735, 2616695, 2624825], 28, 0, "NSE", "26000", "NIFTY50-INDEX").Done(), (in HsmRecord r) =>
+        {
+            (ltp, guessed, kind) = (r.Price(HsmFields.IndexLtp), r.DivisorGuessed, r.Kind);
+        });
+
+        Assert.Equal((26188.10m, true, HsmTopicKind.Index), (ltp, guessed, kind));
+        Assert.Equal(1, decoder.DivisorFallbacks);
+    }
+
+    [Fact]
+    public void UpdatesForATopicNoSnapshotNamed_AreSkippedAndCounted_AndAResetForgetsTopics()
+    {
+        var decoder = new HsmDecoder();
+        var records = 0;
+        void Count(in HsmRecord r) => records++;
+
+        decoder.ReadData(new HsmFrames.DataFrame(1).Update(5, [1, 2, 3]).Lite(6, 100).Snapshot(1, "sf|nse_cm|3045", SbinSnapshot, 1, 2, "NSE", "3045", "SBIN-EQ").Done(), Count);
+        decoder.Reset();
+        decoder.ReadData(new HsmFrames.DataFrame(2).Lite(1, 60700).Done(), Count);
+
+        Assert.Equal(1, records);
+        Assert.Equal(3, decoder.UnknownTopicRecords);
+        Assert.Equal(0, decoder.TopicCount);
+    }
+
+    /// <summary>The day volume is a signed 32-bit field: past 2^31 - 1 it turns negative, past 2^32 - 1 it starts again; the client keeps counting.</summary>
+    [Fact]
+    public void DayVolume_PastInt32_IsUnwrapped()
+    {
+        var decoder = new HsmDecoder();
+        var volumes = new List<long?>();
+        var snapshot = (int[])SbinSnapshot.Clone();
+        snapshot[HsmFields.Volume] = int.MaxValue - 10;
+        int[] Vol(long v)
+        {
+            var u = Enumerable.Repeat(HsmFrames.Unchanged, 21).ToArray();
+            u[HsmFields.Volume] = unchecked((int)(uint)(v % (1L << 32)));
+            return u;
+        }
+
+        decoder.ReadData(new HsmFrames.DataFrame(1)
+            .Snapshot(1, "sf|nse_cm|3045", snapshot, 1, 2, "NSE", "3045", "SBIN-EQ")
+            .Update(1, Vol(int.MaxValue + 5L))
+            .Update(1, Vol((1L << 32) - 100))
+            .Update(1, Vol((1L << 32) + 7))
+            .Done(), (in HsmRecord r) => volumes.Add(r.DayVolume));
+
+        Assert.Equal([int.MaxValue - 10L, int.MaxValue + 5L, (1L << 32) - 100, (1L << 32) + 7], volumes);
+    }
+
+    [Fact]
+    public void DecodingUpdates_AllocatesNothingPerRecord()
+    {
+        var decoder = new HsmDecoder();
+        var frame = new HsmFrames.DataFrame(1);
+        for (ushort t = 0; t < 100; t++)
+        {
+            frame.Snapshot(t, $"sf|nse_cm|{3000 + t}", SbinSnapshot, 1, 2, "NSE", $"{3000 + t}", "X-EQ");
+        }
+
+        decoder.ReadData(frame.Done(), static (in HsmRecord _) => { });
+        var updates = new HsmFrames.DataFrame(2);
+        for (var i = 0; i < 2000; i++)
+        {
+            var u = Enumerable.Repeat(HsmFrames.Unchanged, 21).ToArray();
+            u[HsmFields.Ltp] = 60000 + i;
+            updates.Update((ushort)(i % 100), u);
+            if (i % 3 == 0)
+            {
+                updates.Lite((ushort)(i % 100), 61000 + i);
+            }
+        }
+
+        var bytes = updates.Done();
+        decimal sum = 0;
+        HsmDecoder.RecordHandler handler = (in HsmRecord r) => sum += r.Price(HsmFields.Ltp) ?? 0;
+        decoder.ReadData(bytes, handler); // first pass: JIT
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        decoder.ReadData(bytes, handler);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 1024, $"{allocated} bytes allocated for {2000 + 667} records");
+        Assert.True(sum > 0);
+    }
+
+    [Theory]
+    [InlineData("0009060000000100")] // too short for the record count
+    [InlineData("000F06000000010001550001")] // an update whose values run past the end
+    [InlineData("000F0600000001000158000100")] // an unknown record type
+    public void BrokenDataFrames_AreFormatErrors(string hex) =>
+        Assert.Throws<FormatException>(() => new HsmDecoder().ReadData(Convert.FromHexString(hex), static (in HsmRecord _) => { }));
+}
