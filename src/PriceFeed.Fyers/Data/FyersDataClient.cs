@@ -108,6 +108,35 @@ public sealed class FyersDataClient
         return [.. (body.MarketStatus ?? []).Select(m => new MarketStatusEntry(m.Exchange ?? 0, m.Segment ?? 0, m.MarketType ?? string.Empty, m.Status ?? string.Empty))];
     }
 
+    /// <summary>The symbols the SDKs send per symbol-token call (fyers-protocol.md §11).</summary>
+    public const int SymbolTokensPerCall = 500;
+
+    /// <summary>
+    /// fyTokens for symbols (fyers-protocol.md §11), which name the data socket's topics (§16): at most
+    /// 500 a call, with the bare token. Symbols FYERS does not know come back apart, not as an error.
+    /// </summary>
+    public async Task<SymbolTokens> GetSymbolTokensAsync(IReadOnlyList<string> symbols, FyersCredentials credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        var valid = new Dictionary<string, string>(StringComparer.Ordinal);
+        var invalid = new List<string>();
+        foreach (var chunk in symbols.Distinct(StringComparer.Ordinal).Chunk(SymbolTokensPerCall))
+        {
+            const string operation = "Looking up the data socket's symbol tokens";
+            using var content = System.Net.Http.Json.JsonContent.Create(new SymbolTokenRequest(chunk), FyersJsonContext.Default.SymbolTokenRequest);
+            var response = await transport.SendAsync(HttpMethod.Post, new Uri(baseUri, "symbol-token"), credentials, content, operation, cancellationToken, bareToken: true).ConfigureAwait(false);
+            var body = transport.Read(response, FyersJsonContext.Default.SymbolTokenBody, operation);
+            foreach (var (symbol, token) in body.ValidSymbol ?? [])
+            {
+                valid[symbol] = token;
+            }
+
+            invalid.AddRange(body.InvalidSymbol ?? []);
+        }
+
+        return new SymbolTokens(valid, invalid);
+    }
+
     /// <summary>Five-level depth for one symbol (fyers-protocol.md §10).</summary>
     public async Task<MarketDepth> GetDepthAsync(string symbol, FyersCredentials credentials, CancellationToken cancellationToken)
     {

@@ -18,7 +18,7 @@ internal sealed class FyersTransport(HttpClient http, FyersRateLimiter limiter, 
 
     public TimeProvider Time => time;
 
-    public async Task<FyersResponse> SendAsync(HttpMethod method, Uri uri, FyersCredentials? credentials, HttpContent? content, string operation, CancellationToken cancellationToken)
+    public async Task<FyersResponse> SendAsync(HttpMethod method, Uri uri, FyersCredentials? credentials, HttpContent? content, string operation, CancellationToken cancellationToken, bool bareToken = false)
     {
         using var request = new HttpRequestMessage(method, uri) { Content = content };
         request.Headers.UserAgent.ParseAdd(options.Value.UserAgent);
@@ -26,7 +26,8 @@ internal sealed class FyersTransport(HttpClient http, FyersRateLimiter limiter, 
         if (credentials is not null)
         {
             // FYERS wants "client_id:token" without a scheme, which the typed header API refuses to build.
-            request.Headers.TryAddWithoutValidation("Authorization", credentials.AuthorizationHeader);
+            // symbol-token takes the bare token (fyers-protocol.md §11).
+            request.Headers.TryAddWithoutValidation("Authorization", bareToken ? credentials.AccessToken : credentials.AuthorizationHeader);
         }
 
         try

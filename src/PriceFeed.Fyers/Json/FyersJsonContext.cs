@@ -13,4 +13,6 @@ namespace PriceFeed.Fyers.Json;
 [JsonSerializable(typeof(QuotesBody))]
 [JsonSerializable(typeof(DepthBody))]
 [JsonSerializable(typeof(MarketStatusBody))]
+[JsonSerializable(typeof(SymbolTokenRequest))]
+[JsonSerializable(typeof(SymbolTokenBody))]
 internal sealed partial class FyersJsonContext : JsonSerializerContext;

@@ -128,3 +128,11 @@ internal sealed record MarketStatusItem
     [JsonPropertyName("market_type")] public string? MarketType { get; init; }
     [JsonPropertyName("status")] public string? Status { get; init; }
 }
+
+internal sealed record SymbolTokenRequest([property: JsonPropertyName("symbols")] IReadOnlyList<string> Symbols);
+
+internal sealed record SymbolTokenBody : FyersEnvelope
+{
+    [JsonPropertyName("validSymbol")] public Dictionary<string, string>? ValidSymbol { get; init; }
+    [JsonPropertyName("invalidSymbol")] public List<string>? InvalidSymbol { get; init; }
+}

@@ -183,3 +183,33 @@ public sealed class HsmProtocolTests
     public void BrokenDataFrames_AreFormatErrors(string hex) =>
         Assert.Throws<FormatException>(() => new HsmDecoder().ReadData(Convert.FromHexString(hex), static (in HsmRecord _) => { }));
 }
+
+/// <summary>Issue 21: from the watchlist to the socket's topics, through symbol-token against the sandbox.</summary>
+public sealed class HsmTopicTests
+{
+    [Theory]
+    [InlineData("NSE:SBIN-EQ", "10100000003045", false, "sf|nse_cm|3045")]
+    [InlineData("NSE:SBIN-EQ", "10100000003045", true, "dp|nse_cm|3045")]
+    [InlineData("NSE:NIFTY50-INDEX", "101000000026000", false, "if|nse_cm|Nifty 50")]
+    [InlineData("NSE:NIFTYBANK-INDEX", "101000000026009", false, "if|nse_cm|Nifty Bank")]
+    [InlineData("NSE:NIFTYIT-INDEX", "101000000026008", false, "if|nse_cm|NIFTYIT")]
+    [InlineData("BSE:SENSEX-INDEX", "121000000001", false, "if|bse_cm|SENSEX")]
+    [InlineData("NSE:NIFTY50-INDEX", "101000000026000", true, null)]
+    [InlineData("XYZ:ABC-EQ", "99990000001234", false, null)]
+    public void Topic_IsTheOneTheSdksBuild(string symbol, string fyToken, bool depth, string? topic) =>
+        Assert.Equal(topic, HsmTopics.For(symbol, fyToken, depth));
+
+    [Fact]
+    public async Task SymbolTokens_FromTheSandbox_NameTopics_AndUnknownSymbolsComeBackApart()
+    {
+        await using var server = await PriceFeed.Fyers.Tests.Support.SandboxServer.StartAsync();
+        using var client = server.CreateClient();
+        var credentials = await client.LogInAsync();
+
+        var tokens = await client.Data.GetSymbolTokensAsync(["NSE:SBIN-EQ", "NSE:NIFTY50-INDEX", "NSE:NOPE-EQ"], credentials, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["NSE:NOPE-EQ"], tokens.Invalid);
+        Assert.Equal("sf|nse_cm|3045", HsmTopics.For("NSE:SBIN-EQ", tokens.Valid["NSE:SBIN-EQ"]));
+        Assert.StartsWith("if|nse_cm|", HsmTopics.For("NSE:NIFTY50-INDEX", tokens.Valid["NSE:NIFTY50-INDEX"]), StringComparison.Ordinal);
+    }
+}
