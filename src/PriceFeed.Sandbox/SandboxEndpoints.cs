@@ -28,6 +28,8 @@ public static class SandboxEndpoints
         group.MapPost("api/v3/sandbox-login", LoginPage.SubmitAsync);
         group.MapGet(SandboxDefaults.StandInPath, LoginPage.StandInAsync);
         group.MapGet("sym_details/{file}", SymbolMasterHandler.HandleAsync);
+        // The data socket (fyers-protocol.md §16); the host must run app.UseWebSockets().
+        group.MapGet(Socket.SandboxSocket.Path, Socket.SandboxSocket.HandleAsync);
 
         // Each call's token is checked once, in the pipeline; "refusal" is the body FYERS answers a
         // dead token with on that endpoint (fyers-protocol.md §3: -16 on api/v3 and history, -15 on

@@ -15,6 +15,7 @@ internal sealed class SandboxAuthority(SandboxOptions options, TimeProvider time
     private readonly ConcurrentDictionary<string, AuthCodeGrant> codes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> tokenApps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> revoked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HsmGrant> hsmKeys = new(StringComparer.Ordinal);
     private long revokedBefore;
 
     public SandboxApp? FindApp(string? clientId) =>
@@ -153,6 +154,26 @@ internal sealed class SandboxAuthority(SandboxOptions options, TimeProvider time
         return account is null ? null : new TokenOwner(clientId, account, hash);
     }
 
+    /// <summary>
+    /// The account behind a data socket's auth frame (fyers-protocol.md §16): the <c>hsm_key</c> of an
+    /// access token this sandbox issued, under the same rules as the token itself (expiry, revocation).
+    /// </summary>
+    public TokenOwner? CheckHsmKey(string? hsmKey)
+    {
+        if (string.IsNullOrEmpty(hsmKey) || !hsmKeys.TryGetValue(hsmKey, out var grant))
+        {
+            return null;
+        }
+
+        if (grant.ExpiresAt <= time.GetUtcNow().ToUnixTimeSeconds() || grant.IssuedAt <= Interlocked.Read(ref revokedBefore) || revoked.ContainsKey(grant.TokenHash))
+        {
+            return null;
+        }
+
+        var account = FindAccount(grant.FyId);
+        return account is null ? null : new TokenOwner(grant.ClientId, account, grant.TokenHash);
+    }
+
     public void Revoke(TokenOwner owner) => revoked[owner.TokenHash] = 1;
 
     /// <summary>Every token issued so far stops working, as if FYERS revoked them server-side.</summary>
@@ -172,11 +193,14 @@ internal sealed class SandboxAuthority(SandboxOptions options, TimeProvider time
         var iat = now.ToUnixTimeSeconds();
         var atHash = Convert.ToBase64String(RandomNumberGenerator.GetBytes(90));
         tokenApps[atHash] = app.ClientId;
+        var hsmKey = HsmKey();
+        var expiresAt = NextMorningReset(DateTimeOffset.FromUnixTimeSeconds(iat)).ToUnixTimeSeconds();
+        hsmKeys[hsmKey] = new HsmGrant(app.ClientId, account.FyId, atHash, iat, expiresAt);
         return jwt.Issue(w =>
         {
             w.WriteString("iss", "api.fyers.in");
             w.WriteNumber("iat", iat);
-            w.WriteNumber("exp", NextMorningReset(DateTimeOffset.FromUnixTimeSeconds(iat)).ToUnixTimeSeconds());
+            w.WriteNumber("exp", expiresAt);
             w.WriteNumber("nbf", iat);
             w.WriteStartArray("aud");
             foreach (var a in new[] { "x:0", "x:1", "x:2", "d:1", "d:2", "x:1", "x:0" })
@@ -189,7 +213,7 @@ internal sealed class SandboxAuthority(SandboxOptions options, TimeProvider time
             w.WriteString("at_hash", atHash);
             w.WriteString("display_name", account.Name);
             w.WriteString("oms", "K1");
-            w.WriteString("hsm_key", HsmKey());
+            w.WriteString("hsm_key", hsmKey);
             w.WriteString("isDdpiEnabled", "N");
             w.WriteString("isMtfEnabled", "N");
             w.WriteString("fy_id", account.FyId);
@@ -218,6 +242,8 @@ internal sealed class SandboxAuthority(SandboxOptions options, TimeProvider time
         payload.RootElement.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
 
     private sealed record AuthCodeGrant(string ClientId, string FyId, DateTimeOffset ExpiresAt);
+
+    private sealed record HsmGrant(string ClientId, string FyId, string TokenHash, long IssuedAt, long ExpiresAt);
 }
 
 internal sealed record TokenOwner(string ClientId, SandboxAccount Account, string TokenHash);

@@ -84,7 +84,10 @@ internal static partial class SymbolUniverse
 
     public static string FyToken(string symbol)
     {
-        var token = Known.TryGetValue(symbol, out var k) ? k.Token : 50000 + (int)(SplitMix.Hash(symbol) % 40000);
+        // Each symbol its own token, as on FYERS (the data socket names topics by it): SYNnnn is 50000 + nnn.
+        var token = Known.TryGetValue(symbol, out var k) ? k.Token
+            : SyntheticName().Match(symbol) is { Success: true } m ? 50000 + int.Parse(m.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : 90000 + (int)(SplitMix.Hash(symbol) % 9000);
         var prefix = symbol.StartsWith("BSE:", StringComparison.Ordinal) ? "1210" : "1010";
         return $"{prefix}000000{token}";
     }

@@ -61,6 +61,8 @@ internal static class PriceFeedApp
         }
         if (settings.Sandbox)
         {
+            // The sandbox's data socket (fyers-protocol.md §16) is a WebSocket.
+            app.UseWebSockets();
             app.MapFyersSandbox(ServeSettings.SandboxPrefix);
         }
 

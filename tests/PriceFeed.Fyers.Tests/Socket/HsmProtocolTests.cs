@@ -213,3 +213,103 @@ public sealed class HsmTopicTests
         Assert.StartsWith("if|nse_cm|", HsmTopics.For("NSE:NIFTY50-INDEX", tokens.Valid["NSE:NIFTY50-INDEX"]), StringComparison.Ordinal);
     }
 }
+
+/// <summary>Issue 21: the sandbox speaks the data socket, and what it streams agrees with its REST quotes.</summary>
+public sealed class SandboxSocketTests
+{
+    private static readonly DateTimeOffset FridayMidSession = new(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<byte[]> ReceiveAsync(System.Net.WebSockets.ClientWebSocket socket)
+    {
+        var buffer = new byte[256 * 1024];
+        var length = 0;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer.AsMemory(length), timeout.Token);
+            if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                throw new InvalidOperationException($"The server closed the socket: {socket.CloseStatus} {socket.CloseStatusDescription}");
+            }
+
+            length += result.Count;
+            if (result.EndOfMessage)
+            {
+                return buffer[..length];
+            }
+        }
+    }
+
+    private static async Task<(PriceFeed.Fyers.Tests.Support.SandboxServer Server, PriceFeed.Fyers.Tests.Support.FyersTestClient Client, PriceFeed.Fyers.Auth.FyersCredentials Credentials, Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock)> StartAsync()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(FridayMidSession);
+        var server = await PriceFeed.Fyers.Tests.Support.SandboxServer.StartAsync(time: clock);
+        var client = server.CreateClient(clientTime: new PriceFeed.Testing.JumpableClock(FridayMidSession));
+        return (server, client, await client.LogInAsync(), clock);
+    }
+
+    private static string HsmKey(string accessToken)
+    {
+        using var payload = PriceFeed.Fyers.Auth.Jwt.TryReadPayload(accessToken)!;
+        return payload.RootElement.GetProperty("hsm_key").GetString()!;
+    }
+
+    private static async Task<System.Net.WebSockets.ClientWebSocket> ConnectAsync(PriceFeed.Fyers.Tests.Support.SandboxServer server)
+    {
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        var uri = new UriBuilder(server.Origin) { Scheme = "ws", Path = PriceFeed.Fyers.Tests.Support.SandboxServer.Prefix + "/hsm/v1-5/prod" }.Uri;
+        await socket.ConnectAsync(uri, Ct);
+        return socket;
+    }
+
+    [Fact]
+    public async Task Subscribe_SendsSnapshotsThatAgreeWithRestQuotes_ThenUpdatesAsTheMarketMoves()
+    {
+        var (server, client, credentials, clock) = await StartAsync();
+        await using var _ = server;
+        using var __ = client;
+        using var socket = await ConnectAsync(server);
+        var decoder = new HsmDecoder();
+        var prices = new Dictionary<string, decimal?>();
+        void Keep(in HsmRecord r) => prices[r.Topic] = r.Price(0);
+
+        await socket.SendAsync(HsmRequests.Auth(HsmKey(credentials.AccessToken)), System.Net.WebSockets.WebSocketMessageType.Binary, true, Ct);
+        var auth = HsmDecoder.ReadReply(await ReceiveAsync(socket));
+        await socket.SendAsync(HsmRequests.Mode(full: true), System.Net.WebSockets.WebSocketMessageType.Binary, true, Ct);
+        var mode = HsmDecoder.ReadReply(await ReceiveAsync(socket));
+        await socket.SendAsync(HsmRequests.Subscribe(["sf|nse_cm|3045", "if|nse_cm|Nifty 50"]), System.Net.WebSockets.WebSocketMessageType.Binary, true, Ct);
+        var subscribed = HsmDecoder.ReadReply(await ReceiveAsync(socket));
+        decoder.ReadData(await ReceiveAsync(socket), Keep);
+        var quotes = await client.Data.GetQuotesAsync(["NSE:SBIN-EQ", "NSE:NIFTY50-INDEX"], credentials, Ct);
+
+        Assert.Equal((true, 2), (auth.Accepted, auth.AckEvery));
+        Assert.True(mode.Accepted && subscribed.Accepted);
+        Assert.Equal((decimal)quotes.Quotes.Single(q => q.Symbol == "NSE:SBIN-EQ").LastPrice, prices["sf|nse_cm|3045"]);
+        Assert.Equal((decimal)quotes.Quotes.Single(q => q.Symbol == "NSE:NIFTY50-INDEX").LastPrice, prices["if|nse_cm|Nifty 50"]);
+
+        // A minute later the market has moved: the next update carries the new last price.
+        var before = prices["sf|nse_cm|3045"];
+        clock.Advance(TimeSpan.FromSeconds(61));
+        decoder.ReadData(await ReceiveAsync(socket), Keep);
+        var later = await client.Data.GetQuotesAsync(["NSE:SBIN-EQ"], credentials, Ct);
+
+        Assert.NotEqual(before, prices["sf|nse_cm|3045"]);
+        Assert.Equal((decimal)later.Quotes.Single().LastPrice, prices["sf|nse_cm|3045"]);
+    }
+
+    [Fact]
+    public async Task Auth_WithAKeyNoTokenCarries_IsRefusedWithN()
+    {
+        var (server, client, _, _) = await StartAsync();
+        await using var _ = server;
+        using var __ = client;
+        using var socket = await ConnectAsync(server);
+
+        await socket.SendAsync(HsmRequests.Auth("0123456789abcdef"), System.Net.WebSockets.WebSocketMessageType.Binary, true, Ct);
+
+        Assert.False(HsmDecoder.ReadReply(await ReceiveAsync(socket)).Accepted);
+    }
+}

@@ -40,6 +40,7 @@ internal sealed class SandboxServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddFyersSandbox(options, time);
         var app = builder.Build();
+        app.UseWebSockets();
         app.MapFyersSandbox(Prefix);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
