@@ -19,6 +19,10 @@ public sealed class FyersOptions
     [Required]
     public Uri SymbolMasterBaseUri { get; set; } = new("https://public.fyers.in/sym_details/");
 
+    /// <summary>The data socket (fyers-protocol.md §16).</summary>
+    [Required]
+    public Uri DataSocketUri { get; set; } = new("wss://socket.fyers.in/hsm/v1-5/prod");
+
     /// <summary>
     /// Cloudflare in front of FYERS blocks non-browser user agents on some auth endpoints
     /// (fyers-protocol.md §13.3), so we identify as a browser-compatible agent plus our own name.

@@ -25,7 +25,12 @@ internal sealed partial class FyersOptionsValidator : IValidateOptions<FyersOpti
             errors.Add("Fyers:RateLimitCooldown and Fyers:AttemptTimeout must be positive, Fyers:RetryBaseDelay not negative.");
         }
 
-        if (!options.UseSandbox && (options.AuthBaseUri.IsLoopback || options.DataBaseUri.IsLoopback))
+        if (!options.DataSocketUri.IsAbsoluteUri || options.DataSocketUri.Scheme is not ("wss" or "ws") || (options.DataSocketUri.Scheme == "ws" && !options.UseSandbox))
+        {
+            errors.Add("Fyers:DataSocketUri is a wss:// address (ws:// only for the sandbox).");
+        }
+
+        if (!options.UseSandbox && (options.AuthBaseUri.IsLoopback || options.DataBaseUri.IsLoopback || options.DataSocketUri.IsLoopback))
         {
             errors.Add("Fyers base URLs point at this machine but Fyers:UseSandbox is false. The sandbox is switched on only explicitly (pricefeed serve --sandbox).");
         }

@@ -36,6 +36,7 @@ public static partial class FyersServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FyersOptions>, FyersOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<FyersRateLimiter>();
+        services.TryAddSingleton<Socket.HsmStream>();
         services.TryAddTransient<RateLimitingHandler>();
 
         services.AddHttpClient<FyersAuthClient>().AddFyersPipeline();

@@ -10,6 +10,8 @@ public sealed class SandboxState
 {
     private readonly ConcurrentDictionary<string, int> requestsByPath = new(StringComparer.Ordinal);
     private long requests;
+    private long socketsAccepted;
+    private readonly ConcurrentDictionary<long, Action> sockets = new();
 
     public SandboxState(SandboxOptions options, TimeProvider time)
     {
@@ -52,6 +54,28 @@ public sealed class SandboxState
     /// <summary>Calls answered per FYERS path, such as "data/quotes".</summary>
     public int RequestsTo(string path) => requestsByPath.TryGetValue(path, out var n) ? n : 0;
 
+    /// <summary>Data-socket connections open now (fyers-protocol.md §16).</summary>
+    public int OpenSockets => sockets.Count;
+
+    /// <summary>Data-socket connections accepted since the start.</summary>
+    public long SocketsAccepted => Interlocked.Read(ref socketsAccepted);
+
+    /// <summary>A fault: every open data-socket connection is dropped at once (no close handshake).</summary>
+    public void DropSockets()
+    {
+        foreach (var drop in sockets.Values)
+        {
+            drop();
+        }
+    }
+
+    internal IDisposable TrackSocket(Action drop)
+    {
+        var id = Interlocked.Increment(ref socketsAccepted);
+        sockets[id] = drop;
+        return new Untrack(() => sockets.TryRemove(id, out _));
+    }
+
     /// <summary>Revokes every token issued so far, like a server-side logout FYERS does not announce.</summary>
     public void RevokeAllTokens() => Authority.RevokeAll();
 
@@ -66,5 +90,10 @@ public sealed class SandboxState
     {
         Interlocked.Increment(ref requests);
         requestsByPath.AddOrUpdate(path, 1, static (_, n) => n + 1);
+    }
+
+    private sealed class Untrack(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
     }
 }

@@ -40,7 +40,14 @@ internal static class SandboxSocket
         var ignoresAuth = context.Request.Headers.Authorization.Count > 0;
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var session = new Session(socket, state, ignoresAuth);
-        await session.RunAsync(context.RequestAborted);
+        using var dropped = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // A dropped connection ends without a close handshake, as a network failure does.
+        using var tracked = state.TrackSocket(() =>
+        {
+            socket.Abort();
+            dropped.Cancel();
+        });
+        await session.RunAsync(dropped.Token);
     }
 
     /// <summary>The topic FYERS names a symbol's scrip or index updates by.</summary>

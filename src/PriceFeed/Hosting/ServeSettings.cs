@@ -29,6 +29,7 @@ internal sealed record ServeSettings(Uri Url, bool Sandbox, string? PathBase = n
         options.AuthBaseUri = new Uri(root, SandboxPrefix.TrimStart('/') + "/api/v3/");
         options.DataBaseUri = new Uri(root, SandboxPrefix.TrimStart('/') + "/data/");
         options.SymbolMasterBaseUri = new Uri(root, SandboxPrefix.TrimStart('/') + "/sym_details/");
+        options.DataSocketUri = new UriBuilder(new Uri(root, SandboxPrefix.TrimStart('/') + "/hsm/v1-5/prod")) { Scheme = root.Scheme == "https" ? "wss" : "ws" }.Uri;
     }
 
     /// <summary>"/prod" for "prod", "/prod/" or "/prod"; null when empty.</summary>

@@ -313,3 +313,123 @@ public sealed class SandboxSocketTests
         Assert.False(HsmDecoder.ReadReply(await ReceiveAsync(socket)).Accepted);
     }
 }
+
+/// <summary>Issue 21: the client's stream against the sandbox: ready only when subscribed, a drop survived, a dead login stopped without retrying.</summary>
+public sealed class HsmStreamTests
+{
+    private static readonly DateTimeOffset FridayMidSession = new(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330));
+
+    private static readonly string[] Topics = ["sf|nse_cm|3045", "if|nse_cm|Nifty 50"];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private sealed class Recorder
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<HsmStreamEvent> events = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Topic, char Type)> records = new();
+
+        public IReadOnlyList<HsmStreamEvent> Events => [.. events];
+
+        public IReadOnlyList<(string Topic, char Type)> Records => [.. records];
+
+        public void Event(HsmStreamEvent e) => events.Enqueue(e);
+
+        public void Record(in HsmRecord r) => records.Enqueue((r.Topic, r.Type));
+
+        public async Task WaitAsync(Func<Recorder, bool> done, string what)
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!done(this))
+            {
+                if (waited.Elapsed > TimeSpan.FromSeconds(20))
+                {
+                    throw new TimeoutException($"{what}: events {string.Join(", ", Events.Select(e => $"{e.Kind} {e.Detail}"))}; {Records.Count} records");
+                }
+
+                await Task.Delay(20, Ct);
+            }
+        }
+    }
+
+    private static async Task<(PriceFeed.Fyers.Tests.Support.SandboxServer Server, PriceFeed.Fyers.Tests.Support.FyersTestClient Client, PriceFeed.Fyers.Auth.FyersCredentials Credentials, Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock)> StartAsync(TimeProvider? clientTime = null)
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(FridayMidSession);
+        var server = await PriceFeed.Fyers.Tests.Support.SandboxServer.StartAsync(time: clock);
+        var client = server.CreateClient(clientTime: clientTime ?? new PriceFeed.Testing.JumpableClock(FridayMidSession));
+        return (server, client, await client.LogInAsync(), clock);
+    }
+
+    [Fact]
+    public async Task Stream_IsReadyOnceSubscribed_ThenUpdates_AndStopsWhenCancelled()
+    {
+        var (server, client, credentials, clock) = await StartAsync();
+        await using var _ = server;
+        using var __ = client;
+        var recorder = new Recorder();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = client.Stream.RunAsync(credentials, Topics, full: true, recorder.Record, recorder.Event, stop.Token);
+        await recorder.WaitAsync(r => r.Events.Any(e => e.Kind == HsmStreamEventKind.Subscribed) && r.Records.Count(x => x.Type == 'S') == 2, "two snapshots");
+        clock.Advance(TimeSpan.FromSeconds(61));
+        await recorder.WaitAsync(r => r.Records.Any(x => x.Type == 'U'), "an update");
+        await stop.CancelAsync();
+
+        Assert.Equal(HsmStreamEnd.Stopped, await run);
+        Assert.Equal(2, recorder.Events.Single(e => e.Kind == HsmStreamEventKind.Subscribed).Topics);
+        Assert.Equal([HsmStreamEventKind.Connected, HsmStreamEventKind.Subscribed], recorder.Events.Select(e => e.Kind));
+    }
+
+    [Fact]
+    public async Task ADroppedConnection_IsReopened_AndTheTopicsSubscribedAgain()
+    {
+        var (server, client, credentials, _) = await StartAsync();
+        await using var _ = server;
+        using var __ = client;
+        var recorder = new Recorder();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = client.Stream.RunAsync(credentials, Topics, full: true, recorder.Record, recorder.Event, stop.Token);
+        await recorder.WaitAsync(r => r.Records.Count(x => x.Type == 'S') == 2, "first snapshots");
+        server.State.DropSockets();
+        await recorder.WaitAsync(r => r.Events.Count(e => e.Kind == HsmStreamEventKind.Subscribed) == 2 && r.Records.Count(x => x.Type == 'S') == 4, "snapshots again after the drop");
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(2, server.State.SocketsAccepted);
+        Assert.Contains(recorder.Events, e => e.Kind == HsmStreamEventKind.Disconnected);
+    }
+
+    [Fact]
+    public async Task ARevokedToken_IsAuthN_TheStreamEndsLoginNeeded_WithoutRetrying()
+    {
+        var (server, client, credentials, clock) = await StartAsync();
+        await using var _ = server;
+        using var __ = client;
+        clock.Advance(TimeSpan.FromSeconds(1));
+        server.State.RevokeAllTokens();
+        var recorder = new Recorder();
+
+        var end = await client.Stream.RunAsync(credentials, Topics, full: true, recorder.Record, recorder.Event, Ct);
+
+        Assert.Equal(HsmStreamEnd.LoginNeeded, end);
+        Assert.Equal(1, server.State.SocketsAccepted);
+        Assert.Contains("auth 'N'", recorder.Events.Single(e => e.Kind == HsmStreamEventKind.LoginNeeded).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnExpiredToken_NeedsALogin_BeforeAnyConnection()
+    {
+        var clientClock = new PriceFeed.Testing.JumpableClock(FridayMidSession);
+        var (server, client, credentials, _) = await StartAsync(clientClock);
+        await using var _ = server;
+        using var __ = client;
+        clientClock.Advance(TimeSpan.FromHours(20)); // past 06:00 IST on Saturday
+        var recorder = new Recorder();
+
+        var end = await client.Stream.RunAsync(credentials, Topics, full: true, recorder.Record, recorder.Event, Ct);
+
+        Assert.Equal(HsmStreamEnd.LoginNeeded, end);
+        Assert.Equal(0, server.State.SocketsAccepted);
+        Assert.Contains("expired", recorder.Events.Single().Detail, StringComparison.Ordinal);
+    }
+}

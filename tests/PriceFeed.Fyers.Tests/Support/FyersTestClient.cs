@@ -28,6 +28,7 @@ internal sealed class FyersTestClient : IDisposable
             o.UseSandbox = true;
             o.AuthBaseUri = server.AuthBase;
             o.DataBaseUri = server.DataBase;
+            o.DataSocketUri = new UriBuilder(server.Origin) { Scheme = "ws", Path = SandboxServer.Prefix + "/hsm/v1-5/prod" }.Uri;
             o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
             configure?.Invoke(o);
         });
@@ -40,6 +41,8 @@ internal sealed class FyersTestClient : IDisposable
     public FyersDataClient Data => services.GetRequiredService<FyersDataClient>();
 
     public FyersRateLimiter Limiter => services.GetRequiredService<FyersRateLimiter>();
+
+    public PriceFeed.Fyers.Socket.HsmStream Stream => services.GetRequiredService<PriceFeed.Fyers.Socket.HsmStream>();
 
     public HttpClient Browser => services.GetRequiredService<IHttpClientFactory>().CreateClient("browser");
 
