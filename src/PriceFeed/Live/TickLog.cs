@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace PriceFeed.Live;
+
+/// <summary>
+/// The ticks of the data socket as they arrive, appended to one file per IST day on the laptop's disk
+/// (<c>{data}/live/ticks/date=yyyy-MM-dd/ticks.jsonl</c>), one JSON line each. Lines are buffered and
+/// made durable by <see cref="FlushAsync"/> (written and fsynced), which the stream calls every
+/// second: a kill -9 loses at most the ticks since the last flush, and a line cut short by it is
+/// skipped on reading, never misread. FYERS keeps no tick history, so this file is the only copy
+/// until the day is compacted into the lake.
+/// </summary>
+public sealed class TickLog(string folder) : IAsyncDisposable
+{
+    private readonly StringBuilder pending = new();
+    private readonly Lock gate = new();
+    private FileStream? file;
+    private DateOnly? fileDate;
+
+    /// <summary>Ticks appended since the start.</summary>
+    public long Appended { get; private set; }
+
+    /// <summary>The file of a day.</summary>
+    public string PathOf(DateOnly istDate) =>
+        Path.Combine(folder, $"date={istDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}", "ticks.jsonl");
+
+    public void Append(LiveTick tick)
+    {
+        lock (gate)
+        {
+            var date = Fyers.Data.MarketTime.IstDate(tick.At);
+            if (fileDate is { } open && open != date)
+            {
+                // A new IST day: what is buffered belongs to the old file, which the next flush closes.
+                WriteLocked();
+                file?.Flush(flushToDisk: true);
+                file?.Dispose();
+                file = null;
+            }
+
+            fileDate = date;
+            pending.Append(CultureInfo.InvariantCulture, $"{{\"s\":{JsonSerializer.Serialize(tick.Symbol, LiveJsonContext.Default.String)},\"t\":{tick.At.ToUnixTimeMilliseconds()},\"p\":{tick.Price}");
+            if (tick.DayVolume is { } volume)
+            {
+                pending.Append(CultureInfo.InvariantCulture, $",\"v\":{volume}");
+            }
+
+            pending.Append("}\n");
+            Appended++;
+        }
+    }
+
+    /// <summary>Writes what is buffered and forces it to the disk.</summary>
+    public Task FlushAsync()
+    {
+        lock (gate)
+        {
+            WriteLocked();
+            file?.Flush(flushToDisk: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A day's ticks in the order they were appended; a line a crash cut short is skipped.</summary>
+    public static async Task<IReadOnlyList<LiveTick>> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        var ticks = new List<LiveTick>();
+        if (!File.Exists(path))
+        {
+            return ticks;
+        }
+
+        var text = await File.ReadAllTextAsync(path, cancellationToken);
+        var complete = text.LastIndexOf('\n') + 1; // after the last newline: a torn line
+        foreach (var line in text[..complete].Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(line);
+                var root = json.RootElement;
+                ticks.Add(new LiveTick(
+                    root.GetProperty("s").GetString()!,
+                    DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("t").GetInt64()),
+                    root.GetProperty("p").GetDecimal(),
+                    root.TryGetProperty("v", out var v) ? v.GetInt64() : null));
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                // Not a tick this log wrote: skipped, the others still count.
+            }
+        }
+
+        return ticks;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await FlushAsync();
+        lock (gate)
+        {
+            file?.Dispose();
+            file = null;
+        }
+    }
+
+    private void WriteLocked()
+    {
+        if (pending.Length == 0 || fileDate is not { } date)
+        {
+            return;
+        }
+
+        if (file is null)
+        {
+            var path = PathOf(date);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        }
+
+        file.Write(Encoding.UTF8.GetBytes(pending.ToString()));
+        pending.Clear();
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+internal sealed partial class LiveJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
