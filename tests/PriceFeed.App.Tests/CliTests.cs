@@ -164,6 +164,7 @@ public sealed class SandboxFlagTests
     [InlineData("watchlist list --sandbox")]
     [InlineData("verify --sandbox")]
     [InlineData("verify --repair --sandbox")]
+    [InlineData("stream --sandbox")]
     [InlineData("token status --sandbox")]
     [InlineData("login --sandbox")]
     public void BareSandbox_IsTheLocalSandbox(string line)

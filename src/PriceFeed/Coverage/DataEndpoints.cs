@@ -106,6 +106,6 @@ internal static class DataEndpoints
             day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             [.. rows.Select(r => new ChartBar(r.TsUtc + offset, r.Open, r.High, r.Low, r.Close, r.Volume))],
             expected,
-            rows.Any(r => r.Source == "sandbox")));
+            rows.Any(r => CandleRow.IsSynthetic(r.Source))));
     }
 }

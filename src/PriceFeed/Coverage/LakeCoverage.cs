@@ -129,7 +129,7 @@ internal sealed partial class LakeCoverage(WatchlistSource watchlist, CandleLake
             foreach (var row in await lake.ReadAsync(Resolution.OneMinute.Code, date, cancellationToken))
             {
                 bars[(row.Symbol, date)] = bars.GetValueOrDefault((row.Symbol, date)) + 1;
-                synthetic |= row.Source == "sandbox";
+                synthetic |= CandleRow.IsSynthetic(row.Source);
                 if (!symbols.Contains(row.Symbol, StringComparer.Ordinal))
                 {
                     symbols.Add(row.Symbol); // stored once, since removed from the watchlist: still shown

@@ -98,6 +98,13 @@ public sealed class CandleLake(IDataSink sink)
             {
                 added++;
             }
+            else if (CandleRow.IsLive(row.Source) && !CandleRow.IsLive(old.Source))
+            {
+                // A bar built from the data socket never replaces FYERS' own REST bar (issue 21).
+                unchanged++;
+                merged[n++] = old;
+                continue;
+            }
             else if (old == row)
             {
                 unchanged++;

@@ -2,7 +2,10 @@ using PriceFeed.Fyers.Data;
 
 namespace PriceFeed.Lake;
 
-/// <summary>One stored bar (docs/data-lake.md). Time is the bar start, UTC epoch seconds; source is "fyers" or "sandbox".</summary>
+/// <summary>
+/// One stored bar (docs/data-lake.md). Time is the bar start, UTC epoch seconds; source is "fyers" or
+/// "sandbox" for REST bars, "fyers-live" or "sandbox-live" for bars built from the data socket's ticks.
+/// </summary>
 public readonly record struct CandleRow(
     string Symbol,
     string Resolution,
@@ -23,6 +26,12 @@ public readonly record struct CandleRow(
 
     /// <summary>Minutes since 00:00 IST of the bar start.</summary>
     public short IstMinute => (short)MarketTime.IstMinuteOfDay(TsUtc);
+
+    /// <summary>A bar built from the data socket's ticks (a REST bar of the same minute replaces it, never the reverse).</summary>
+    public static bool IsLive(string source) => source.EndsWith("-live", StringComparison.Ordinal);
+
+    /// <summary>Data of the sandbox, REST or live: synthetic.</summary>
+    public static bool IsSynthetic(string source) => source.StartsWith("sandbox", StringComparison.Ordinal);
 
     public static CandleRow From(string symbol, Resolution resolution, Candle candle, string source) =>
         new(symbol, resolution.Code, candle.Time, candle.Open, candle.High, candle.Low, candle.Close, candle.Volume, source);

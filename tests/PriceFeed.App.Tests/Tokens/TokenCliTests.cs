@@ -195,6 +195,20 @@ public sealed class TokenCliTests
         Assert.True(File.Exists(Path.Combine(runs, "quotes.json")));
     }
 
+    /// <summary>Issue 21: `pricefeed stream` before any login stops at once with the reason, exit 1.</summary>
+    [Fact]
+    public async Task Stream_WithoutALogin_StopsWithLoginNeeded()
+    {
+        await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330)));
+
+        var (exit, stdout, _) = await CliProcess.RunSplitAsync(app, true, "stream");
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.StartsWith("stream: login-needed. 0 topics, 0 ticks", stdout, StringComparison.Ordinal);
+        Assert.Contains("log in with FYERS", stdout, StringComparison.Ordinal);
+        Assert.Equal(0, app.Sandbox.SocketsAccepted);
+    }
+
     [Fact]
     public async Task UnknownCommand_Options_AreUsageErrors()
     {
