@@ -40,7 +40,10 @@ internal static class SandboxSocket
         var ignoresAuth = context.Request.Headers.Authorization.Count > 0;
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var session = new Session(socket, state, ignoresAuth);
-        using var dropped = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // Ended when the host stops, too: the server otherwise waits its whole shutdown timeout for a
+        // socket whose client (serve's own stream, in the same process) is stopped after it.
+        var stopping = context.RequestServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var dropped = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         // A dropped connection ends without a close handshake, as a network failure does.
         using var tracked = state.TrackSocket(() =>
         {

@@ -33,6 +33,11 @@ internal static class PriceFeedApp
         if (RunsLocalScheduler(builder.Configuration))
         {
             builder.Services.AddHostedService<LocalScheduler>();
+            if (builder.Configuration.GetValue("Live:Enabled", true))
+            {
+                // The live stream during NSE sessions (issue 21); Live:Enabled=false leaves it out.
+                builder.Services.AddHostedService<Live.LiveScheduler>();
+            }
         }
 
         var pathBase = settings.NormalizedPathBase ?? builder.Configuration["PathBase"];

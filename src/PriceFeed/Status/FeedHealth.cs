@@ -25,7 +25,28 @@ public static class FeedHealth
     /// <summary>Stale: the session is running and the newest bar is older than this (the intraday job runs every 5 minutes).</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(15);
 
-    public static FeedView Assess(IReadOnlyList<RunSummary> runs, TokenStatus token, DateTimeOffset now, SessionCoverage? coverage = null)
+    public static FeedView Assess(IReadOnlyList<RunSummary> runs, TokenStatus token, DateTimeOffset now, SessionCoverage? coverage = null, Live.LiveStatus? live = null)
+    {
+        var view = AssessRuns(runs, token, now, coverage);
+        return live is null || live.State == "stopped" ? view : view with { Lines = [.. view.Lines, StreamLine(live, token, now)] };
+    }
+
+    /// <summary>The live stream in one line (issue 21): live with its numbers, or what it waits for.</summary>
+    public static FeedLine StreamLine(Live.LiveStatus live, TokenStatus token, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(token);
+        if (live.State == "live")
+        {
+            var last = live.LastTickAt is { } at ? $" · last tick {(int)Math.Max(0, (now - at).TotalSeconds)} s ago" : " · no tick yet";
+            return new FeedLine("stream", live.State, "ok", $"stream: live · {live.Topics} topics · {live.Ticks.ToString("N0", CultureInfo.InvariantCulture)} ticks{last} · {live.BarsWritten} live bars · {live.Reconnects} reconnects", now);
+        }
+
+        var tone = live.State == "login-needed" ? (token.State == TokenState.Missing ? "pending" : "warn") : "pending";
+        return new FeedLine("stream", live.State, tone, $"stream: {live.State}{(live.Detail is { } d ? " · " + d : string.Empty)}", now);
+    }
+
+    private static FeedView AssessRuns(IReadOnlyList<RunSummary> runs, TokenStatus token, DateTimeOffset now, SessionCoverage? coverage)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(token);

@@ -34,7 +34,8 @@ internal static class StatusEndpoints
         RunHistory runs,
         MarketCalendar calendar,
         HolidaySource holidays,
-        LakeCoverage coverage)
+        LakeCoverage coverage,
+        Live.LiveFeed live)
     {
         var snapshot = await vault.ReadAsync(context.RequestAborted);
         var token = TokenStatus.From(snapshot, time.GetUtcNow(), calendar);
@@ -77,6 +78,6 @@ internal static class StatusEndpoints
             results.Read(context),
             latest,
             holidays.Coverage(),
-            FeedHealth.Assess(latest, token, time.GetUtcNow(), session)));
+            FeedHealth.Assess(latest, token, time.GetUtcNow(), session, live.Status)));
     }
 }

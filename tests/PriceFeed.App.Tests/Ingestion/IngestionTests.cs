@@ -201,7 +201,7 @@ public sealed class IngestionTests
     [Fact]
     public async Task LocalScheduler_ALoginMidSession_FetchesTheMorningAtOnce()
     {
-        await using var app = await TestApp.StartAsync(now: FridayEleven, extraSettings: "--Ingestion:LocalScheduler=true");
+        await using var app = await TestApp.StartAsync(now: FridayEleven, extraSettings: ["--Ingestion:LocalScheduler=true", "--Live:Enabled=false"]);
         var history = app.App.Services.GetRequiredService<RunHistory>();
         // Real seconds: the scheduler's first pass and its wake-up run on the machine, not the test clock.
         var waited = System.Diagnostics.Stopwatch.StartNew();

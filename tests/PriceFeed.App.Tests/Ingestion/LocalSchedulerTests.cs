@@ -15,7 +15,7 @@ public sealed class LocalSchedulerTests
         await app.LogInAsync();
 
         // A second app on the same data folder, with the scheduler on, as `pricefeed serve --sandbox` runs it.
-        await using var scheduled = await TestApp.StartAsync(now: duringSession, dataDirectory: app.DataDirectory, extraSettings: "--Ingestion:LocalScheduler=true");
+        await using var scheduled = await TestApp.StartAsync(now: duringSession, dataDirectory: app.DataDirectory, extraSettings: ["--Ingestion:LocalScheduler=true", "--Live:Enabled=false"]);
         var history = scheduled.App.Services.GetRequiredService<RunHistory>();
         for (var i = 0; i < 200 && history.Latest.Count == 0; i++)
         {

@@ -65,3 +65,39 @@ public sealed class LiveFeedTests
         Assert.Equal(0, app.Sandbox.SocketsAccepted);
     }
 }
+
+/// <summary>Issue 21: serve streams during the session by itself, and after a login it starts without a restart.</summary>
+public sealed class LiveSchedulerTests
+{
+    [Fact]
+    public async Task Serve_StreamsDuringTheSession_WaitingForTheLoginInsteadOfRetrying()
+    {
+        await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330)), extraSettings: "--Ingestion:LocalScheduler=true");
+        var feed = app.App.Services.GetRequiredService<LiveFeed>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (feed.Status.State != "login-needed" && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal("login-needed", feed.Status.State);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.Equal(0, app.Sandbox.SocketsAccepted); // no retrying while nobody logged in
+
+        await app.LogInAsync();
+        waited.Restart();
+        while (feed.Status.State != "live" && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal("live", feed.Status.State);
+        Assert.Equal(1, app.Sandbox.SocketsAccepted);
+
+        // The page's feed card says so.
+        using var owner = await app.NewBrowser().AsOwnerAsync();
+        var line = (await owner.StatusAsync()).GetProperty("feed").GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("job").GetString() == "stream");
+        Assert.StartsWith("stream: live · 2 topics · ", line.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ok", line.GetProperty("tone").GetString());
+    }
+}

@@ -1,0 +1,72 @@
+using PriceFeed.Calendar;
+using PriceFeed.Tokens;
+
+namespace PriceFeed.Live;
+
+/// <summary>
+/// Runs the live stream inside <c>pricefeed serve</c> on a laptop, like its other jobs (issue 21):
+/// during each NSE session (the calendar's, IST), stopped at the close. Without a usable token it
+/// waits for the next login (<see cref="TokenStoredSignal"/>) instead of retrying, so the 06:00
+/// token death never turns into a reconnect loop. On AWS this service is not registered.
+/// </summary>
+internal sealed partial class LiveScheduler(LiveFeed feed, MarketCalendar calendar, TokenStoredSignal loggedIn, TimeProvider time, ILogger<LiveScheduler> logger) : BackgroundService
+{
+    /// <summary>How long after a session's close the stream keeps the last minute's ticks coming.</summary>
+    public static readonly TimeSpan AfterClose = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var login = loggedIn.NextAsync();
+            var now = time.GetUtcNow();
+            if (calendar.SessionAt(now) is not { } session)
+            {
+                // Closed: sleep until the next session opens (or a login, which changes nothing until then).
+                var next = calendar.NextSessionAfter(now)?.Open ?? now + TimeSpan.FromHours(12);
+                await WaitAsync(next - now, login: null, stoppingToken);
+                continue;
+            }
+
+            using var untilClose = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            untilClose.CancelAfter(session.Close + AfterClose - now > TimeSpan.Zero ? session.Close + AfterClose - now : TimeSpan.Zero);
+            LiveFeedEnd end;
+            try
+            {
+                end = await feed.RunAsync(untilClose.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                // A failure to start (FYERS unreachable for symbol-token): said, and tried again in a minute.
+                Log.StreamFailed(logger, e.Message);
+                await WaitAsync(TimeSpan.FromMinutes(1), login, stoppingToken);
+                continue;
+            }
+
+            if (end == LiveFeedEnd.LoginNeeded)
+            {
+                // Until somebody logs in, streaming cannot work: wait for the login, not a timer.
+                await WaitAsync(session.Close - time.GetUtcNow(), login, stoppingToken);
+            }
+            else if (end == LiveFeedEnd.NothingToStream)
+            {
+                await WaitAsync(TimeSpan.FromMinutes(5), login, stoppingToken);
+            }
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan delay, Task? login, CancellationToken stoppingToken)
+    {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var timer = Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time, wake.Token);
+        await (login is null ? timer : Task.WhenAny(timer, login));
+        await wake.CancelAsync();
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(62, LogLevel.Warning, "The live stream could not start: {Reason}; trying again in a minute")]
+        public static partial void StreamFailed(ILogger logger, string reason);
+    }
+}
