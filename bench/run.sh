@@ -53,6 +53,7 @@ out = dict(runs[0]); out["rounds"] = len(runs)
 for k in ("median_ms", "mb_per_s", "first_parse_ms", "first_mb_per_s"):
     out[k] = statistics.median(r[k] for r in runs)
 print(json.dumps(out))')
+decode=$($bench decode 5000)
 e2e=$($bench e2e 200 20)
 backfill10=$($bench backfill 10 365 "$work/lake10" "$work/cli/pricefeed")
 backfill25=$($bench backfill 25 365 "$work/lake25" "$work/cli/pricefeed")
@@ -73,6 +74,7 @@ ${parse}
 ${fresh_aot}
 ${fresh_jit}
 ${python}
+${decode}
 ${e2e}
 ${backfill10}
 ${backfill25}
@@ -84,9 +86,9 @@ ${package}
 ${package_arm64}
 \`\`\`
 DOC
-python3 - "$parse" "$fresh_aot" "$fresh_jit" "$python" "$e2e" "$backfill10" "$backfill25" "$backfill" "$storage" "$startup_aot" "$startup_jit" "$package" "$package_arm64" >> docs/benchmarks.md <<'PY'
+python3 - "$parse" "$fresh_aot" "$fresh_jit" "$python" "$decode" "$e2e" "$backfill10" "$backfill25" "$backfill" "$storage" "$startup_aot" "$startup_jit" "$package" "$package_arm64" >> docs/benchmarks.md <<'PY'
 import json, sys
-parse, fresh_aot, fresh_jit, python, e2e, backfill10, backfill25, backfill, storage, aot, jit, package, package_arm64 = (json.loads(a) for a in sys.argv[1:])
+parse, fresh_aot, fresh_jit, python, decode, e2e, backfill10, backfill25, backfill, storage, aot, jit, package, package_arm64 = (json.loads(a) for a in sys.argv[1:])
 ok = lambda good: "met" if good else "NOT met"
 orjson = python.get("orjson", {}).get("mb_per_s")
 x = lambda v: f"{v / orjson:.2f}×" if orjson else "n/a"
@@ -113,7 +115,20 @@ For comparison only, the same call warmed up in one process (`parse`, median of 
 {parse['mb_per_s']} MB/s; that is a best case, not what a backfill sees.
 
 """)
-print(f"""## End to end: {e2e['symbols']} symbols × one day of 1-minute candles
+print(f"""## Decoding the data socket (one core)
+
+`bench/PriceFeed.Benchmarks decode 5000`: {decode['records']:,} full-mode update records of {decode['topics']:,} topics
+({decode['frames']} frames of 50, {decode['bytes']:,} bytes, written by the sandbox's frame writer), decoded by
+`HsmDecoder.ReadData` into prices as a consumer reads them; median of 15 runs after a warm-up.
+
+| records a second | MB/s | bytes allocated per record |
+| ---: | ---: | ---: |
+| {decode['records_per_s']:,} | {decode['mb_per_s']} | {decode['allocated_bytes_per_record']} |
+
+Goals: 2 million records a second: {ok(decode['records_per_s'] >= 2_000_000)}; no allocation per record: {ok(decode['allocated_bytes_per_record'] < 1)}
+(what is left is the timer's one object per run of {decode['records']:,} records).
+
+## End to end: {e2e['symbols']} symbols × one day of 1-minute candles
 
 `bench/PriceFeed.Benchmarks e2e 200 20`: `pricefeed serve --sandbox` in its own process with 20 ms added
 to every answer; the backfill job in this process fetches, checks and stores {e2e['bars']:,} bars.

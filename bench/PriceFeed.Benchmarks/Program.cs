@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
 {
     "parse" => await ParseBenchmark.RunAsync(args[1..]),
     "parse-fresh" => await ParseFreshBenchmark.RunAsync(args[1..]),
+    "decode" => await DecodeBenchmark.RunAsync(args[1..]),
     "e2e" => await EndToEndBenchmark.RunAsync(args[1..]),
     "backfill" => await BackfillBenchmark.RunAsync(args[1..]),
     "storage" => await StorageBenchmark.RunAsync(args[1..]),
@@ -14,6 +15,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PriceFeed.Benchmarks parse|parse-fresh|e2e|backfill|storage|startup [options]");
+    Console.Error.WriteLine("usage: PriceFeed.Benchmarks parse|parse-fresh|decode|e2e|backfill|storage|startup [options]");
     return 2;
 }
