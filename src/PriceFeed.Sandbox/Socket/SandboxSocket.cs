@@ -47,8 +47,15 @@ internal static class SandboxSocket
         // A dropped connection ends without a close handshake, as a network failure does.
         using var tracked = state.TrackSocket(() =>
         {
-            socket.Abort();
-            dropped.Cancel();
+            // Aborting can run the session's end inline, disposing both: each step may find them gone.
+            try
+            {
+                dropped.Cancel();
+                socket.Abort();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         });
         await session.RunAsync(dropped.Token);
     }
