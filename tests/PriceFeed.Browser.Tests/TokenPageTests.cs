@@ -143,18 +143,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await AssertInFirstScreenAsync(page, "#login");
             await Shot(page, $"morning-{size}-2-daily-login", fullPage: false);
 
-            if (phone)
-            {
-                await page.ClickAsync("#login");
-                await LogInAtFyersAsync(page);
-                await Expect(page).ToHaveURLAsync(app.PageUrl.AbsoluteUri);
-            }
-            else
-            {
-                var popupTask = page.WaitForPopupAsync();
-                await page.ClickAsync("#login");
-                await LogInAtFyersAsync(await popupTask);
-            }
+            await LogInOnThePageAsync(page, app, phone: phone);
 
             await Expect(page.Locator("#headline")).ToHaveTextAsync("Feed ready until 06:00 IST tomorrow");
             await AssertInFirstScreenAsync(page, "#headline", "#token-state");
@@ -210,18 +199,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         {
             var page = await OpenAsync(context, app);
             await EnterCredentialsAsync(page, app);
-            if (size == "phone")
-            {
-                await page.ClickAsync("#login");
-                await LogInAtFyersAsync(page);
-                await Expect(page).ToHaveURLAsync(app.PageUrl.AbsoluteUri);
-            }
-            else
-            {
-                var popup = page.WaitForPopupAsync();
-                await page.ClickAsync("#login");
-                await LogInAtFyersAsync(await popup);
-            }
+            await LogInOnThePageAsync(page, app, phone: size == "phone");
 
             await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
 
@@ -288,18 +266,7 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
             await AssertInFirstScreenAsync(page, "#login");
             await Shot(page, $"midsession-{size}-1-before-login", fullPage: false);
 
-            if (phone)
-            {
-                await page.ClickAsync("#login");
-                await LogInAtFyersAsync(page);
-                await Expect(page).ToHaveURLAsync(app.PageUrl.AbsoluteUri);
-            }
-            else
-            {
-                var popupTask = page.WaitForPopupAsync();
-                await page.ClickAsync("#login");
-                await LogInAtFyersAsync(await popupTask);
-            }
+            await LogInOnThePageAsync(page, app, phone: phone);
 
             await Expect(page.Locator("#headline")).ToHaveTextAsync("Feed ready until 06:00 IST tomorrow");
             var coverage = page.Locator("#runs li").First;
@@ -542,6 +509,22 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
         await Expect(page.Locator("#credentials-summary")).ToContainTextAsync("secret stored");
         Assert.Equal(string.Empty, await page.InputValueAsync("#app-secret"));
         await Expect(page.Locator("#setup-code")).ToBeHiddenAsync();
+    }
+
+    /// <summary>The daily login from the page as each device does it: the same tab on a phone, a popup on a desktop.</summary>
+    private static async Task LogInOnThePageAsync(IPage page, TestApp app, bool phone)
+    {
+        if (phone)
+        {
+            await page.ClickAsync("#login");
+            await LogInAtFyersAsync(page);
+            await Expect(page).ToHaveURLAsync(app.PageUrl.AbsoluteUri);
+            return;
+        }
+
+        var popup = page.WaitForPopupAsync();
+        await page.ClickAsync("#login");
+        await LogInAtFyersAsync(await popup);
     }
 
     private static async Task LogInAtFyersAsync(IPage page, string fyId = "XS00001", string code = "123456")
