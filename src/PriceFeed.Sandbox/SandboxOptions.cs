@@ -61,6 +61,33 @@ public sealed class SandboxOptions
     /// <summary>From the start, every token issued so far dies after this many more FYERS calls.</summary>
     public int? RevokeTokensAfter { get; set; }
 
+    /// <summary>
+    /// Trades each symbol makes a second in the synthetic market, 1 to 10 (<see cref="Market.TradeTape"/>).
+    /// The data socket sends an update per trade, so this is also its update rate per topic; the bars
+    /// REST serves do not depend on it.
+    /// </summary>
+    public int TradesPerSecond { get; set; } = 1;
+
+    /// <summary>
+    /// Replay mode: the data socket plays the market from this moment (a past session's minute, IST)
+    /// instead of now, so the stream can be watched and tested at any hour and on holidays. Only the
+    /// socket replays; REST, tokens and rate limits keep the sandbox's own clock. Null: live.
+    /// </summary>
+    public DateTimeOffset? ReplayFrom { get; set; }
+
+    /// <summary>
+    /// When the sandbox starts outside the synthetic session (nights, weekends, holidays) and no
+    /// <see cref="ReplayFrom"/> is set, replay the latest session from its 09:15 open, so the stream
+    /// has something to show at any hour. Decided once, at the start.
+    /// </summary>
+    public bool ReplayWhenClosed { get; set; }
+
+    /// <summary>How fast a replay plays, 1 (real time) to 60.</summary>
+    public double ReplaySpeed { get; set; } = 1;
+
+    /// <summary>The data socket's faults from the start (<see cref="Socket.SandboxSocketFaults"/> switches them later).</summary>
+    public Socket.SandboxSocketOptions Socket { get; set; } = new();
+
     /// <summary>HS256 key of the tokens the sandbox issues; fixed so tokens survive a restart. Not a secret: sandbox only.</summary>
     public string SigningKey { get; set; } = "pricefeed-sandbox-signing-key-not-a-secret";
 

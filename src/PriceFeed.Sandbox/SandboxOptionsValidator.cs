@@ -48,6 +48,26 @@ public sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
             failures.Add("Sandbox:Accounts needs at least one account, each with a FYERS id and a 6-digit code.");
         }
 
+        if (options.TradesPerSecond is < 1 or > 10)
+        {
+            failures.Add($"Sandbox:TradesPerSecond is a whole number from 1 to 10 (it was {options.TradesPerSecond}).");
+        }
+
+        if (double.IsNaN(options.ReplaySpeed) || options.ReplaySpeed is < 1 or > 60)
+        {
+            failures.Add($"Sandbox:ReplaySpeed is from 1 (real time) to 60 (it was {options.ReplaySpeed}).");
+        }
+
+        if (options.Socket.LateBy < TimeSpan.Zero || options.Socket.LateBy > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"Sandbox:Socket:LateBy is between 00:00:00 and 00:05:00 (it was {options.Socket.LateBy}).");
+        }
+
+        if (options.Socket.VolumeOffset < 0)
+        {
+            failures.Add($"Sandbox:Socket:VolumeOffset is 0 or more (it was {options.Socket.VolumeOffset}).");
+        }
+
         if (options.SigningKey.Length < 32)
         {
             failures.Add("Sandbox:SigningKey has at least 32 characters (HS256).");

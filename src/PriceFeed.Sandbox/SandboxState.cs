@@ -11,7 +11,7 @@ public sealed class SandboxState
     private readonly ConcurrentDictionary<string, int> requestsByPath = new(StringComparer.Ordinal);
     private long requests;
     private long socketsAccepted;
-    private readonly ConcurrentDictionary<long, Action> sockets = new();
+    private readonly ConcurrentDictionary<long, Socket.SocketHandle> sockets = new();
 
     public SandboxState(SandboxOptions options, TimeProvider time)
     {
@@ -33,6 +33,9 @@ public sealed class SandboxState
         RateLimiter = new SandboxRateLimiter(options, time);
         Authority = new SandboxAuthority(options, time);
         Market = new SyntheticMarket(options);
+        var replayFrom = options.ReplayFrom ?? (options.ReplayWhenClosed ? Market.LatestOpenIfClosed(time.GetUtcNow()) : null);
+        MarketTime = replayFrom is { } from ? new ReplayClock(time, from, options.ReplaySpeed) : time;
+        SocketFaults = new Socket.SandboxSocketFaults(options.Socket);
     }
 
     public SandboxOptions Options { get; }
@@ -41,6 +44,17 @@ public sealed class SandboxState
     public TimeProvider Time { get; }
 
     public SandboxFaults Faults { get; }
+
+    /// <summary>
+    /// The data socket's market clock: <see cref="Time"/>, or in replay mode a <see cref="ReplayClock"/>
+    /// playing a past session (<see cref="SandboxOptions.ReplayFrom"/>).
+    /// </summary>
+    public TimeProvider MarketTime { get; }
+
+    /// <summary>True when the data socket replays a past session: what it sends is replayed, not live.</summary>
+    public bool Replaying => MarketTime is ReplayClock;
+
+    public Socket.SandboxSocketFaults SocketFaults { get; }
 
     public SandboxRateLimiter RateLimiter { get; }
 
@@ -63,18 +77,26 @@ public sealed class SandboxState
     /// <summary>A fault: every open data-socket connection is dropped at once (no close handshake).</summary>
     public void DropSockets()
     {
-        foreach (var drop in sockets.Values)
+        foreach (var socket in sockets.Values)
         {
-            drop();
+            socket.Drop();
         }
     }
 
-    internal IDisposable TrackSocket(Action drop)
+    /// <summary>The FYERS ids of the users with a data-socket connection open and logged in, one entry per connection.</summary>
+    public IReadOnlyList<string> SocketUsers => [.. sockets.Values.Select(s => s.FyId).OfType<string>().Order(StringComparer.Ordinal)];
+
+    internal Socket.SocketHandle TrackSocket(Action drop)
     {
         var id = Interlocked.Increment(ref socketsAccepted);
-        sockets[id] = drop;
-        return new Untrack(() => sockets.TryRemove(id, out _));
+        var handle = new Socket.SocketHandle(id, drop, () => sockets.TryRemove(id, out _));
+        sockets[id] = handle;
+        return handle;
     }
+
+    /// <summary>The other open connections of a user.</summary>
+    internal IEnumerable<Socket.SocketHandle> OtherSockets(Socket.SocketHandle of) =>
+        sockets.Values.Where(s => s.Id != of.Id && s.FyId is not null && s.FyId == of.FyId);
 
     /// <summary>Revokes every token issued so far, like a server-side logout FYERS does not announce.</summary>
     public void RevokeAllTokens() => Authority.RevokeAll();
@@ -90,10 +112,5 @@ public sealed class SandboxState
     {
         Interlocked.Increment(ref requests);
         requestsByPath.AddOrUpdate(path, 1, static (_, n) => n + 1);
-    }
-
-    private sealed class Untrack(Action undo) : IDisposable
-    {
-        public void Dispose() => undo();
     }
 }

@@ -52,6 +52,24 @@ public readonly ref struct HsmRecord
     /// <summary>The day's traded volume so far (scrips), unwrapped past 2^31 - 1; null while unknown.</summary>
     public long? DayVolume => state.Kind == HsmTopicKind.Scrip && state.Has.Length > HsmFields.Volume && state.Has[HsmFields.Volume] ? state.VolumeUnwrapped : null;
 
+    /// <summary>
+    /// When the exchange says the last trade happened (scrips: last traded time; indices: the feed
+    /// time), in whole seconds; null while unknown. Bars are built on this time, not on arrival.
+    /// </summary>
+    public DateTimeOffset? TradedAt => Raw(state.Kind == HsmTopicKind.Index ? HsmFields.IndexFeedTime : HsmFields.LastTradedTime) is { } seconds and > 0
+        ? DateTimeOffset.FromUnixTimeSeconds((uint)seconds)
+        : null;
+
+    /// <summary>
+    /// True when this record reports a trade: the last price, the day volume or the trade's time moved
+    /// (bid and ask changes are not trades). A trade at the last price is a trade too: it opens a new
+    /// minute's bar at that price.
+    /// </summary>
+    public bool IsTrade => (Changed & (state.Kind == HsmTopicKind.Index ? IndexTradeFields : ScripTradeFields)) != 0;
+
+    private const ulong ScripTradeFields = (1UL << HsmFields.Ltp) | (1UL << HsmFields.Volume) | (1UL << HsmFields.LastTradedTime);
+    private const ulong IndexTradeFields = (1UL << HsmFields.IndexLtp) | (1UL << HsmFields.IndexFeedTime);
+
     /// <summary>True when the snapshot's divisor was implausible and 100 is used instead (counted in <see cref="HsmDecoder.DivisorFallbacks"/>).</summary>
     public bool DivisorGuessed => state.DivisorGuessed;
 }

@@ -44,10 +44,9 @@ internal static class SyntheticHistory
             var size = int.Parse(kind == Kind.Minutes ? resolution : resolution[..^1], System.Globalization.CultureInfo.InvariantCulture);
             for (var date = firstDate; date <= lastDate; date = date.AddDays(1))
             {
-                var day = market.MinuteBars(symbol, date, now);
                 var bars = kind == Kind.Minutes
-                    ? Aggregate(day, size)
-                    : Aggregate([.. day.SelectMany(m => FiveSecondBars(symbol, m, now))], size / FiveSeconds);
+                    ? Aggregate(market.MinuteBars(symbol, date, now), size)
+                    : Aggregate(FiveSecondBars(market, symbol, date, now), size / FiveSeconds);
                 foreach (var bar in bars)
                 {
                     AddIfInside(result, bar, from, to);
@@ -121,41 +120,36 @@ internal static class SyntheticHistory
     private const int FiveSeconds = 5;
 
     /// <summary>
-    /// A minute cut into twelve 5-second bars that add up to it: the first opens at the
-    /// minute's open, the last closes at its close, one touches its high and one its low, the volumes
-    /// sum to its volume. The path between is drawn from (symbol, minute), so it is the same every time.
-    /// Only the parts that have started by <paramref name="now"/> are returned.
+    /// A day's 5-second bars so far: each is the aggregation of the trades in its five seconds
+    /// (<see cref="TradeTape"/>), so twelve of them add up to their minute bar exactly.
     /// </summary>
-    private static IEnumerable<Bar> FiveSecondBars(string symbol, Bar minute, DateTimeOffset now)
+    private static List<Bar> FiveSecondBars(SyntheticMarket market, string symbol, DateOnly date, DateTimeOffset now)
     {
-        const int count = 60 / FiveSeconds;
-        var rng = new SplitMix(SplitMix.Hash(symbol + "#s") ^ (ulong)minute.Time);
-        var path = new double[count + 1];
-        path[0] = minute.Open;
-        path[count] = minute.Close;
-        for (var i = 1; i < count; i++)
+        var bars = new List<Bar>();
+        if (!market.IsTradingDay(date))
         {
-            var straight = minute.Open + ((minute.Close - minute.Open) * i / count);
-            var wander = (rng.NextDouble() - 0.5) * (minute.High - minute.Low);
-            path[i] = Math.Clamp(SyntheticMarket.Tick(straight + wander), minute.Low, minute.High);
+            return bars;
         }
 
-        var highAt = (int)(rng.NextDouble() * count);
-        var lowAt = (int)(rng.NextDouble() * count);
-        var volume = minute.Volume / count;
-        for (var i = 0; i < count; i++)
+        var tape = market.Tape(symbol, date);
+        var perBucket = FiveSeconds * tape.TradesPerSecond;
+        for (var i = 0; i < tape.Minutes.Length; i++)
         {
-            var start = minute.Time + (i * FiveSeconds);
-            if (start > now.ToUnixTimeSeconds())
+            var minute = tape.Minutes[i];
+            var count = tape.TradesBy(minute, now);
+            if (count == 0)
             {
-                yield break;
+                break;
             }
 
-            var (open, close) = (path[i], path[i + 1]);
-            var high = i == highAt ? minute.High : Math.Max(open, close);
-            var low = i == lowAt ? minute.Low : Math.Min(open, close);
-            yield return new Bar(start, open, high, low, close, i == count - 1 ? minute.Volume - (volume * (count - 1)) : volume);
+            var trades = tape.TradesOf(i).AsSpan(0, count);
+            for (var start = 0; start < count; start += perBucket)
+            {
+                bars.Add(TradeTape.Aggregate(trades[start..Math.Min(count, start + perBucket)], minute.Time + (start / tape.TradesPerSecond)));
+            }
         }
+
+        return bars;
     }
 
     private static Bar Combine(List<Bar> bars)

@@ -34,11 +34,35 @@ internal sealed class SyntheticMarket(SandboxOptions options)
         return date;
     }
 
+    /// <summary>Null while the synthetic session is open at <paramref name="now"/>; otherwise the open (09:15 IST) of the latest session before it.</summary>
+    public DateTimeOffset? LatestOpenIfClosed(DateTimeOffset now)
+    {
+        var today = IstDate(now);
+        if (IsTradingDay(today) && now >= SessionStart(today) && now < SessionStart(today).AddMinutes(SessionMinutes))
+        {
+            return null;
+        }
+
+        var date = IsTradingDay(today) && now >= SessionStart(today) ? today : today.AddDays(-1);
+        while (!IsTradingDay(date))
+        {
+            date = date.AddDays(-1);
+        }
+
+        return SessionStart(date);
+    }
+
     public static DateTimeOffset SessionStart(DateOnly date) => new(date.ToDateTime(SessionOpen), Ist);
 
     public static DateOnly IstDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Ist).DateTime);
 
-    /// <summary>The minute bars of a day that have started by <paramref name="now"/>; the last one may be partial.</summary>
+    /// <summary>The day's trades (<see cref="TradeTape"/>), at the sandbox's trade rate.</summary>
+    public TradeTape Tape(string symbol, DateOnly date) => TradeTape.Of(symbol, date, options.TradesPerSecond);
+
+    /// <summary>
+    /// The minute bars of a day that have started by <paramref name="now"/>; the last one may be
+    /// forming, and is then the aggregation of its trades so far.
+    /// </summary>
     public List<Bar> MinuteBars(string symbol, DateOnly date, DateTimeOffset now)
     {
         var bars = new List<Bar>(SessionMinutes);
@@ -47,17 +71,18 @@ internal sealed class SyntheticMarket(SandboxOptions options)
             return bars;
         }
 
-        var full = FullDay(symbol, date);
-        foreach (var bar in full)
+        var tape = Tape(symbol, date);
+        var full = tape.Minutes;
+        for (var i = 0; i < full.Length; i++)
         {
-            var barStart = DateTimeOffset.FromUnixTimeSeconds(bar.Time);
-            if (barStart > now)
+            var bar = full[i];
+            var count = tape.TradesBy(bar, now);
+            if (count == 0)
             {
                 break;
             }
 
-            var elapsed = now - barStart;
-            bars.Add(elapsed >= TimeSpan.FromMinutes(1) ? bar : Partial(bar, elapsed.TotalSeconds / 60.0));
+            bars.Add(count == tape.TradesPerMinute ? bar : TradeTape.Aggregate(tape.TradesOf(i).AsSpan(0, count), bar.Time));
         }
 
         return bars;
@@ -70,7 +95,7 @@ internal sealed class SyntheticMarket(SandboxOptions options)
         {
             if (IsTradingDay(d))
             {
-                return FullDay(symbol, d)[^1].Close;
+                return Tape(symbol, d).Minutes[^1].Close;
             }
         }
 
@@ -120,14 +145,6 @@ internal sealed class SyntheticMarket(SandboxOptions options)
         var phase = (SplitMix.Hash(symbol + "#p") % 1000) / 1000.0 * 2 * Math.PI;
         var wobble = new SplitMix(SplitMix.Hash(symbol + "#a") ^ (ulong)date.DayNumber).NextDouble() - 0.5;
         return SymbolUniverse.BasePrice(symbol) * (1 + (0.12 * Math.Sin((2 * Math.PI * date.DayNumber / 300.0) + phase))) * (1 + (0.02 * wobble));
-    }
-
-    private static Bar Partial(Bar bar, double fraction)
-    {
-        var close = Tick(bar.Open + ((bar.Close - bar.Open) * fraction));
-        var high = Math.Max(Math.Max(bar.Open, close), Tick(Math.Max(bar.Open, close) + ((bar.High - Math.Max(bar.Open, bar.Close)) * fraction)));
-        var low = Math.Min(Math.Min(bar.Open, close), Tick(Math.Min(bar.Open, close) - ((Math.Min(bar.Open, bar.Close) - bar.Low) * fraction)));
-        return new Bar(bar.Time, bar.Open, high, low, close, (long)(bar.Volume * fraction));
     }
 
     /// <summary>A price on the exchange's tick: 0.05 rupees, or 0.01 below one rupee.</summary>

@@ -7,29 +7,32 @@ internal sealed record SyntheticQuote(string Symbol, DateOnly TradingDay, double
     {
         for (var day = SyntheticMarket.IstDate(now); day > SyntheticMarket.IstDate(now).AddDays(-15); day = day.AddDays(-1))
         {
-            var bars = market.MinuteBars(symbol, day, now);
-            if (bars.Count == 0)
+            if (!market.IsTradingDay(day) || market.Tape(symbol, day).At(now) is not { LastTradeAt: { } at } s)
             {
                 continue;
             }
 
-            var volume = bars.Sum(b => b.Volume);
-            var turnover = bars.Sum(b => b.Volume * (b.High + b.Low + b.Close) / 3);
             return new SyntheticQuote(
                 symbol,
                 day,
-                bars[^1].Close,
-                bars[0].Open,
-                bars.Max(b => b.High),
-                bars.Min(b => b.Low),
+                s.Last,
+                s.Open,
+                s.High,
+                s.Low,
                 market.PreviousClose(symbol, day),
-                volume,
-                volume > 0 ? Math.Round(turnover / volume, 2) : bars[^1].Close);
+                s.Volume,
+                s.Volume > 0 ? Math.Round(s.Turnover / s.Volume, 2) : s.Last)
+            {
+                LastTradeAt = at,
+            };
         }
 
         var close = market.PreviousClose(symbol, SyntheticMarket.IstDate(now));
         return new SyntheticQuote(symbol, SyntheticMarket.IstDate(now), close, close, close, close, close, 0, close);
     }
+
+    /// <summary>When the last trade so far happened: null when the symbol has not traded in the last fortnight.</summary>
+    public DateTimeOffset? LastTradeAt { get; init; }
 
     public double Change => Math.Round(Last - PreviousClose, 2);
 

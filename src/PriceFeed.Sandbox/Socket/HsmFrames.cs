@@ -38,7 +38,7 @@ public static class HsmFrames
     /// <summary>A data frame being written: records are appended, then <see cref="Done"/> fills in the counts.</summary>
     public sealed class DataFrame(uint messageNumber)
     {
-        private readonly List<byte> bytes = [0, 0, 6, .. BigEndian32(messageNumber), 0, 0];
+        private readonly Bytes bytes = new([0, 0, 6, .. BigEndian32(messageNumber), 0, 0]);
         private int records;
 
         public int Records => records;
@@ -89,7 +89,7 @@ public static class HsmFrames
 
         public byte[] Done()
         {
-            var frame = bytes.ToArray();
+            var frame = bytes.WrittenSpan.ToArray();
             BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)Math.Min(ushort.MaxValue, frame.Length - 2));
             BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(7), (ushort)records);
             return frame;
@@ -100,6 +100,20 @@ public static class HsmFrames
             var ascii = Encoding.ASCII.GetBytes(value);
             bytes.Add((byte)ascii.Length);
             bytes.AddRange(ascii);
+        }
+
+        /// <summary>An append-only byte buffer: a soak writes thousands of records a second.</summary>
+        private sealed class Bytes
+        {
+            private readonly System.Buffers.ArrayBufferWriter<byte> buffer = new(256);
+
+            public Bytes(ReadOnlySpan<byte> start) => AddRange(start);
+
+            public ReadOnlySpan<byte> WrittenSpan => buffer.WrittenSpan;
+
+            public void Add(byte value) => AddRange([value]);
+
+            public void AddRange(ReadOnlySpan<byte> values) => System.Buffers.BuffersExtensions.Write(buffer, values);
         }
 
         private static byte[] BigEndian16(ushort value) => [(byte)(value >> 8), (byte)value];

@@ -20,44 +20,43 @@ internal static class SandboxSocket
 {
     public const string Path = "hsm/v1-5/prod";
 
-    /// <summary>How often subscribed topics are sampled for updates (FYERS: about once a second).</summary>
-    public static readonly TimeSpan UpdateEvery = TimeSpan.FromSeconds(1);
-
     private static readonly Lazy<FrozenDictionary<string, string>> TopicsToSymbols = new(() =>
         SymbolUniverse.Of("NSE").Concat(SymbolUniverse.Of("BSE")).ToFrozenDictionary(TopicOf, s => s, StringComparer.Ordinal));
 
     public static async Task HandleAsync(HttpContext context)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
-        {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return;
-        }
-
         var state = context.RequestServices.GetRequiredService<SandboxState>();
         // FYERS accepts an upgrade that carries an Authorization header and then ignores the auth
         // frame for good (fyers-protocol.md §16): so does the sandbox, so a client that sends one finds out.
         var ignoresAuth = context.Request.Headers.Authorization.Count > 0;
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var session = new Session(socket, state, ignoresAuth);
-        // Ended when the host stops, too: the server otherwise waits its whole shutdown timeout for a
-        // socket whose client (serve's own stream, in the same process) is stopped after it.
-        var stopping = context.RequestServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        using var dropped = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
-        // A dropped connection ends without a close handshake, as a network failure does.
-        using var tracked = state.TrackSocket(() =>
+        if (await WebSocketUpgrade.AcceptAsync(context, state.SocketFaults) is not { } socket)
         {
-            // Aborting can run the session's end inline, disposing both: each step may find them gone.
-            try
+            return;
+        }
+
+        using (socket)
+        {
+            // Ended when the host stops, too: the server otherwise waits its whole shutdown timeout for a
+            // socket whose client (serve's own stream, in the same process) is stopped after it.
+            var stopping = context.RequestServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+            using var dropped = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+            // A dropped connection ends without a close handshake, as a network failure does.
+            using var handle = state.TrackSocket(() =>
             {
-                dropped.Cancel();
-                socket.Abort();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        });
-        await session.RunAsync(dropped.Token);
+                // Aborting can run the session's end inline, disposing both: each step may find them gone.
+                try
+                {
+                    dropped.Cancel();
+                    socket.Abort();
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            });
+            var session = new Session(socket, state, handle, ignoresAuth);
+            handle.Close = session.CloseAsync;
+            await session.RunAsync(dropped.Token);
+        }
     }
 
     /// <summary>The topic FYERS names a symbol's scrip or index updates by.</summary>
@@ -83,16 +82,25 @@ internal static class SandboxSocket
     public static string? SymbolOf(string topic) => TopicsToSymbols.Value.TryGetValue(topic, out var symbol) ? symbol : null;
 
     /// <summary>One connection: its topic ids, its mode, what it last sent of each topic.</summary>
-    private sealed class Session(WebSocket socket, SandboxState state, bool ignoresAuth)
+    private sealed class Session(WebSocket socket, SandboxState state, SocketHandle handle, bool ignoresAuth)
     {
+        /// <summary>How far behind the market clock the updates may fall and still be caught up trade by trade.</summary>
+        private static readonly TimeSpan MaxCatchUp = TimeSpan.FromMinutes(5);
+
         private readonly SemaphoreSlim sending = new(1, 1);
         private readonly Dictionary<string, Topic> topics = new(StringComparer.Ordinal);
         private readonly Lock gate = new();
         private TokenOwner? owner;
+        private string? hsmKey;
         private bool full = true;
         private int messages;
         private ushort nextId = 1;
         private string? closeReason;
+        private (WebSocketCloseStatus Status, string Reason)? closing;
+
+        private SandboxSocketFaults Faults => state.SocketFaults;
+
+        private TimeSpan Step => TimeSpan.FromTicks(TimeSpan.TicksPerSecond / state.Options.TradesPerSecond);
 
         public async Task RunAsync(CancellationToken aborted)
         {
@@ -115,7 +123,7 @@ internal static class SandboxSocket
                     }
                 }
             }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
             {
                 // The client went away: nothing to answer.
             }
@@ -131,14 +139,44 @@ internal static class SandboxSocket
                 {
                     await updates;
                 }
-                catch (OperationCanceledException)
+                catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
                 {
                 }
 
                 if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 {
-                    await socket.CloseOutputAsync(closeReason is null ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.InternalServerError, closeReason, CancellationToken.None);
+                    try
+                    {
+                        var (status, reason) = closing ?? (closeReason is null ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.InternalServerError, closeReason ?? string.Empty);
+                        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                        await socket.CloseOutputAsync(status, reason, limit.Token);
+                    }
+                    catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+                    {
+                    }
                 }
+            }
+        }
+
+        /// <summary>Closes the connection with a close frame (the server's decision, not a network failure).</summary>
+        public async Task CloseAsync(WebSocketCloseStatus status, string reason)
+        {
+            closing = (status, reason);
+            await sending.WaitAsync();
+            try
+            {
+                if (socket.State == WebSocketState.Open)
+                {
+                    using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await socket.CloseOutputAsync(status, reason, limit.Token);
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+            finally
+            {
+                sending.Release();
             }
         }
 
@@ -172,11 +210,34 @@ internal static class SandboxSocket
                     return;
                 }
 
-                owner = state.Authority.CheckHsmKey(Field(frame.Span, 1) is { } key ? Encoding.ASCII.GetString(key) : null);
+                hsmKey = Field(frame.Span, 1) is { } key ? Encoding.ASCII.GetString(key) : null;
+                owner = Faults.RejectAuth ? null : state.Authority.CheckHsmKey(hsmKey);
+                if (owner is not null)
+                {
+                    handle.FyId = owner.Account.FyId;
+                    var others = state.OtherSockets(handle).ToList();
+                    if (others.Count > 0 && Faults.SecondConnection == SecondConnection.Refuse)
+                    {
+                        // What FYERS does is unconfirmed: the sandbox closes the newcomer without a reply.
+                        handle.FyId = null;
+                        owner = null;
+                        await CloseAsync(WebSocketCloseStatus.PolicyViolation, "Another data-socket connection of this user is open");
+                        return;
+                    }
+
+                    if (Faults.SecondConnection == SecondConnection.EvictOld)
+                    {
+                        foreach (var other in others)
+                        {
+                            await other.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Replaced by a newer data-socket connection of this user");
+                        }
+                    }
+                }
+
                 await SendAsync(HsmFrames.Reply(1, owner is not null, ackEvery: 2), cancellationToken);
                 if (owner is null)
                 {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "Authentication failed", cancellationToken);
+                    await CloseAsync(WebSocketCloseStatus.PolicyViolation, "Authentication failed");
                 }
 
                 return;
@@ -217,7 +278,7 @@ internal static class SandboxSocket
         {
             var known = requested.Select(t => (Topic: t, Symbol: SymbolOf(t))).Where(x => x.Symbol is not null).ToList();
             await SendAsync(HsmFrames.Reply(4, accepted: known.Count > 0), cancellationToken);
-            var now = state.Time.GetUtcNow();
+            var now = state.MarketTime.GetUtcNow();
             var frame = new HsmFrames.DataFrame((uint)Interlocked.Increment(ref messages));
             lock (gate)
             {
@@ -230,82 +291,158 @@ internal static class SandboxSocket
                     }
 
                     topic.Last = Values(topic.Symbol, now);
+                    topic.SentAt = now;
                     frame.Snapshot(topic.Id, topic.Name, topic.Last, 1, 2, SymbolUniverse.Exchange(topic.Symbol), SymbolUniverse.FyToken(topic.Symbol)[10..], SymbolUniverse.ShortName(topic.Symbol));
                 }
             }
 
             if (frame.Records > 0)
             {
-                await SendAsync(frame.Done(), cancellationToken);
+                await SendDataAsync(frame.Done(), cancellationToken);
             }
         }
 
+        /// <summary>
+        /// An update per trade step (<see cref="SandboxOptions.TradesPerSecond"/>) on the market clock,
+        /// each carrying what changed. When the loop falls behind (a busy machine, a clock a test moved)
+        /// it sends every step it missed, up to <see cref="MaxCatchUp"/>, so no trade goes unsent; past
+        /// that it jumps to now, as a feed that resumes after a stall does.
+        /// </summary>
         private async Task UpdatesAsync(CancellationToken cancellationToken)
         {
+            var sentUntil = Floor(state.MarketTime.GetUtcNow());
             while (!cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(UpdateEvery, state.Time, cancellationToken);
-                var now = state.Time.GetUtcNow();
-                var frame = new HsmFrames.DataFrame((uint)Interlocked.Increment(ref messages));
-                lock (gate)
+                await Task.Delay(Step, state.MarketTime, cancellationToken);
+                if (owner is not null && hsmKey is not null && state.Authority.CheckHsmKey(hsmKey) is null)
                 {
-                    foreach (var topic in topics.Values)
-                    {
-                        var values = Values(topic.Symbol, now);
-                        if (!full)
-                        {
-                            if (values[0] != topic.Last[0])
-                            {
-                                frame.Lite(topic.Id, values[0]);
-                            }
-                        }
-                        else
-                        {
-                            var changed = new int[values.Length];
-                            var any = false;
-                            for (var i = 0; i < values.Length; i++)
-                            {
-                                var same = values[i] == topic.Last[i];
-                                changed[i] = same ? HsmFrames.Unchanged : values[i];
-                                any |= !same;
-                            }
-
-                            if (any)
-                            {
-                                frame.Update(topic.Id, changed);
-                            }
-                        }
-
-                        topic.Last = values;
-                    }
+                    // The token died (06:00 IST, or revoked) while connected: FYERS' behaviour is
+                    // unconfirmed; the sandbox closes the connection, and a new auth is refused.
+                    await CloseAsync(WebSocketCloseStatus.PolicyViolation, "The access token is no longer valid");
+                    return;
                 }
 
-                if (frame.Records > 0)
+                var now = Floor(state.MarketTime.GetUtcNow());
+                var from = now - sentUntil > MaxCatchUp ? now - MaxCatchUp : sentUntil + Step;
+                sentUntil = now;
+                if (Faults.Silent || Faults.Blackhole)
                 {
-                    await SendAsync(frame.Done(), cancellationToken);
+                    continue; // the market moves on; this connection hears nothing of it
+                }
+
+                for (var at = from; at <= now; at += Step)
+                {
+                    if (UpdateFrame(at) is { } frame)
+                    {
+                        await SendDataAsync(frame, cancellationToken);
+                    }
                 }
             }
         }
 
-        /// <summary>A scrip's 21 fields or an index's 6, in paise (precision 2, multiplier 1), from the synthetic quote.</summary>
-        private int[] Values(string symbol, DateTimeOffset now)
+        private byte[]? UpdateFrame(DateTimeOffset at)
         {
-            var q = SyntheticQuote.At(state.Market, symbol, now);
+            HsmFrames.DataFrame? frame = null;
+            lock (gate)
+            {
+                foreach (var topic in topics.Values)
+                {
+                    if (at <= topic.SentAt)
+                    {
+                        continue;
+                    }
+
+                    var values = Values(topic.Symbol, at);
+                    topic.SentAt = at;
+                    if (!full)
+                    {
+                        if (values[0] != topic.Last[0])
+                        {
+                            (frame ??= new HsmFrames.DataFrame((uint)Interlocked.Increment(ref messages))).Lite(topic.Id, values[0]);
+                        }
+                    }
+                    else
+                    {
+                        var changed = new int[values.Length];
+                        var any = false;
+                        for (var i = 0; i < values.Length; i++)
+                        {
+                            var same = values[i] == topic.Last[i];
+                            changed[i] = same ? HsmFrames.Unchanged : values[i];
+                            any |= !same;
+                        }
+
+                        if (any)
+                        {
+                            (frame ??= new HsmFrames.DataFrame((uint)Interlocked.Increment(ref messages))).Update(topic.Id, changed);
+                        }
+                    }
+
+                    topic.Last = values;
+                }
+            }
+
+            return frame?.Done();
+        }
+
+        private DateTimeOffset Floor(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % Step.Ticks), TimeSpan.Zero);
+
+        /// <summary>
+        /// A scrip's 21 fields or an index's 6, in paise (precision 2, multiplier 1), from the trades up
+        /// to <paramref name="at"/>: the last traded time and the feed time are the last trade's, so a
+        /// closed market sends nothing.
+        /// </summary>
+        private int[] Values(string symbol, DateTimeOffset at)
+        {
+            var q = SyntheticQuote.At(state.Market, symbol, at);
             static int P(double price) => (int)Math.Round(price * 100, MidpointRounding.AwayFromZero);
-            var time = (int)now.ToUnixTimeSeconds();
+            var time = (int)(q.LastTradeAt ?? SyntheticMarket.SessionStart(q.TradingDay)).ToUnixTimeSeconds();
             if (SymbolUniverse.IsIndex(symbol))
             {
                 return [P(q.Last), P(q.PreviousClose), time, P(q.High), P(q.Low), P(q.Open)];
             }
 
             var tick = q.Last < 1 ? 0.01 : 0.05;
-            var volume = (int)Math.Min(int.MaxValue, q.Volume);
+            // 32 bits on the wire: past 2^31 - 1 the value wraps, as FYERS' does (the client unwraps it).
+            var volume = unchecked((int)(uint)(ulong)(q.Volume + Faults.VolumeOffset));
+            var shown = (int)Math.Min(int.MaxValue, q.Volume);
             return
             [
-                P(q.Last), volume, time, time, 100, 100, P(q.Last), P(q.Last + tick), 1, volume / 7, volume / 8,
+                P(q.Last), volume, time, time, 100, 100, P(q.Last), P(q.Last + tick), 1, shown / 7, shown / 8,
                 P(q.AveragePrice), 0, P(q.Low), P(q.High), P(Math.Max(q.High, q.PreviousClose * 1.2)), P(Math.Min(q.Low, q.PreviousClose * 0.8)),
                 P(Math.Round(q.PreviousClose * 0.8 * 20) / 20), P(Math.Round(q.PreviousClose * 1.2 * 20) / 20), P(q.Open), P(q.PreviousClose),
             ];
+        }
+
+        /// <summary>A data frame, late or twice when those faults are on.</summary>
+        private async Task SendDataAsync(byte[] frame, CancellationToken cancellationToken)
+        {
+            var copies = Faults.DuplicateFrames ? 2 : 1;
+            if (Faults.LateBy is { } late && late > TimeSpan.Zero)
+            {
+                _ = Task.Run(
+                    async () =>
+                    {
+                        try
+                        {
+                            await Task.Delay(late, state.Time, cancellationToken);
+                            for (var i = 0; i < copies; i++)
+                            {
+                                await SendAsync(frame, cancellationToken);
+                            }
+                        }
+                        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+                        {
+                        }
+                    },
+                    CancellationToken.None);
+                return;
+            }
+
+            for (var i = 0; i < copies; i++)
+            {
+                await SendAsync(frame, cancellationToken);
+            }
         }
 
         private async Task SendAsync(byte[] frame, CancellationToken cancellationToken)
@@ -313,7 +450,7 @@ internal static class SandboxSocket
             await sending.WaitAsync(cancellationToken);
             try
             {
-                if (socket.State == WebSocketState.Open)
+                if (socket.State == WebSocketState.Open && closing is null)
                 {
                     await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
                 }
@@ -376,6 +513,9 @@ internal static class SandboxSocket
             public string Symbol { get; } = symbol;
 
             public int[] Last { get; set; } = [];
+
+            /// <summary>The market moment of the last values sent: a catch-up never sends one older.</summary>
+            public DateTimeOffset SentAt { get; set; }
         }
     }
 }

@@ -97,6 +97,14 @@ internal static class PriceFeedApp
         sandbox.MissingDays = Dates(config["MissingDays"], "Sandbox:MissingDays");
         sandbox.TruncatedDays = Dates(config["TruncatedDays"], "Sandbox:TruncatedDays");
         sandbox.RevokeTokensAfter = config.GetValue<int?>("RevokeTokensAfter");
+        // The data socket (issue 21): its trade rate, a replayed session (by default the latest one
+        // whenever serve starts outside NSE hours, so the stream shows at any hour), and its faults
+        // (Sandbox:Socket:SecondConnection, DuplicateFrames, LateBy, VolumeOffset).
+        sandbox.TradesPerSecond = config.GetValue("TradesPerSecond", sandbox.TradesPerSecond);
+        sandbox.ReplayFrom = Moment(config["ReplayFrom"], "Sandbox:ReplayFrom");
+        sandbox.ReplayWhenClosed = config.GetValue("ReplayWhenClosed", true);
+        sandbox.ReplaySpeed = config.GetValue("ReplaySpeed", sandbox.ReplaySpeed);
+        config.GetSection("Socket").Bind(sandbox.Socket);
         sandbox.Holidays = [.. Calendar.MarketCalendar.Load(builder.Configuration.GetSection(Calendar.CalendarOptions.SectionName).Get<Calendar.CalendarOptions>() ?? new()).FullClosures];
 
         // Read by hand above (the date lists are comma-separated on the command line, which the
@@ -108,6 +116,26 @@ internal static class PriceFeedApp
         }
 
         builder.Services.AddFyersSandbox(sandbox);
+    }
+
+    /// <summary>A moment such as 2026-11-27T10:30, in IST unless it names its offset.</summary>
+    private static DateTimeOffset? Moment(string? text, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var ist = TimeSpan.FromMinutes(330);
+        var styles = System.Globalization.DateTimeStyles.AllowWhiteSpaces;
+        if (DateTime.TryParseExact(text, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm"], System.Globalization.CultureInfo.InvariantCulture, styles, out var local))
+        {
+            return new DateTimeOffset(local, ist);
+        }
+
+        return DateTimeOffset.TryParseExact(text, ["yyyy-MM-ddTHH:mmzzz", "yyyy-MM-ddTHH:mm:sszzz"], System.Globalization.CultureInfo.InvariantCulture, styles, out var moment)
+            ? moment
+            : throw new OptionsValidationException(setting, typeof(SandboxOptions), [$"{setting}: '{text}' is not a moment; write yyyy-MM-ddTHH:mm in IST, such as 2026-11-27T09:15."]);
     }
 
     private static List<DateOnly> Dates(string? text, string setting) =>

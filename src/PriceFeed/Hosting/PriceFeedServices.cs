@@ -21,6 +21,7 @@ internal static class PriceFeedServices
         services.AddTokenVault(configuration);
         services.AddIngestion(configuration);
         Coverage.DataEndpoints.AddCoverage(services);
+        services.AddSingleton<Live.LiveClock>();
         services.AddSingleton<Live.LiveFeed>();
         return services;
     }

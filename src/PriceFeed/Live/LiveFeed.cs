@@ -36,6 +36,21 @@ public sealed class LiveStatus
 
     public DateTimeOffset? LastTickAt { get; internal set; }
 
+    /// <summary>Ticks the feed sent twice (a duplicated frame): kept once.</summary>
+    public long Duplicates { get; internal set; }
+
+    /// <summary>Ticks that came after their minute was closed: in the tick log, not in a bar.</summary>
+    public long LateTicks { get; internal set; }
+
+    /// <summary>Minutes not written as live bars because the stream did not see all of them (a start or a reconnect inside the minute).</summary>
+    public int PartialMinutes { get; internal set; }
+
+    /// <summary>Times the REST 1-minute candles were fetched to fill what the socket missed.</summary>
+    public int Refills { get; internal set; }
+
+    /// <summary>True when the stream plays a replayed sandbox session.</summary>
+    public bool Replayed { get; internal set; }
+
     public string? Detail { get; internal set; }
 }
 
@@ -52,6 +67,8 @@ internal sealed partial class LiveFeed(
     WatchlistSource watchlist,
     FyersDataClient data,
     HsmStream stream,
+    LiveClock clock,
+    Ingestion.IngestionRunner refill,
     CandleLake lake,
     LakeWriter writer,
     Home.DataFolder home,
@@ -61,6 +78,12 @@ internal sealed partial class LiveFeed(
 {
     /// <summary>How long after a minute's end its late ticks still count; the bar is written after it.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long after a reconnect the REST refill runs: the minute the socket came back in must have
+    /// closed at FYERS first, or the refill would fetch it half-formed.
+    /// </summary>
+    public static readonly TimeSpan RefillAfter = TimeSpan.FromSeconds(65);
 
     public LiveStatus Status { get; } = new();
 
@@ -85,31 +108,46 @@ internal sealed partial class LiveFeed(
             return LiveFeedEnd.NothingToStream;
         }
 
-        var source = fyers.Value.UseSandbox ? "sandbox-live" : "fyers-live";
+        var market = clock.Time;
+        Status.Replayed = clock.Replaying;
+        var source = !fyers.Value.UseSandbox ? "fyers-live" : Status.Replayed ? "sandbox-replay" : "sandbox-live";
         var builder = new MinuteBarBuilder(Grace);
+        var lastTick = new Dictionary<string, LiveTick>(StringComparer.Ordinal);
+        DateTimeOffset? droppedAt = null;
+        Task refilling = Task.CompletedTask;
         var gate = new Lock();
-        await using var log = new TickLog(home.Combine("live", "ticks"));
+        await using var log = new TickLog(home.Combine("live", "ticks"), source);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writerLoop = WriteBarsAsync(builder, gate, log, source, stop.Token);
+        var writerLoop = WriteBarsAsync(builder, gate, log, source, market, stop.Token);
         Status.Topics = bySymbol.Count;
 
         void OnRecord(in HsmRecord record)
         {
-            // A tick when the last price or the day volume moved; other fields (bid, ask) are not ticks.
-            const ulong moved = (1UL << HsmFields.Ltp) | (1UL << HsmFields.Volume);
-            if ((record.Changed & moved) == 0 || record.Price(HsmFields.Ltp) is not { } price || !bySymbol.TryGetValue(record.Topic, out var symbol))
+            if (!record.IsTrade || record.Price(HsmFields.Ltp) is not { } price || !bySymbol.TryGetValue(record.Topic, out var symbol))
             {
                 return;
             }
 
-            var at = time.GetUtcNow();
-            var tick = new LiveTick(symbol, at, price, record.DayVolume);
+            var received = market.GetUtcNow();
+            var tick = new LiveTick(symbol, record.TradedAt ?? received, price, record.DayVolume, received);
             lock (gate)
             {
+                // A frame sent twice repeats its ticks exactly: kept once, so nothing counts twice.
+                if (lastTick.TryGetValue(symbol, out var previous) && previous with { ReceivedAt = received } == tick)
+                {
+                    Status.Duplicates++;
+                    return;
+                }
+
+                lastTick[symbol] = tick;
                 log.Append(tick);
-                builder.Add(tick);
+                if (!builder.Add(tick))
+                {
+                    Status.LateTicks++;
+                }
+
                 Status.Ticks++;
-                Status.LastTickAt = at;
+                Status.LastTickAt = received;
             }
         }
 
@@ -119,12 +157,21 @@ internal sealed partial class LiveFeed(
             {
                 case HsmStreamEventKind.Subscribed:
                     (Status.State, Status.Detail) = ("live", e.Detail);
+                    if (droppedAt is not null && refilling.IsCompleted)
+                    {
+                        // What the socket missed comes from REST once the minute it came back in closed.
+                        droppedAt = null;
+                        refilling = RefillAsync(stop.Token);
+                    }
+
                     break;
                 case HsmStreamEventKind.Disconnected:
                     lock (gate)
                     {
                         builder.Rebase(); // the next cumulative volume is a baseline
                     }
+
+                    droppedAt ??= e.At;
 
                     Status.Reconnects++;
                     (Status.State, Status.Detail) = ("reconnecting", e.Detail);
@@ -146,16 +193,19 @@ internal sealed partial class LiveFeed(
         finally
         {
             await stop.CancelAsync();
-            try
+            foreach (var loop in new[] { writerLoop, refilling })
             {
-                await writerLoop;
-            }
-            catch (OperationCanceledException)
-            {
+                try
+                {
+                    await loop;
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
 
             // What closed by now still goes to the lake.
-            await WriteClosedAsync(builder, gate, source, time.GetUtcNow(), CancellationToken.None);
+            await WriteClosedAsync(builder, gate, source, market.GetUtcNow(), CancellationToken.None);
         }
 
         if (end == HsmStreamEnd.LoginNeeded)
@@ -167,13 +217,38 @@ internal sealed partial class LiveFeed(
         return LiveFeedEnd.Stopped;
     }
 
-    private async Task WriteBarsAsync(MinuteBarBuilder builder, Lock gate, TickLog log, string source, CancellationToken cancellationToken)
+    private async Task WriteBarsAsync(MinuteBarBuilder builder, Lock gate, TickLog log, string source, TimeProvider market, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(1), market, cancellationToken);
             await log.FlushAsync();
-            await WriteClosedAsync(builder, gate, source, time.GetUtcNow(), cancellationToken);
+            await WriteClosedAsync(builder, gate, source, market.GetUtcNow(), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The REST refill after a reconnect: the intraday job, which fetches every minute since the
+    /// lake's last REST bar for the whole watchlist, so the minutes the socket missed arrive as REST
+    /// bars (the authority) instead of staying a gap. Not in a replay: its minutes are in the past.
+    /// </summary>
+    private async Task RefillAsync(CancellationToken cancellationToken)
+    {
+        if (Status.Replayed)
+        {
+            return;
+        }
+
+        await Task.Delay(RefillAfter, time, cancellationToken);
+        try
+        {
+            var report = await refill.RunIntradayAsync(cancellationToken);
+            Status.Refills++;
+            Log.Refilled(logger, report.Status.ToString());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.RefillFailed(logger, e.Message);
         }
     }
 
@@ -185,6 +260,11 @@ internal sealed partial class LiveFeed(
             bars = builder.Close(now);
         }
 
+        // A minute the stream did not see whole (it started or came back inside it) is no live bar:
+        // it is left to the REST jobs, like a minute without ticks.
+        var partial = bars.Count(b => !b.Complete);
+        Status.PartialMinutes += partial;
+        bars = [.. bars.Where(b => b.Complete)];
         if (bars.Count == 0)
         {
             return;
@@ -210,5 +290,11 @@ internal sealed partial class LiveFeed(
     {
         [LoggerMessage(61, LogLevel.Warning, "{Bars} live bars not written: {Reason}")]
         public static partial void BarsDropped(ILogger logger, int bars, string reason);
+
+        [LoggerMessage(63, LogLevel.Information, "The live stream came back; the REST refill of the minutes it missed ended {Status}")]
+        public static partial void Refilled(ILogger logger, string status);
+
+        [LoggerMessage(64, LogLevel.Warning, "The REST refill after a reconnect failed: {Reason}; the next intraday run fetches the same minutes")]
+        public static partial void RefillFailed(ILogger logger, string reason);
     }
 }

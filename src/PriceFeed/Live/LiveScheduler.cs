@@ -9,8 +9,11 @@ namespace PriceFeed.Live;
 /// waits for the next login (<see cref="TokenStoredSignal"/>) instead of retrying, so the 06:00
 /// token death never turns into a reconnect loop. On AWS this service is not registered.
 /// </summary>
-internal sealed partial class LiveScheduler(LiveFeed feed, MarketCalendar calendar, TokenStoredSignal loggedIn, TimeProvider time, ILogger<LiveScheduler> logger) : BackgroundService
+internal sealed partial class LiveScheduler(LiveFeed feed, MarketCalendar calendar, TokenStoredSignal loggedIn, LiveClock clock, ILogger<LiveScheduler> logger) : BackgroundService
 {
+    // The market's clock: in a sandbox replay, the replayed session's hours, whatever the hour here.
+    private TimeProvider Time => clock.Time;
+
     /// <summary>How long after a session's close the stream keeps the last minute's ticks coming.</summary>
     public static readonly TimeSpan AfterClose = TimeSpan.FromMinutes(1);
 
@@ -19,7 +22,7 @@ internal sealed partial class LiveScheduler(LiveFeed feed, MarketCalendar calend
         while (!stoppingToken.IsCancellationRequested)
         {
             var login = loggedIn.NextAsync();
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             if (calendar.SessionAt(now) is not { } session)
             {
                 // Closed: sleep until the next session opens (or a login, which changes nothing until then).
@@ -46,7 +49,7 @@ internal sealed partial class LiveScheduler(LiveFeed feed, MarketCalendar calend
             if (end == LiveFeedEnd.LoginNeeded)
             {
                 // Until somebody logs in, streaming cannot work: wait for the login, not a timer.
-                await WaitAsync(session.Close - time.GetUtcNow(), login, stoppingToken);
+                await WaitAsync(session.Close - Time.GetUtcNow(), login, stoppingToken);
             }
             else if (end == LiveFeedEnd.NothingToStream)
             {
@@ -58,7 +61,7 @@ internal sealed partial class LiveScheduler(LiveFeed feed, MarketCalendar calend
     private async Task WaitAsync(TimeSpan delay, Task? login, CancellationToken stoppingToken)
     {
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var timer = Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time, wake.Token);
+        var timer = Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Time, wake.Token);
         await (login is null ? timer : Task.WhenAny(timer, login));
         await wake.CancelAsync();
         stoppingToken.ThrowIfCancellationRequested();

@@ -1,20 +1,24 @@
 namespace PriceFeed.Live;
 
-/// <summary>A last price and the day's cumulative volume, as the data socket reported them at a moment.</summary>
+/// <summary>A last price and the day's cumulative volume, as the data socket reported them.</summary>
+/// <param name="At">When the exchange says the trade happened (the record's last traded time); bars are built on it.</param>
 /// <param name="DayVolume">The day's traded volume so far (null for indices, which have none).</param>
-public readonly record struct LiveTick(string Symbol, DateTimeOffset At, decimal Price, long? DayVolume);
+/// <param name="ReceivedAt">When the tick arrived here (null: at <paramref name="At"/>).</param>
+public readonly record struct LiveTick(string Symbol, DateTimeOffset At, decimal Price, long? DayVolume, DateTimeOffset? ReceivedAt = null);
 
 /// <summary>
-/// One minute's bar built from ticks. <paramref name="VolumeKnown"/> is false when a tick of the minute
-/// was a baseline (the first value after a (re)connect), so the minute's volume is only partly known.
+/// One minute's bar built from ticks. <paramref name="Complete"/> is false when a tick of the minute
+/// was a baseline (the first value after a (re)connect, or a day volume that went back): trades of the
+/// minute before it were not seen, so its open, high, low and volume are only partly known.
 /// </summary>
-public readonly record struct LiveBar(string Symbol, DateTimeOffset Start, decimal Open, decimal High, decimal Low, decimal Close, long Volume, int Ticks, bool VolumeKnown);
+public readonly record struct LiveBar(string Symbol, DateTimeOffset Start, decimal Open, decimal High, decimal Low, decimal Close, long Volume, int Ticks, bool Complete);
 
 /// <summary>
-/// Builds 1-minute bars from the socket's ticks (fyers-protocol.md §16, "bars from ticks"). The feed
-/// sends sampled snapshots, not every trade, so a bar's volume is the sum of the rises of the
-/// cumulative day volume; the first value after a (re)connect is only a baseline. A minute is closed
-/// by the clock (its end plus <see cref="Grace"/> for late frames), not by the next tick, and a minute
+/// Builds 1-minute bars from the socket's ticks (fyers-protocol.md §16, "bars from ticks"). Ticks
+/// belong to the minute of their exchange time, not their arrival. The feed sends sampled snapshots,
+/// not every trade, so a bar's volume is the sum of the rises of the cumulative day volume; the first
+/// value after a (re)connect is only a baseline, and its minute is incomplete. A minute is closed by
+/// the clock (its end plus <see cref="Grace"/> for late frames), not by the next tick, and a minute
 /// without ticks has no bar: a gap is left for the REST refill, never a flat bar.
 /// Not thread-safe: one stream's reader feeds it.
 /// </summary>
@@ -23,6 +27,7 @@ public sealed class MinuteBarBuilder(TimeSpan grace)
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private readonly Dictionary<string, SortedDictionary<DateTimeOffset, Forming>> forming = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> lastVolume = new(StringComparer.Ordinal);
+    private readonly HashSet<string> seen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> closedUntil = new(StringComparer.Ordinal);
 
     /// <summary>How long after a minute's end its late ticks are still taken.</summary>
@@ -32,7 +37,11 @@ public sealed class MinuteBarBuilder(TimeSpan grace)
     public long LateTicks { get; private set; }
 
     /// <summary>The next value of each symbol's cumulative volume is a baseline: call after a (re)connect.</summary>
-    public void Rebase() => lastVolume.Clear();
+    public void Rebase()
+    {
+        lastVolume.Clear();
+        seen.Clear();
+    }
 
     /// <summary>Takes a tick; false when its minute is already closed (counted in <see cref="LateTicks"/>).</summary>
     public bool Add(LiveTick tick)
@@ -45,7 +54,9 @@ public sealed class MinuteBarBuilder(TimeSpan grace)
         }
 
         var volume = 0L;
-        var known = true;
+        // The symbol's first tick since the start or a reconnect is a baseline: what traded earlier
+        // in its minute was not seen.
+        var known = !seen.Add(tick.Symbol);
         if (tick.DayVolume is { } day)
         {
             if (lastVolume.TryGetValue(tick.Symbol, out var previous) && day >= previous)
@@ -56,6 +67,7 @@ public sealed class MinuteBarBuilder(TimeSpan grace)
             {
                 known = false; // a baseline, or a day volume that went back (a new day, a reset)
             }
+
 
             lastVolume[tick.Symbol] = day;
         }
@@ -116,6 +128,6 @@ public sealed class MinuteBarBuilder(TimeSpan grace)
             known &= isKnown;
         }
 
-        public LiveBar ToBar(string symbol) => new(symbol, start, open, high, low, close, volume, ticks, known);
+        public LiveBar ToBar(string symbol) => new(symbol, start, open, high, low, close, volume, ticks, Complete: known);
     }
 }

@@ -6,13 +6,15 @@ namespace PriceFeed.Live;
 
 /// <summary>
 /// The ticks of the data socket as they arrive, appended to one file per IST day on the laptop's disk
-/// (<c>{data}/live/ticks/date=yyyy-MM-dd/ticks.jsonl</c>), one JSON line each. Lines are buffered and
+/// (<c>{data}/live/ticks/date=yyyy-MM-dd/ticks.jsonl</c>), one JSON line each: symbol, exchange time
+/// and arrival (epoch ms), price, the day's volume (scrips) and where it came from (fyers-live,
+/// sandbox-live or sandbox-replay; synthetic and replayed ticks say so on every line). Lines are buffered and
 /// made durable by <see cref="FlushAsync"/> (written and fsynced), which the stream calls every
 /// second: a kill -9 loses at most the ticks since the last flush, and a line cut short by it is
 /// skipped on reading, never misread. FYERS keeps no tick history, so this file is the only copy
 /// until the day is compacted into the lake.
 /// </summary>
-public sealed class TickLog(string folder) : IAsyncDisposable
+public sealed class TickLog(string folder, string source = "fyers-live") : IAsyncDisposable
 {
     private readonly StringBuilder pending = new();
     private readonly Lock gate = new();
@@ -47,7 +49,12 @@ public sealed class TickLog(string folder) : IAsyncDisposable
                 pending.Append(CultureInfo.InvariantCulture, $",\"v\":{volume}");
             }
 
-            pending.Append("}\n");
+            if (tick.ReceivedAt is { } received)
+            {
+                pending.Append(CultureInfo.InvariantCulture, $",\"r\":{received.ToUnixTimeMilliseconds()}");
+            }
+
+            pending.Append(CultureInfo.InvariantCulture, $",\"src\":\"{source}\"}}\n");
             Appended++;
         }
     }
@@ -85,7 +92,8 @@ public sealed class TickLog(string folder) : IAsyncDisposable
                     root.GetProperty("s").GetString()!,
                     DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("t").GetInt64()),
                     root.GetProperty("p").GetDecimal(),
-                    root.TryGetProperty("v", out var v) ? v.GetInt64() : null));
+                    root.TryGetProperty("v", out var v) ? v.GetInt64() : null,
+                    root.TryGetProperty("r", out var r) ? DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64()) : null));
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {

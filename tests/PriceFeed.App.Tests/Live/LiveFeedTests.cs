@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PriceFeed.App.Tests.Support;
 using PriceFeed.Lake;
 using PriceFeed.Live;
+using PriceFeed.Testing;
 
 namespace PriceFeed.App.Tests.Live;
 
@@ -12,47 +13,74 @@ public sealed class LiveFeedTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>
+    /// The test the sandbox's trade process exists for: the socket sends every trade, so the bars
+    /// built from it equal the 1-minute candles REST serves for the same minutes, to the paisa and the
+    /// share. The market moves one second at a time on a manual clock, each step waiting for its two
+    /// ticks, so the result does not depend on how busy the machine is.
+    /// </summary>
     [Fact]
-    public async Task TheWatchlist_StreamsIntoTicks_AndEachClosedMinuteBecomesALiveBar_ThatARestBarReplaces()
+    public async Task BarsBuiltFromTheSocket_EqualTheRestBarsOfTheSameMinutes_AndTheFirstPartMinuteIsNoBar()
     {
-        await using var app = await TestApp.StartAsync(now: FridayEleven);
-        await app.LogInAsync();
+        await using var app = await TestApp.StartAsync(now: FridayEleven, manualClock: true);
+        var limiter = app.App.Services.GetRequiredService<PriceFeed.Fyers.Http.FyersRateLimiter>();
+        await FakeClockPump.RunAsync(app.LogInAsync(), app.ManualClock, limiter);
         var feed = app.App.Services.GetRequiredService<LiveFeed>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = Task.Run(() => feed.RunAsync(stop.Token), Ct);
+        // symbol-token goes through the rate limiter, which waits on the manual clock: pumped.
+        await FakeClockPump.RunAsync(WaitForAsync(() => feed.Status.State == "live" && feed.Status.Ticks >= 2, "live with both snapshots"), app.ManualClock, limiter);
 
-        var run = feed.RunAsync(stop.Token);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        // Live, and both snapshots taken as 11:00 ticks (the subscribe reply comes before them).
-        while ((feed.Status.State != "live" || feed.Status.Ticks < 2) && waited.Elapsed < TimeSpan.FromSeconds(20))
+        // 11:00:30 to 11:04:05, a second at a time: 11:01, 11:02 and 11:03 are whole minutes.
+        for (var second = 0; second < 215; second++)
         {
-            await Task.Delay(50, Ct);
+            var seen = feed.Status.Ticks;
+            app.ManualClock.Advance(TimeSpan.FromSeconds(1));
+            await WaitForAsync(() => feed.Status.Ticks >= seen + 2, $"the two ticks of second {second + 1}");
         }
 
-        // The market moves on: the sandbox's next updates belong to 11:01, which closes 11:00.
-        app.Clock.Advance(TimeSpan.FromSeconds(40));
-        waited.Restart();
-        while (feed.Status.BarsWritten < 2 && waited.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(50, Ct);
-        }
-
+        await WaitForAsync(() => feed.Status.BarsWritten >= 6, "three minutes of two symbols' bars");
         await stop.CancelAsync();
-        Assert.Equal(LiveFeedEnd.Stopped, await run);
-        Assert.Equal(2, feed.Status.Topics);
-        Assert.True(feed.Status.Ticks >= 2, $"{feed.Status.Ticks} ticks");
-        var lake = app.App.Services.GetRequiredService<CandleLake>();
-        var live = (await lake.ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Where(r => r.Source == "sandbox-live").ToList();
-        Assert.Equal(["NSE:NIFTY50-INDEX", "NSE:SBIN-EQ"], live.Select(r => r.Symbol).Order().ToArray());
-        Assert.All(live, r => Assert.Equal(new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.FromMinutes(330)), r.Start));
-        var ticks = await TickLog.ReadAsync(new TickLog(Path.Combine(app.DataDirectory, "live", "ticks")).PathOf(new DateOnly(2026, 11, 27)), Ct);
-        Assert.True(ticks.Count >= 2);
+        Assert.Equal(LiveFeedEnd.Stopped, await run.WaitAsync(TimeSpan.FromSeconds(20), Ct));
 
-        // The intraday job's REST bars replace the live ones; a live bar never replaces a REST bar.
-        await app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunIntradayAsync(Ct);
-        var after = (await lake.ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Where(r => r.TsUtc == live[0].TsUtc).ToList();
-        Assert.All(after, r => Assert.Equal("sandbox", r.Source));
+        var lake = app.App.Services.GetRequiredService<CandleLake>();
+        var live = (await lake.ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Where(r => r.Source == "sandbox-live").OrderBy(r => r.Symbol, StringComparer.Ordinal).ThenBy(r => r.TsUtc).ToList();
+        var ist = TimeSpan.FromMinutes(330);
+        DateTimeOffset[] whole = [new(2026, 11, 27, 11, 1, 0, ist), new(2026, 11, 27, 11, 2, 0, ist), new(2026, 11, 27, 11, 3, 0, ist)];
+        // 11:00 was joined at 11:00:30: a part minute, left to REST, not a live bar.
+        Assert.Equal(whole.Concat(whole), live.Select(r => r.Start));
+        Assert.Equal(1, feed.Status.PartialMinutes / 2);
+        Assert.Equal(0, feed.Status.LateTicks);
+
+        // REST's candles for the same minutes, through the intraday job: they replace the live bars,
+        // and they are the same numbers.
+        await FakeClockPump.RunAsync(app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunIntradayAsync(Ct), app.ManualClock, limiter);
+        var rest = (await lake.ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Where(r => whole.Contains(r.Start)).OrderBy(r => r.Symbol, StringComparer.Ordinal).ThenBy(r => r.TsUtc).ToList();
+        Assert.All(rest, r => Assert.Equal("sandbox", r.Source));
+        Assert.Equal(
+            rest.Select(r => (r.Symbol, r.Start, r.Open, r.High, r.Low, r.Close, r.Volume)),
+            live.Select(r => (r.Symbol, r.Start, r.Open, r.High, r.Low, r.Close, r.Volume)));
+        Assert.Contains(live, r => r.Volume > 0);
+
+        // Every tick is in the day's log, stamped with the exchange's time and marked as the sandbox's.
+        var ticks = await TickLog.ReadAsync(new TickLog(Path.Combine(app.DataDirectory, "live", "ticks")).PathOf(new DateOnly(2026, 11, 27)), Ct);
+        Assert.Equal(feed.Status.Ticks, ticks.Count);
+        Assert.All(ticks, t => Assert.Equal(0, t.At.Millisecond));
+        Assert.Contains("\"src\":\"sandbox-live\"", await File.ReadAllTextAsync(new TickLog(Path.Combine(app.DataDirectory, "live", "ticks")).PathOf(new DateOnly(2026, 11, 27)), Ct), StringComparison.Ordinal);
+
+        // A live bar never replaces a REST bar.
         await lake.MergeAsync([live[0]], Ct);
         Assert.All((await lake.ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Where(r => r.TsUtc == live[0].TsUtc), r => Assert.Equal("sandbox", r.Source));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), $"Waited 20 s for {what}.");
+            await Task.Delay(5, Ct);
+        }
     }
 
     [Fact]

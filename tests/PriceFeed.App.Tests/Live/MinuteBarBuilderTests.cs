@@ -25,7 +25,7 @@ public sealed class MinuteBarBuilderTests
         Assert.Empty(early);
         var bar = Assert.Single(onTime);
         // The first tick is the baseline: the bar's volume is what traded after it, and says so.
-        Assert.Equal(new LiveBar("NSE:SBIN-EQ", NineFifteen.ToUniversalTime(), 600.00m, 601.50m, 599.80m, 600.40m, 300, 4, VolumeKnown: false), bar);
+        Assert.Equal(new LiveBar("NSE:SBIN-EQ", NineFifteen.ToUniversalTime(), 600.00m, 601.50m, 599.80m, 600.40m, 300, 4, Complete: false), bar);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class MinuteBarBuilderTests
 
         var bars = builder.Close(NineFifteen.AddMinutes(3));
 
-        Assert.Equal([(0L, false), (180L, true)], bars.Select(b => (b.Volume, b.VolumeKnown)));
+        Assert.Equal([(0L, false), (180L, true)], bars.Select(b => (b.Volume, b.Complete)));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class MinuteBarBuilderTests
 
         var bars = builder.Close(NineFifteen.AddMinutes(4));
 
-        Assert.Equal([(0L, false), (120L, false), (0L, false)], bars.Select(b => (b.Volume, b.VolumeKnown)));
+        Assert.Equal([(0L, false), (120L, false), (0L, false)], bars.Select(b => (b.Volume, b.Complete)));
     }
 
     [Fact]
@@ -80,9 +80,12 @@ public sealed class MinuteBarBuilderTests
         builder.Add(Tick(2, 600m, 1000));
         builder.Add(Tick(30, 26190.00m, null, "NSE:NIFTY50-INDEX"));
 
-        var bars = builder.Close(NineFifteen.AddMinutes(2));
+        builder.Add(Tick(61, 26191.00m, null, "NSE:NIFTY50-INDEX"));
+        var bars = builder.Close(NineFifteen.AddMinutes(2).AddSeconds(5));
 
-        Assert.Equal(["NSE:NIFTY50-INDEX", "NSE:SBIN-EQ"], bars.Select(b => b.Symbol));
-        Assert.Equal((26188.10m, 26190.00m, 0L, true), (bars[0].Open, bars[0].Close, bars[0].Volume, bars[0].VolumeKnown));
+        Assert.Equal(["NSE:NIFTY50-INDEX", "NSE:SBIN-EQ", "NSE:NIFTY50-INDEX"], bars.Select(b => b.Symbol));
+        // An index's first value after the start is a baseline too; its next minute is whole.
+        Assert.Equal((26188.10m, 26190.00m, 0L, false), (bars[0].Open, bars[0].Close, bars[0].Volume, bars[0].Complete));
+        Assert.Equal((26191.00m, 0L, true), (bars[2].Open, bars[2].Volume, bars[2].Complete));
     }
 }

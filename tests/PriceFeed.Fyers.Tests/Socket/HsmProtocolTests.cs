@@ -290,12 +290,19 @@ public sealed class SandboxSocketTests
         Assert.Equal((decimal)quotes.Quotes.Single(q => q.Symbol == "NSE:SBIN-EQ").LastPrice, prices["sf|nse_cm|3045"]);
         Assert.Equal((decimal)quotes.Quotes.Single(q => q.Symbol == "NSE:NIFTY50-INDEX").LastPrice, prices["if|nse_cm|Nifty 50"]);
 
-        // A minute later the market has moved: the next update carries the new last price.
+        // A minute later the market has moved. Both symbols trade every second, and the socket sends
+        // every trade: 61 update frames, numbered one after another, the last one agreeing with REST.
         var before = prices["sf|nse_cm|3045"];
         clock.Advance(TimeSpan.FromSeconds(61));
-        decoder.ReadData(await ReceiveAsync(socket), Keep);
+        var numbers = new List<uint>();
+        for (var i = 0; i < 61; i++)
+        {
+            numbers.Add(decoder.ReadData(await ReceiveAsync(socket), Keep));
+        }
+
         var later = await client.Data.GetQuotesAsync(["NSE:SBIN-EQ"], credentials, Ct);
 
+        Assert.Equal(Enumerable.Range((int)numbers[0], 61).Select(n => (uint)n), numbers);
         Assert.NotEqual(before, prices["sf|nse_cm|3045"]);
         Assert.Equal((decimal)later.Quotes.Single().LastPrice, prices["sf|nse_cm|3045"]);
     }
