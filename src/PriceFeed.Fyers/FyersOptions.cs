@@ -24,6 +24,15 @@ public sealed class FyersOptions
     public Uri DataSocketUri { get; set; } = new("wss://socket.fyers.in/hsm/v1-5/prod");
 
     /// <summary>
+    /// How often the data socket is pinged (WebSocket ping frames), and how long a pong may take before
+    /// the connection is taken for dead and reopened. Together at most 19 s from the last sign of
+    /// life to a reconnect (issue 21: within 20 s), and never because the market is quiet.
+    /// </summary>
+    public TimeSpan DataSocketPingEvery { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan DataSocketPongTimeout { get; set; } = TimeSpan.FromSeconds(9);
+
+    /// <summary>
     /// Cloudflare in front of FYERS blocks non-browser user agents on some auth endpoints
     /// (fyers-protocol.md §13.3), so we identify as a browser-compatible agent plus our own name.
     /// </summary>

@@ -30,6 +30,11 @@ internal sealed partial class FyersOptionsValidator : IValidateOptions<FyersOpti
             errors.Add("Fyers:DataSocketUri is a wss:// address (ws:// only for the sandbox).");
         }
 
+        if (options.DataSocketPingEvery <= TimeSpan.Zero || options.DataSocketPongTimeout <= TimeSpan.Zero || options.DataSocketPingEvery + options.DataSocketPongTimeout > TimeSpan.FromMinutes(2))
+        {
+            errors.Add("Fyers:DataSocketPingEvery and Fyers:DataSocketPongTimeout are longer than zero and together at most 00:02:00 (defaults 00:00:10 and 00:00:09).");
+        }
+
         if (!options.UseSandbox && (options.AuthBaseUri.IsLoopback || options.DataBaseUri.IsLoopback || options.DataSocketUri.IsLoopback))
         {
             errors.Add("Fyers base URLs point at this machine but Fyers:UseSandbox is false. The sandbox is switched on only explicitly (pricefeed serve --sandbox).");

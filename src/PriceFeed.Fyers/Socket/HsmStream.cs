@@ -41,11 +41,6 @@ public sealed partial class HsmStream(IOptions<FyersOptions> options, TimeProvid
     /// <summary>The app ping the SDKs send (fyers-protocol.md §16).</summary>
     public static readonly TimeSpan AppPingEvery = TimeSpan.FromSeconds(10);
 
-    /// <summary>WebSocket pings: a connection whose pong does not come within the timeout is dead.</summary>
-    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
-
-    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>How long a control reply may take.</summary>
     public static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(10);
 
@@ -106,8 +101,9 @@ public sealed partial class HsmStream(IOptions<FyersOptions> options, TimeProvid
     private async Task<HsmStreamEnd?> SessionAsync(string hsmKey, IReadOnlyList<string> topics, bool full, HsmDecoder decoder, HsmDecoder.RecordHandler onRecord, Action<HsmStreamEvent>? onEvent, Action subscribed, CancellationToken cancellationToken)
     {
         using var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = KeepAliveInterval;
-        socket.Options.KeepAliveTimeout = KeepAliveTimeout;
+        // WebSocket pings: a connection whose pong does not come within the timeout is dead.
+        socket.Options.KeepAliveInterval = options.Value.DataSocketPingEvery;
+        socket.Options.KeepAliveTimeout = options.Value.DataSocketPongTimeout;
         await socket.ConnectAsync(options.Value.DataSocketUri, cancellationToken).ConfigureAwait(false);
         onEvent?.Invoke(new HsmStreamEvent(HsmStreamEventKind.Connected, options.Value.DataSocketUri.Host, time.GetUtcNow()));
         var reader = new FrameReader(socket);
@@ -135,7 +131,7 @@ public sealed partial class HsmStream(IOptions<FyersOptions> options, TimeProvid
             timeout.CancelAfter(ReplyTimeout);
             while (true)
             {
-                var answer = await reader.NextAsync(timeout.Token).ConfigureAwait(false) ?? throw new WebSocketException("The data socket closed before it answered.");
+                var answer = await reader.NextAsync(timeout.Token).ConfigureAwait(false) ?? throw new WebSocketException($"The data socket closed before it answered{Why(socket)}.");
                 if (HsmDecoder.TypeOf(answer.Span) == HsmFrameType.DataFeed)
                 {
                     decoder.ReadData(answer.Span, onRecord);
@@ -186,7 +182,7 @@ public sealed partial class HsmStream(IOptions<FyersOptions> options, TimeProvid
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var frame = await reader.NextAsync(cancellationToken).ConfigureAwait(false) ?? throw new WebSocketException("The data socket was closed by FYERS.");
+                var frame = await reader.NextAsync(cancellationToken).ConfigureAwait(false) ?? throw new WebSocketException($"The data socket was closed by FYERS{Why(socket)}.");
                 if (frame.Length > 0 && HsmDecoder.TypeOf(frame.Span) == HsmFrameType.DataFeed)
                 {
                     var message = decoder.ReadData(frame.Span, onRecord);
@@ -213,6 +209,10 @@ public sealed partial class HsmStream(IOptions<FyersOptions> options, TimeProvid
 
         return HsmStreamEnd.Stopped;
     }
+
+    /// <summary>The server's reason for a close, as it gave it (": …"), or nothing.</summary>
+    private static string Why(ClientWebSocket socket) =>
+        string.IsNullOrWhiteSpace(socket.CloseStatusDescription) ? string.Empty : $": {socket.CloseStatusDescription}";
 
     private async Task PingAsync(Func<byte[], CancellationToken, Task> send, CancellationToken cancellationToken)
     {

@@ -420,12 +420,18 @@ internal static class SandboxSocket
             var copies = Faults.DuplicateFrames ? 2 : 1;
             if (Faults.LateBy is { } late && late > TimeSpan.Zero)
             {
+                // Due from now, however late the task that sends it starts.
+                var due = state.Time.GetUtcNow() + late;
                 _ = Task.Run(
                     async () =>
                     {
                         try
                         {
-                            await Task.Delay(late, state.Time, cancellationToken);
+                            if (due - state.Time.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
+                            {
+                                await Task.Delay(wait, state.Time, cancellationToken);
+                            }
+
                             for (var i = 0; i < copies; i++)
                             {
                                 await SendAsync(frame, cancellationToken);

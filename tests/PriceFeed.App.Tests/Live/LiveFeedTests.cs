@@ -16,32 +16,36 @@ public sealed class LiveFeedTests
     /// <summary>
     /// The test the sandbox's trade process exists for: the socket sends every trade, so the bars
     /// built from it equal the 1-minute candles REST serves for the same minutes, to the paisa and the
-    /// share. The market moves one second at a time on a manual clock, each step waiting for its two
-    /// ticks, so the result does not depend on how busy the machine is.
+    /// share; and still do when the socket sends every frame twice or carries a cumulative volume past
+    /// 2^31 - 1. (Late frames are the builder's grace, tested in MinuteBarBuilderTests.) The market moves one second at a time on a
+    /// manual clock, each step waiting for its two ticks, so the result does not depend on how busy
+    /// the machine is.
     /// </summary>
-    [Fact]
-    public async Task BarsBuiltFromTheSocket_EqualTheRestBarsOfTheSameMinutes_AndTheFirstPartMinuteIsNoBar()
+    [Theory]
+    [InlineData("none")]
+    [InlineData("duplicate frames")]
+    [InlineData("volume past 2^31 - 1")]
+    public async Task BarsBuiltFromTheSocket_EqualTheRestBarsOfTheSameMinutes_AndTheFirstPartMinuteIsNoBar(string fault)
     {
         await using var app = await TestApp.StartAsync(now: FridayEleven, manualClock: true);
-        var limiter = app.App.Services.GetRequiredService<PriceFeed.Fyers.Http.FyersRateLimiter>();
-        await FakeClockPump.RunAsync(app.LogInAsync(), app.ManualClock, limiter);
-        var feed = app.App.Services.GetRequiredService<LiveFeed>();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var run = Task.Run(() => feed.RunAsync(stop.Token), Ct);
-        // symbol-token goes through the rate limiter, which waits on the manual clock: pumped.
-        await FakeClockPump.RunAsync(WaitForAsync(() => feed.Status.State == "live" && feed.Status.Ticks >= 2, "live with both snapshots"), app.ManualClock, limiter);
-
-        // 11:00:30 to 11:04:05, a second at a time: 11:01, 11:02 and 11:03 are whole minutes.
-        for (var second = 0; second < 215; second++)
+        var faults = app.Sandbox.SocketFaults;
+        faults.DuplicateFrames = fault == "duplicate frames";
+        if (fault == "volume past 2^31 - 1")
         {
-            var seen = feed.Status.Ticks;
-            app.ManualClock.Advance(TimeSpan.FromSeconds(1));
-            await WaitForAsync(() => feed.Status.Ticks >= seen + 2, $"the two ticks of second {second + 1}");
+            // SBIN's day volume on the wire passes int.MaxValue about half a minute in.
+            var market = app.Sandbox.Market;
+            var (now, then) = (PriceFeed.Sandbox.Market.SyntheticQuote.At(market, "NSE:SBIN-EQ", FridayEleven).Volume, PriceFeed.Sandbox.Market.SyntheticQuote.At(market, "NSE:SBIN-EQ", FridayEleven.AddMinutes(1)).Volume);
+            faults.VolumeOffset = int.MaxValue - ((now + then) / 2);
         }
 
+        var (feed, stop, run) = await StartFeedAsync(app);
+
+        // 11:00:30 to 11:04:05, a second at a time: 11:01, 11:02 and 11:03 are whole minutes.
+        await StepAsync(app, feed, 215, TimeSpan.FromSeconds(1));
         await WaitForAsync(() => feed.Status.BarsWritten >= 6, "three minutes of two symbols' bars");
         await stop.CancelAsync();
         Assert.Equal(LiveFeedEnd.Stopped, await run.WaitAsync(TimeSpan.FromSeconds(20), Ct));
+        stop.Dispose();
 
         var lake = app.App.Services.GetRequiredService<CandleLake>();
         var live = (await lake.ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Where(r => r.Source == "sandbox-live").OrderBy(r => r.Symbol, StringComparer.Ordinal).ThenBy(r => r.TsUtc).ToList();
@@ -49,18 +53,15 @@ public sealed class LiveFeedTests
         DateTimeOffset[] whole = [new(2026, 11, 27, 11, 1, 0, ist), new(2026, 11, 27, 11, 2, 0, ist), new(2026, 11, 27, 11, 3, 0, ist)];
         // 11:00 was joined at 11:00:30: a part minute, left to REST, not a live bar.
         Assert.Equal(whole.Concat(whole), live.Select(r => r.Start));
-        Assert.Equal(1, feed.Status.PartialMinutes / 2);
+        Assert.Equal(2, feed.Status.PartialMinutes);
         Assert.Equal(0, feed.Status.LateTicks);
+        // Two symbols trading every second: two ticks a second, never more, whatever was sent twice
+        // (one second more when the pump moved the clock past 11:00:31 while logging in).
+        Assert.InRange(feed.Status.Ticks, 2 + (215 * 2), 2 + (216 * 2));
 
         // REST's candles for the same minutes, through the intraday job: they replace the live bars,
         // and they are the same numbers.
-        await FakeClockPump.RunAsync(app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunIntradayAsync(Ct), app.ManualClock, limiter);
-        var rest = (await lake.ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Where(r => whole.Contains(r.Start)).OrderBy(r => r.Symbol, StringComparer.Ordinal).ThenBy(r => r.TsUtc).ToList();
-        Assert.All(rest, r => Assert.Equal("sandbox", r.Source));
-        Assert.Equal(
-            rest.Select(r => (r.Symbol, r.Start, r.Open, r.High, r.Low, r.Close, r.Volume)),
-            live.Select(r => (r.Symbol, r.Start, r.Open, r.High, r.Low, r.Close, r.Volume)));
-        Assert.Contains(live, r => r.Volume > 0);
+        await AssertRestEqualsAsync(app, live, whole, app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunIntradayAsync(Ct));
 
         // Every tick is in the day's log, stamped with the exchange's time and marked as the sandbox's.
         var ticks = await TickLog.ReadAsync(new TickLog(Path.Combine(app.DataDirectory, "live", "ticks")).PathOf(new DateOnly(2026, 11, 27)), Ct);
@@ -71,6 +72,75 @@ public sealed class LiveFeedTests
         // A live bar never replaces a REST bar.
         await lake.MergeAsync([live[0]], Ct);
         Assert.All((await lake.ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Where(r => r.TsUtc == live[0].TsUtc), r => Assert.Equal("sandbox", r.Source));
+    }
+
+    /// <summary>
+    /// The sandbox replays Friday's session from 10:00 at ten times real speed while it is Saturday
+    /// evening here: the stream runs on the replay's clock, its ticks land in Friday's log marked
+    /// replayed, and its bars, marked replayed, equal Friday's REST candles.
+    /// </summary>
+    [Fact]
+    public async Task AReplayedSession_StreamsAtAnyHour_MarkedReplayed_AndItsBarsEqualRest()
+    {
+        var saturdayEvening = new DateTimeOffset(2026, 11, 28, 20, 0, 0, TimeSpan.FromMinutes(330));
+        var replayFrom = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.FromMinutes(330));
+        await using var app = await TestApp.StartAsync(now: saturdayEvening, manualClock: true, sandbox: o => (o.ReplayFrom, o.ReplaySpeed) = (replayFrom, 10));
+        var (feed, stop, run) = await StartFeedAsync(app);
+
+        // A replayed second is a tenth of one here: 10:00:00 to 10:03:05 replayed.
+        await StepAsync(app, feed, 185, TimeSpan.FromMilliseconds(100));
+        await WaitForAsync(() => feed.Status.BarsWritten >= 4, "two minutes of two symbols' bars");
+        await stop.CancelAsync();
+        Assert.Equal(LiveFeedEnd.Stopped, await run.WaitAsync(TimeSpan.FromSeconds(20), Ct));
+        stop.Dispose();
+
+        Assert.True(feed.Status.Replayed);
+        var lake = app.App.Services.GetRequiredService<CandleLake>();
+        var friday = new DateOnly(2026, 11, 27);
+        var live = (await lake.ReadAsync("1", friday, Ct)).Where(r => r.Source == "sandbox-replay").OrderBy(r => r.Symbol, StringComparer.Ordinal).ThenBy(r => r.TsUtc).ToList();
+        DateTimeOffset[] whole = [replayFrom.AddMinutes(1), replayFrom.AddMinutes(2)];
+        Assert.Equal(whole.Concat(whole), live.Select(r => r.Start));
+        await AssertRestEqualsAsync(app, live, whole, app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunEndOfDayAsync(friday, Ct));
+        var log = await File.ReadAllTextAsync(new TickLog(Path.Combine(app.DataDirectory, "live", "ticks")).PathOf(friday), Ct);
+        Assert.DoesNotContain("sandbox-live", log, StringComparison.Ordinal);
+        Assert.Contains("\"src\":\"sandbox-replay\"", log, StringComparison.Ordinal);
+    }
+
+    /// <summary>Logs in and starts the feed on the app's manual clock; returns once it is live with both snapshots.</summary>
+    private static async Task<(LiveFeed Feed, CancellationTokenSource Stop, Task<LiveFeedEnd> Run)> StartFeedAsync(TestApp app)
+    {
+        var limiter = app.App.Services.GetRequiredService<PriceFeed.Fyers.Http.FyersRateLimiter>();
+        await FakeClockPump.RunAsync(app.LogInAsync(), app.ManualClock, limiter);
+        var feed = app.App.Services.GetRequiredService<LiveFeed>();
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = Task.Run(() => feed.RunAsync(stop.Token), Ct);
+        // symbol-token goes through the rate limiter, which waits on the manual clock: pumped.
+        await FakeClockPump.RunAsync(WaitForAsync(() => feed.Status.State == "live" && feed.Status.Ticks >= 2, "live with both snapshots"), app.ManualClock, limiter);
+        return (feed, stop, run);
+    }
+
+    /// <summary>Moves the manual clock a step at a time, each step waiting for its two ticks (two symbols trading every second).</summary>
+    private static async Task StepAsync(TestApp app, LiveFeed feed, int steps, TimeSpan step)
+    {
+        for (var i = 0; i < steps; i++)
+        {
+            var seen = feed.Status.Ticks;
+            app.ManualClock.Advance(step);
+            await WaitForAsync(() => feed.Status.Ticks >= seen + 2, $"the two ticks of step {i + 1}");
+        }
+    }
+
+    /// <summary>Runs a REST job (pumped), then checks its bars for <paramref name="minutes"/> replaced the live ones and equal them.</summary>
+    private static async Task AssertRestEqualsAsync(TestApp app, List<CandleRow> live, DateTimeOffset[] minutes, Task job)
+    {
+        await FakeClockPump.RunAsync(job, app.ManualClock, app.App.Services.GetRequiredService<PriceFeed.Fyers.Http.FyersRateLimiter>());
+        var lake = app.App.Services.GetRequiredService<CandleLake>();
+        var rest = (await lake.ReadAsync("1", PriceFeed.Fyers.Data.MarketTime.IstDate(minutes[0]), Ct)).Where(r => minutes.Contains(r.Start)).OrderBy(r => r.Symbol, StringComparer.Ordinal).ThenBy(r => r.TsUtc).ToList();
+        Assert.All(rest, r => Assert.Equal("sandbox", r.Source));
+        Assert.Equal(
+            rest.Select(r => (r.Symbol, r.Start, r.Open, r.High, r.Low, r.Close, r.Volume)),
+            live.Select(r => (r.Symbol, r.Start, r.Open, r.High, r.Low, r.Close, r.Volume)));
+        Assert.Contains(live, r => r.Volume > 0);
     }
 
     private static async Task WaitForAsync(Func<bool> condition, string what)
@@ -128,5 +198,29 @@ public sealed class LiveSchedulerTests
         var line = (await owner.StatusAsync()).GetProperty("feed").GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("job").GetString() == "stream");
         Assert.StartsWith("stream: live · 2 topics · ", line.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal("ok", line.GetProperty("tone").GetString());
+    }
+}
+
+/// <summary>Issue 21: serve --sandbox started when NSE is shut replays the latest session, so the stream shows at any hour.</summary>
+public sealed class ReplayWhenClosedTests
+{
+    [Fact]
+    public async Task ServeOnASaturdayEvening_ReplaysFridaysSession_AndStreamsIt()
+    {
+        var saturdayEvening = new DateTimeOffset(2026, 11, 28, 20, 0, 0, TimeSpan.FromMinutes(330));
+        await using var app = await TestApp.StartAsync(now: saturdayEvening, sandbox: o => o.ReplayWhenClosed = true, extraSettings: "--Ingestion:LocalScheduler=true");
+        Assert.True(app.Sandbox.Replaying);
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 9, 15, 0, TimeSpan.FromMinutes(330)), app.Sandbox.MarketTime.GetUtcNow(), TimeSpan.FromSeconds(5));
+
+        await app.LogInAsync();
+        var feed = app.App.Services.GetRequiredService<LiveFeed>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((feed.Status.State != "live" || feed.Status.Ticks < 2) && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal("live", feed.Status.State);
+        Assert.True(feed.Status.Replayed);
     }
 }

@@ -1,4 +1,5 @@
 using PriceFeed.Fyers.Socket;
+using PriceFeed.Fyers.Tests.Support;
 using PriceFeed.Sandbox.Socket;
 
 namespace PriceFeed.Fyers.Tests.Socket;
@@ -330,34 +331,6 @@ public sealed class HsmStreamTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed class Recorder
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<HsmStreamEvent> events = new();
-        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Topic, char Type)> records = new();
-
-        public IReadOnlyList<HsmStreamEvent> Events => [.. events];
-
-        public IReadOnlyList<(string Topic, char Type)> Records => [.. records];
-
-        public void Event(HsmStreamEvent e) => events.Enqueue(e);
-
-        public void Record(in HsmRecord r) => records.Enqueue((r.Topic, r.Type));
-
-        public async Task WaitAsync(Func<Recorder, bool> done, string what)
-        {
-            var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (!done(this))
-            {
-                if (waited.Elapsed > TimeSpan.FromSeconds(20))
-                {
-                    throw new TimeoutException($"{what}: events {string.Join(", ", Events.Select(e => $"{e.Kind} {e.Detail}"))}; {Records.Count} records");
-                }
-
-                await Task.Delay(20, Ct);
-            }
-        }
-    }
-
     private static async Task<(PriceFeed.Fyers.Tests.Support.SandboxServer Server, PriceFeed.Fyers.Tests.Support.FyersTestClient Client, PriceFeed.Fyers.Auth.FyersCredentials Credentials, Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock)> StartAsync(TimeProvider? clientTime = null)
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(FridayMidSession);
@@ -372,7 +345,7 @@ public sealed class HsmStreamTests
         var (server, client, credentials, clock) = await StartAsync();
         await using var _ = server;
         using var __ = client;
-        var recorder = new Recorder();
+        var recorder = new StreamRecorder();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
         var run = client.Stream.RunAsync(credentials, Topics, full: true, recorder.Record, recorder.Event, stop.Token);
@@ -392,7 +365,7 @@ public sealed class HsmStreamTests
         var (server, client, credentials, _) = await StartAsync();
         await using var _ = server;
         using var __ = client;
-        var recorder = new Recorder();
+        var recorder = new StreamRecorder();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
         var run = client.Stream.RunAsync(credentials, Topics, full: true, recorder.Record, recorder.Event, stop.Token);
@@ -414,7 +387,7 @@ public sealed class HsmStreamTests
         using var __ = client;
         clock.Advance(TimeSpan.FromSeconds(1));
         server.State.RevokeAllTokens();
-        var recorder = new Recorder();
+        var recorder = new StreamRecorder();
 
         var end = await client.Stream.RunAsync(credentials, Topics, full: true, recorder.Record, recorder.Event, Ct);
 
@@ -431,7 +404,7 @@ public sealed class HsmStreamTests
         await using var _ = server;
         using var __ = client;
         clientClock.Advance(TimeSpan.FromHours(20)); // past 06:00 IST on Saturday
-        var recorder = new Recorder();
+        var recorder = new StreamRecorder();
 
         var end = await client.Stream.RunAsync(credentials, Topics, full: true, recorder.Record, recorder.Event, Ct);
 
