@@ -22,7 +22,9 @@ internal static class StatusCommand
             var token = await host.Services.GetRequiredService<TokenVault>().StatusAsync(cancellationToken);
             var runs = await host.Services.GetRequiredService<RunHistory>().LatestAsync(cancellationToken);
             var session = await host.Services.GetRequiredService<LakeCoverage>().LatestSessionAsync(cancellationToken);
-            var feed = FeedHealth.Assess(runs, token, host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), session);
+            // The stream runs in serve or 'pricefeed stream', another process: its status file says how it is.
+            var stream = await Live.StreamSnapshot.ReadAsync(Live.StreamSnapshot.PathIn(host.Services.GetRequiredService<Home.DataFolder>()), cancellationToken);
+            var feed = FeedHealth.Assess(runs, token, host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), session, stream);
             await output.WriteLineAsync(feed.Headline ?? $"Token: {token.State.Text()}. {token.Message}");
             if (runs.Count == 0)
             {

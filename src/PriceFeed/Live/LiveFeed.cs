@@ -34,7 +34,20 @@ public sealed class LiveStatus
 
     public int Reconnects { get; internal set; }
 
+    /// <summary>When the last tick arrived, on the app's clock (not the replay's).</summary>
     public DateTimeOffset? LastTickAt { get; internal set; }
+
+    /// <summary>The IST date of the session the stream plays (a replay's is in the past).</summary>
+    public DateOnly? SessionDate { get; internal set; }
+
+    /// <summary>Ticks counted per second over the last minute (app clock), for "ticks in the last minute".</summary>
+    internal TickRate Rate { get; } = new();
+
+    /// <summary>Ticks that arrived in the minute before <paramref name="now"/>.</summary>
+    public long TicksInLastMinute(DateTimeOffset now) => Rate.LastMinute(now);
+
+    public StreamSnapshot Snapshot(DateTimeOffset now) =>
+        new(State, Topics, Ticks, TicksInLastMinute(now), LastTickAt, BarsWritten, Reconnects, Replayed, SessionDate, Detail, now);
 
     /// <summary>Ticks the feed sent twice (a duplicated frame): kept once.</summary>
     public long Duplicates { get; internal set; }
@@ -109,7 +122,10 @@ internal sealed partial class LiveFeed(
         }
 
         var market = clock.Time;
+        // A run is a session: its numbers start again.
+        (Status.Ticks, Status.BarsWritten, Status.Reconnects, Status.Duplicates, Status.LateTicks, Status.PartialMinutes, Status.Refills, Status.LastTickAt) = (0, 0, 0, 0, 0, 0, 0, null);
         Status.Replayed = clock.Replaying;
+        Status.SessionDate = Fyers.Data.MarketTime.IstDate(market.GetUtcNow());
         var source = !fyers.Value.UseSandbox ? "fyers-live" : Status.Replayed ? "sandbox-replay" : "sandbox-live";
         var builder = new MinuteBarBuilder(Grace);
         var lastTick = new Dictionary<string, LiveTick>(StringComparer.Ordinal);
@@ -147,7 +163,8 @@ internal sealed partial class LiveFeed(
                 }
 
                 Status.Ticks++;
-                Status.LastTickAt = received;
+                Status.LastTickAt = time.GetUtcNow();
+                Status.Rate.Count(Status.LastTickAt.Value);
             }
         }
 
@@ -208,13 +225,13 @@ internal sealed partial class LiveFeed(
             await WriteClosedAsync(builder, gate, source, market.GetUtcNow(), CancellationToken.None);
         }
 
-        if (end == HsmStreamEnd.LoginNeeded)
+        if (end != HsmStreamEnd.LoginNeeded)
         {
-            return LiveFeedEnd.LoginNeeded;
+            Status.State = "stopped";
         }
 
-        Status.State = "stopped";
-        return LiveFeedEnd.Stopped;
+        await ShareStatusAsync(CancellationToken.None);
+        return end == HsmStreamEnd.LoginNeeded ? LiveFeedEnd.LoginNeeded : LiveFeedEnd.Stopped;
     }
 
     private async Task WriteBarsAsync(MinuteBarBuilder builder, Lock gate, TickLog log, string source, TimeProvider market, CancellationToken cancellationToken)
@@ -224,6 +241,20 @@ internal sealed partial class LiveFeed(
             await Task.Delay(TimeSpan.FromSeconds(1), market, cancellationToken);
             await log.FlushAsync();
             await WriteClosedAsync(builder, gate, source, market.GetUtcNow(), cancellationToken);
+            await ShareStatusAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The stream's status for other processes (<see cref="StreamSnapshot"/>); a failed write only costs the CLI its line.</summary>
+    private async Task ShareStatusAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Status.Snapshot(time.GetUtcNow()).WriteAsync(StreamSnapshot.PathIn(home), cancellationToken);
+        }
+        catch (IOException e)
+        {
+            Log.StatusNotShared(logger, e.Message);
         }
     }
 
@@ -291,10 +322,51 @@ internal sealed partial class LiveFeed(
         [LoggerMessage(61, LogLevel.Warning, "{Bars} live bars not written: {Reason}")]
         public static partial void BarsDropped(ILogger logger, int bars, string reason);
 
+        [LoggerMessage(65, LogLevel.Warning, "The live stream's status file could not be written: {Reason}")]
+        public static partial void StatusNotShared(ILogger logger, string reason);
+
         [LoggerMessage(63, LogLevel.Information, "The live stream came back; the REST refill of the minutes it missed ended {Status}")]
         public static partial void Refilled(ILogger logger, string status);
 
         [LoggerMessage(64, LogLevel.Warning, "The REST refill after a reconnect failed: {Reason}; the next intraday run fetches the same minutes")]
         public static partial void RefillFailed(ILogger logger, string reason);
+    }
+}
+
+/// <summary>Ticks per second over the last 60 seconds: a ring of per-second counts, so a busy stream costs nothing per tick.</summary>
+internal sealed class TickRate
+{
+    private readonly long[] counts = new long[60];
+    private readonly long[] seconds = new long[60];
+    private readonly Lock gate = new();
+
+    public void Count(DateTimeOffset at)
+    {
+        var second = at.ToUnixTimeSeconds();
+        var slot = (int)(second % 60);
+        lock (gate)
+        {
+            if (seconds[slot] != second)
+            {
+                (seconds[slot], counts[slot]) = (second, 0);
+            }
+
+            counts[slot]++;
+        }
+    }
+
+    public long LastMinute(DateTimeOffset now)
+    {
+        var second = now.ToUnixTimeSeconds();
+        var total = 0L;
+        lock (gate)
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                total += second - seconds[i] is >= 0 and < 60 ? counts[i] : 0;
+            }
+        }
+
+        return total;
     }
 }

@@ -25,21 +25,29 @@ public static class FeedHealth
     /// <summary>Stale: the session is running and the newest bar is older than this (the intraday job runs every 5 minutes).</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(15);
 
-    public static FeedView Assess(IReadOnlyList<RunSummary> runs, TokenStatus token, DateTimeOffset now, SessionCoverage? coverage = null, Live.LiveStatus? live = null)
+    public static FeedView Assess(IReadOnlyList<RunSummary> runs, TokenStatus token, DateTimeOffset now, SessionCoverage? coverage = null, Live.StreamSnapshot? live = null)
     {
         var view = AssessRuns(runs, token, now, coverage);
         return live is null || live.State == "stopped" ? view : view with { Lines = [.. view.Lines, StreamLine(live, token, now)] };
     }
 
     /// <summary>The live stream in one line (issue 21): live with its numbers, or what it waits for.</summary>
-    public static FeedLine StreamLine(Live.LiveStatus live, TokenStatus token, DateTimeOffset now)
+    public static FeedLine StreamLine(Live.StreamSnapshot live, TokenStatus token, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(token);
+        if (live.State is "live" or "connecting" or "reconnecting" && now - live.TakenAt > Live.StreamSnapshot.Stale)
+        {
+            // A running stream rewrites its file every second: this one's process went away without
+            // saying it stopped (killed, crashed, the laptop slept).
+            return new FeedLine("stream", "gone", "warn", $"stream: not running since {MarketTime.ToIst(live.TakenAt):HH:mm} IST (it was {live.State}); 'pricefeed serve' or 'pricefeed stream' runs it.", now);
+        }
+
         if (live.State == "live")
         {
             var last = live.LastTickAt is { } at ? $" · last tick {(int)Math.Max(0, (now - at).TotalSeconds)} s ago" : " · no tick yet";
-            return new FeedLine("stream", live.State, "ok", $"stream: live · {live.Topics} topics · {live.Ticks.ToString("N0", CultureInfo.InvariantCulture)} ticks{last} · {live.BarsWritten} live bars · {live.Reconnects} reconnects", now);
+            var what = live.Replayed && live.SessionDate is { } day ? $"replaying {day.ToString("ddd d MMM", CultureInfo.InvariantCulture)} (synthetic)" : "live";
+            return new FeedLine("stream", live.State, "ok", $"stream: {what} · {live.Symbols} symbols · {live.TicksInLastMinute.ToString("N0", CultureInfo.InvariantCulture)} ticks in the last minute{last} · {live.BarsWritten} live bars · {live.Reconnects} reconnects", now);
         }
 
         var tone = live.State == "login-needed" ? (token.State == TokenState.Missing ? "pending" : "warn") : "pending";

@@ -78,6 +78,6 @@ internal static class StatusEndpoints
             results.Read(context),
             latest,
             holidays.Coverage(),
-            FeedHealth.Assess(latest, token, time.GetUtcNow(), session, live.Status)));
+            FeedHealth.Assess(latest, token, time.GetUtcNow(), session, live.Status.Snapshot(time.GetUtcNow()))));
     }
 }

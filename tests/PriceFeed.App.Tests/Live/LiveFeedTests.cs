@@ -196,8 +196,33 @@ public sealed class LiveSchedulerTests
         // The page's feed card says so.
         using var owner = await app.NewBrowser().AsOwnerAsync();
         var line = (await owner.StatusAsync()).GetProperty("feed").GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("job").GetString() == "stream");
-        Assert.StartsWith("stream: live · 2 topics · ", line.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Matches("^stream: live · 2 symbols · [0-9]+ ticks in the last minute · last tick [0-9]+ s ago · ", line.GetProperty("text").GetString());
         Assert.Equal("ok", line.GetProperty("tone").GetString());
+
+        // And so does `pricefeed status`, another process, from the status file the stream rewrites every second.
+        var file = StreamSnapshot.PathIn(new PriceFeed.Home.DataFolder(app.DataDirectory));
+        waited.Restart();
+        while (!File.Exists(file) && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        var (_, output) = await CliProcess.RunOnStoreAsync(app, "status");
+        Assert.Matches("  stream: live · 2 symbols · [0-9]+ ticks in the last minute · ", output);
+    }
+
+    [Fact]
+    public void AStreamWhoseProcessWentAway_IsSaidToBeNotRunning_NotLive()
+    {
+        var now = new DateTimeOffset(2026, 11, 27, 11, 30, 0, TimeSpan.FromMinutes(330));
+        var token = new PriceFeed.Tokens.TokenStatus(PriceFeed.Tokens.TokenState.Missing, "No FYERS token is stored yet.", null, null, null, null, null, null, null);
+        var killed = new StreamSnapshot("live", 2, 900, 120, now.AddMinutes(-5), 10, 0, false, new DateOnly(2026, 11, 27), null, now.AddMinutes(-5));
+
+        var line = PriceFeed.Status.FeedHealth.StreamLine(killed, token, now);
+
+        Assert.Equal(("gone", "warn"), (line.Status, line.Tone));
+        Assert.StartsWith("stream: not running since 11:25 IST (it was live)", line.Text, StringComparison.Ordinal);
+        Assert.Equal("live", PriceFeed.Status.FeedHealth.StreamLine(killed with { TakenAt = now.AddSeconds(-2) }, token, now).Status);
     }
 }
 
@@ -222,5 +247,10 @@ public sealed class ReplayWhenClosedTests
 
         Assert.Equal("live", feed.Status.State);
         Assert.True(feed.Status.Replayed);
+
+        // The page's feed card says it is a replay, not the market today.
+        using var owner = await app.NewBrowser().AsOwnerAsync();
+        var line = (await owner.StatusAsync()).GetProperty("feed").GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("job").GetString() == "stream");
+        Assert.StartsWith("stream: replaying Fri 27 Nov (synthetic) · 2 symbols · ", line.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 }
