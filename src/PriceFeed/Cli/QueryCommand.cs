@@ -11,8 +11,10 @@ namespace PriceFeed.Cli;
 
 /// <summary>
 /// <c>pricefeed query "SELECT ..."</c>: SQL over the local lake with DuckDB, whose Parquet reader and
-/// SQL engine we would not write ourselves. The lake appears as the views <c>candles</c> and
-/// <c>quotes</c> (Hive partitions become columns). Read-only: only the jobs change the lake.
+/// SQL engine we would not write ourselves. The lake appears as the views <c>candles</c> (REST and
+/// live bars apart by <c>source</c>), <c>quotes</c> and <c>ticks</c> (Hive partitions become columns).
+/// <c>ticks</c> is the compacted days and, until a day is compacted, its tick log, so a tick can be
+/// queried within a second of arriving. Read-only: only the jobs change the lake.
 /// Left out of the Lambda build.
 /// </summary>
 internal static class QueryCommand
@@ -21,7 +23,7 @@ internal static class QueryCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var sql = new Argument<string>("sql") { Description = "A DuckDB SQL query over the views candles and quotes." };
+        var sql = new Argument<string>("sql") { Description = "A DuckDB SQL query over the views candles, quotes and ticks." };
         var csv = new Option<string?>("--csv") { Description = "Write every row to this CSV file instead of printing a table." };
         var lake = new Option<string?>("--lake") { Description = "The lake folder; default: Ingestion:LakeDirectory or {data}/lake." };
         var force = new Option<bool>("--force") { Description = "Replace the --csv file if it exists." };
@@ -34,6 +36,31 @@ internal static class QueryCommand
             return await RunAsync(folder, result.GetValue(sql)!, result.GetValue(csv), output, error, cancellationToken, new ExportRules(data, result.GetValue(force)));
         });
         return command;
+    }
+
+    /// <summary>
+    /// The <c>ticks</c> view: the compacted days' Parquet and the tick logs not compacted yet, in the
+    /// same columns (a torn last line of a log, from a kill, is skipped). Null when neither exists.
+    /// </summary>
+    private static string? TicksView(string lakeRoot, string? logFolder)
+    {
+        static string Quote(string path) => path.Replace("'", "''", StringComparison.Ordinal);
+        var parts = new List<string>();
+        var compacted = Path.Combine(lakeRoot, "ticks");
+        if (Directory.Exists(compacted) && Directory.EnumerateFiles(compacted, "*.parquet", SearchOption.AllDirectories).Any())
+        {
+            parts.Add($"SELECT symbol, ts_utc, received_utc, price, day_volume, bid, ask, open_interest, source, date FROM read_parquet('{Quote(Path.Combine(compacted, "*", "*.parquet"))}', hive_partitioning = true, hive_types_autocast = false)");
+        }
+
+        if (logFolder is not null && Directory.Exists(logFolder) && Directory.EnumerateFiles(logFolder, "ticks.jsonl", SearchOption.AllDirectories).Any())
+        {
+            parts.Add(
+                "SELECT s AS symbol, to_timestamp(t / 1000.0) AS ts_utc, to_timestamp(r / 1000.0) AS received_utc, p AS price, v AS day_volume, b AS bid, a AS ask, oi AS open_interest, src AS source, date "
+                + $"FROM read_json('{Quote(Path.Combine(logFolder, "*", "ticks.jsonl"))}', format = 'newline_delimited', hive_partitioning = true, hive_types_autocast = false, ignore_errors = true, "
+                + "columns = {s: 'VARCHAR', t: 'BIGINT', r: 'BIGINT', p: 'DECIMAL(18,4)', v: 'BIGINT', b: 'DECIMAL(18,4)', a: 'DECIMAL(18,4)', oi: 'BIGINT', src: 'VARCHAR'})");
+        }
+
+        return parts.Count == 0 ? null : $"CREATE VIEW ticks AS {string.Join(" UNION ALL ", parts)}";
     }
 
     /// <summary>Where an export may not go besides the lake (the data folder: tokens, keys, state), and whether it may replace a file.</summary>
@@ -59,6 +86,14 @@ internal static class QueryCommand
             // typed the column BIGINT, and resolution = 'D' failed to convert (issue 20). date compares
             // as text too, 'yyyy-MM-dd'.
             create.CommandText = $"CREATE VIEW {view} AS SELECT * FROM read_parquet('{Path.Combine(root, glob).Replace("'", "''", StringComparison.Ordinal)}', hive_partitioning = true, hive_types_autocast = false)";
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            views++;
+        }
+
+        if (TicksView(root, rules.DataFolder is null ? null : Path.Combine(rules.DataFolder, "live", "ticks")) is { } ticks)
+        {
+            await using var create = connection.CreateCommand();
+            create.CommandText = ticks;
             await create.ExecuteNonQueryAsync(cancellationToken);
             views++;
         }

@@ -26,7 +26,15 @@ internal static class StreamCommand
             await error.WriteLineAsync("Streaming the watchlist; Ctrl+C stops.");
             var end = await feed.RunAsync(cancellationToken);
             var status = feed.Status;
-            await output.WriteLineAsync($"stream: {end switch { LiveFeedEnd.Stopped => "stopped", LiveFeedEnd.LoginNeeded => "login-needed", _ => "nothing to stream" }}. {status.Topics} topics, {status.Ticks} ticks, {status.BarsWritten} live bars written, {status.Reconnects} reconnects.{(status.Detail is { } d && end != LiveFeedEnd.Stopped ? " " + d : string.Empty)}");
+            await output.WriteLineAsync($"stream: {end switch { LiveFeedEnd.Stopped => "stopped", LiveFeedEnd.LoginNeeded => "login-needed", _ => "nothing to stream" }}. {status.Topics} symbols, {status.Ticks} ticks, {status.BarsWritten} live bars written, {status.Reconnects} reconnects.{(status.Detail is { } d && end != LiveFeedEnd.Stopped ? " " + d : string.Empty)}");
+
+            // Days whose session is over go from the tick log into the lake (Ctrl+C does not skip it).
+            using var compacting = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            foreach (var day in await host.Services.GetRequiredService<TickCompactor>().CompactFinishedAsync(compacting.Token))
+            {
+                await output.WriteLineAsync($"ticks of {day.Date:yyyy-MM-dd} compacted into {day.Key}: {day.Ticks:N0} ticks, {day.Bytes:N0} bytes.");
+            }
+
             return end == LiveFeedEnd.Stopped ? ExitCodes.Ok : ExitCodes.Error;
         });
         return command;

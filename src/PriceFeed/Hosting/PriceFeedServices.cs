@@ -23,6 +23,7 @@ internal static class PriceFeedServices
         Coverage.DataEndpoints.AddCoverage(services);
         services.AddSingleton<Live.LiveClock>();
         services.AddSingleton<Live.LiveFeed>();
+        services.AddSingleton<Live.TickCompactor>();
         return services;
     }
 }

@@ -11,6 +11,13 @@ public static class LakeKeys
     public static string Quarantine(string resolution, DateOnly istDate) =>
         $"quarantine/resolution={resolution}/date={istDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/part-000.jsonl";
 
+    /// <summary>A day of ticks from the data socket, compacted from the tick log after the close (issue 21).</summary>
+    public static string Ticks(DateOnly istDate) =>
+        $"ticks/date={istDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/part-000.parquet";
+
+    /// <summary>Where the compacted tick days are.</summary>
+    public const string TicksRoot = "ticks/";
+
     /// <summary>Where the quotes snapshots are.</summary>
     public const string QuotesRoot = "quotes/";
 

@@ -145,7 +145,16 @@ internal sealed partial class LiveFeed(
             }
 
             var received = market.GetUtcNow();
-            var tick = new LiveTick(symbol, record.TradedAt ?? received, price, record.DayVolume, received);
+            var scrip = record.Kind == HsmTopicKind.Scrip;
+            var tick = new LiveTick(
+                symbol,
+                record.TradedAt ?? received,
+                price,
+                record.DayVolume,
+                received,
+                scrip ? record.Price(HsmFields.BidPrice) : null,
+                scrip ? record.Price(HsmFields.AskPrice) : null,
+                scrip && record.Raw(HsmFields.OpenInterest) is { } oi and > 0 ? oi : null);
             lock (gate)
             {
                 // A frame sent twice repeats its ticks exactly: kept once, so nothing counts twice.

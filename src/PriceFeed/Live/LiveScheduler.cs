@@ -9,7 +9,7 @@ namespace PriceFeed.Live;
 /// waits for the next login (<see cref="TokenStoredSignal"/>) instead of retrying, so the 06:00
 /// token death never turns into a reconnect loop. On AWS this service is not registered.
 /// </summary>
-internal sealed partial class LiveScheduler(LiveFeed feed, MarketCalendar calendar, TokenStoredSignal loggedIn, LiveClock clock, ILogger<LiveScheduler> logger) : BackgroundService
+internal sealed partial class LiveScheduler(LiveFeed feed, TickCompactor compactor, MarketCalendar calendar, TokenStoredSignal loggedIn, LiveClock clock, ILogger<LiveScheduler> logger) : BackgroundService
 {
     // The market's clock: in a sandbox replay, the replayed session's hours, whatever the hour here.
     private TimeProvider Time => clock.Time;
@@ -25,6 +25,9 @@ internal sealed partial class LiveScheduler(LiveFeed feed, MarketCalendar calend
             var now = Time.GetUtcNow();
             if (calendar.SessionAt(now) is not { } session)
             {
+                // The market is shut: finished days' tick logs go into the lake as Parquet.
+                await CompactAsync(stoppingToken);
+
                 // Closed: sleep until the next session opens (or a login, which changes nothing until then).
                 var next = calendar.NextSessionAfter(now)?.Open ?? now + TimeSpan.FromHours(12);
                 await WaitAsync(next - now, login: null, stoppingToken);
@@ -58,6 +61,19 @@ internal sealed partial class LiveScheduler(LiveFeed feed, MarketCalendar calend
         }
     }
 
+    private async Task CompactAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await compactor.CompactFinishedAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is IOException or Lake.LakeBusyException or Amazon.S3.AmazonS3Exception)
+        {
+            // The logs stay where they are; the next closed spell tries again.
+            Log.CompactionFailed(logger, e.Message);
+        }
+    }
+
     private async Task WaitAsync(TimeSpan delay, Task? login, CancellationToken stoppingToken)
     {
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -69,6 +85,9 @@ internal sealed partial class LiveScheduler(LiveFeed feed, MarketCalendar calend
 
     private static partial class Log
     {
+        [LoggerMessage(67, LogLevel.Warning, "The tick logs could not be compacted: {Reason}; they are kept and tried again later")]
+        public static partial void CompactionFailed(ILogger logger, string reason);
+
         [LoggerMessage(62, LogLevel.Warning, "The live stream could not start: {Reason}; trying again in a minute")]
         public static partial void StreamFailed(ILogger logger, string reason);
     }

@@ -4,7 +4,14 @@ namespace PriceFeed.Live;
 /// <param name="At">When the exchange says the trade happened (the record's last traded time); bars are built on it.</param>
 /// <param name="DayVolume">The day's traded volume so far (null for indices, which have none).</param>
 /// <param name="ReceivedAt">When the tick arrived here (null: at <paramref name="At"/>).</param>
-public readonly record struct LiveTick(string Symbol, DateTimeOffset At, decimal Price, long? DayVolume, DateTimeOffset? ReceivedAt = null);
+/// <param name="Bid">The best bid with the tick (full mode, scrips), null when not sent.</param>
+/// <param name="Ask">The best ask with the tick (full mode, scrips), null when not sent.</param>
+/// <param name="OpenInterest">Open interest (derivatives; the SDKs drop it), null when not sent or zero.</param>
+public readonly record struct LiveTick(string Symbol, DateTimeOffset At, decimal Price, long? DayVolume, DateTimeOffset? ReceivedAt = null, decimal? Bid = null, decimal? Ask = null, long? OpenInterest = null)
+{
+    /// <summary>Where a tick read back from the log came from (fyers-live, sandbox-live, sandbox-replay); null on a tick just received.</summary>
+    public string? Source { get; init; }
+}
 
 /// <summary>
 /// One minute's bar built from ticks. <paramref name="Complete"/> is false when a tick of the minute

@@ -49,6 +49,21 @@ public sealed class TickLog(string folder, string source = "fyers-live") : IAsyn
                 pending.Append(CultureInfo.InvariantCulture, $",\"v\":{volume}");
             }
 
+            if (tick.Bid is { } bid)
+            {
+                pending.Append(CultureInfo.InvariantCulture, $",\"b\":{bid}");
+            }
+
+            if (tick.Ask is { } ask)
+            {
+                pending.Append(CultureInfo.InvariantCulture, $",\"a\":{ask}");
+            }
+
+            if (tick.OpenInterest is { } oi)
+            {
+                pending.Append(CultureInfo.InvariantCulture, $",\"oi\":{oi}");
+            }
+
             if (tick.ReceivedAt is { } received)
             {
                 pending.Append(CultureInfo.InvariantCulture, $",\"r\":{received.ToUnixTimeMilliseconds()}");
@@ -93,7 +108,13 @@ public sealed class TickLog(string folder, string source = "fyers-live") : IAsyn
                     DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("t").GetInt64()),
                     root.GetProperty("p").GetDecimal(),
                     root.TryGetProperty("v", out var v) ? v.GetInt64() : null,
-                    root.TryGetProperty("r", out var r) ? DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64()) : null));
+                    root.TryGetProperty("r", out var r) ? DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64()) : null,
+                    root.TryGetProperty("b", out var b) ? b.GetDecimal() : null,
+                    root.TryGetProperty("a", out var a) ? a.GetDecimal() : null,
+                    root.TryGetProperty("oi", out var oi) ? oi.GetInt64() : null)
+                {
+                    Source = root.TryGetProperty("src", out var src) ? src.GetString() : null,
+                });
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {

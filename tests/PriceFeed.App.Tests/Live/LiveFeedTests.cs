@@ -101,9 +101,38 @@ public sealed class LiveFeedTests
         DateTimeOffset[] whole = [replayFrom.AddMinutes(1), replayFrom.AddMinutes(2)];
         Assert.Equal(whole.Concat(whole), live.Select(r => r.Start));
         await AssertRestEqualsAsync(app, live, whole, app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunEndOfDayAsync(friday, Ct));
-        var log = await File.ReadAllTextAsync(new TickLog(Path.Combine(app.DataDirectory, "live", "ticks")).PathOf(friday), Ct);
+        var logPath = new TickLog(Path.Combine(app.DataDirectory, "live", "ticks")).PathOf(friday);
+        var log = await File.ReadAllTextAsync(logPath, Ct);
         Assert.DoesNotContain("sandbox-live", log, StringComparison.Ordinal);
         Assert.Contains("\"src\":\"sandbox-replay\"", log, StringComparison.Ordinal);
+
+        // Queryable before compaction, from the log. The replay is still at 10:03, so its day is not
+        // over (CompactFinishedAsync leaves it); compacted by hand into the lake's ticks dataset, the
+        // same query reads the same ticks from Parquet, prices exact.
+        const string Sql = "SELECT count(*) AS n, count(DISTINCT symbol) AS symbols, min(typeof(price)) AS price_type, min(source) AS source, sum(price) AS total FROM ticks WHERE date = '2026-11-27'";
+        var before = await QueryAsync(app, Sql);
+        var compactor = app.App.Services.GetRequiredService<TickCompactor>();
+        Assert.Empty(await compactor.CompactFinishedAsync(Ct));
+        var day = await compactor.CompactAsync(friday, Ct);
+        var after = await QueryAsync(app, Sql);
+
+        Assert.Equal((friday, feed.Status.Ticks), (day.Date, (long)day.Ticks));
+        Assert.False(File.Exists(logPath));
+        Assert.True(File.Exists(Path.Combine(app.LakeDirectory, "ticks", "date=2026-11-27", "part-000.parquet")));
+        Assert.True(File.Exists(Path.Combine(app.LakeDirectory, "_state", "hashes", "ticks", "date=2026-11-27", "part-000.parquet.sha256")));
+        Assert.Contains($"{feed.Status.Ticks}", before, StringComparison.Ordinal);
+        Assert.Contains("DECIMAL(18,4)", before, StringComparison.Ordinal);
+        Assert.Contains("sandbox-replay", before, StringComparison.Ordinal);
+        Assert.Equal(before, after);
+    }
+
+    private static async Task<string> QueryAsync(TestApp app, string sql)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PriceFeed.Cli.QueryCommand.RunAsync(app.LakeDirectory, sql, null, output, error, Ct, new PriceFeed.Cli.QueryCommand.ExportRules(app.DataDirectory));
+        Assert.True(code == 0, error.ToString());
+        return output.ToString();
     }
 
     /// <summary>Logs in and starts the feed on the app's manual clock; returns once it is live with both snapshots.</summary>

@@ -204,7 +204,7 @@ public sealed class TokenCliTests
         var (exit, stdout, _) = await CliProcess.RunSplitAsync(app, true, "stream");
 
         Assert.Equal(ExitCodes.Error, exit);
-        Assert.StartsWith("stream: login-needed. 0 topics, 0 ticks", stdout, StringComparison.Ordinal);
+        Assert.StartsWith("stream: login-needed. 0 symbols, 0 ticks", stdout, StringComparison.Ordinal);
         Assert.Contains("log in with FYERS", stdout, StringComparison.Ordinal);
         Assert.Equal(0, app.Sandbox.SocketsAccepted);
     }
