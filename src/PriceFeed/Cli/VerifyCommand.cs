@@ -29,6 +29,11 @@ internal static class VerifyCommand
                 }
 
                 var runner = host.Services.GetRequiredService<IngestionRunner>();
+                foreach (var day in await host.Services.GetRequiredService<Live.TickCompactor>().CompactFinishedAsync(cancellationToken))
+                {
+                    await output.WriteLineAsync($"  ticks of {day.Date:yyyy-MM-dd} compacted into {day.Key}: {day.Ticks:N0} ticks.");
+                }
+
                 found = await verifier.RepairAsync(found, request => runner.RunBackfillAsync(request, null, cancellationToken), cancellationToken);
                 await PrintAsync("after repair", found, output, gapDays);
             }
@@ -55,6 +60,16 @@ internal static class VerifyCommand
     private static async Task PrintAsync(string label, LakeCheck found, TextWriter output, int gapDays)
     {
         await output.WriteLineAsync($"{label}: {found.SymbolDays} symbol-days read; {found.Unreadable.Count} unreadable files, {found.Duplicates} duplicate bars, {found.Gaps.Count} symbol-days missing or with missing minutes, {found.GivenUp.Count} given up after FYERS lacked them on {gapDays} days, {found.CursorsAhead.Count} cursors ahead of the stored bars, {found.LedgersDoneOverGaps.Count} backfill ledgers calling a gap done.{(found.IsWhole ? " The lake is whole." : string.Empty)}");
+        if (found.TickDays > 0)
+        {
+            await output.WriteLineAsync($"  ticks: {found.TickDays} days, {found.Ticks:N0} ticks, each file's bytes as written.");
+        }
+
+        foreach (var day in found.TickLogsNotCompacted.Take(MaxListed))
+        {
+            await output.WriteLineAsync($"  ticks of {day:yyyy-MM-dd} are only in the local tick log (safe on disk, not in the lake yet): 'pricefeed verify --repair' compacts them.");
+        }
+
         if (found.Unhashed.Count > 0)
         {
             await output.WriteLineAsync($"  {found.Unhashed.Count} files were written before PriceFeed recorded hashes: checked as Parquet only ('verify --repair' records them).");

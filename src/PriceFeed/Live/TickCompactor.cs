@@ -29,20 +29,20 @@ internal sealed partial class TickCompactor(IDataSink sink, LakeWriter writer, H
                 .Order()]
             : [];
 
-    /// <summary>Compacts every pending day whose session is over.</summary>
-    public async Task<IReadOnlyList<TickCompaction>> CompactFinishedAsync(CancellationToken cancellationToken)
+    /// <summary>The pending days whose session is over: their logs are complete and belong in the lake.</summary>
+    public IReadOnlyList<DateOnly> FinishedPendingDays()
     {
         var now = clock.Time.GetUtcNow();
         var today = Fyers.Data.MarketTime.IstDate(now);
-        var done = new List<TickCompaction>();
-        foreach (var date in PendingDays())
-        {
-            var open = date == today && (calendar.SessionOn(date) is not { } session || now < session.Close + LiveScheduler.AfterClose);
-            if (date > today || open)
-            {
-                continue;
-            }
+        return [.. PendingDays().Where(date => date < today || (date == today && calendar.SessionOn(date) is { } session && now >= session.Close + LiveScheduler.AfterClose))];
+    }
 
+    /// <summary>Compacts every pending day whose session is over.</summary>
+    public async Task<IReadOnlyList<TickCompaction>> CompactFinishedAsync(CancellationToken cancellationToken)
+    {
+        var done = new List<TickCompaction>();
+        foreach (var date in FinishedPendingDays())
+        {
             done.Add(await CompactAsync(date, cancellationToken));
         }
 

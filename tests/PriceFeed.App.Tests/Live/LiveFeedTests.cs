@@ -124,6 +124,17 @@ public sealed class LiveFeedTests
         Assert.Contains("DECIMAL(18,4)", before, StringComparison.Ordinal);
         Assert.Contains("sandbox-replay", before, StringComparison.Ordinal);
         Assert.Equal(before, after);
+
+        // verify reads the ticks too: the day and its ticks, and a changed byte is caught by the hash.
+        var verifier = app.App.Services.GetRequiredService<PriceFeed.Coverage.LakeVerifier>();
+        var check = await verifier.CheckAsync(Ct);
+        Assert.Equal((1, feed.Status.Ticks), (check.TickDays, check.Ticks));
+        Assert.Empty(check.TickLogsNotCompacted);
+        var file = Path.Combine(app.LakeDirectory, "ticks", "date=2026-11-27", "part-000.parquet");
+        var bytes = await File.ReadAllBytesAsync(file, Ct);
+        bytes[bytes.Length / 2] ^= 0x01;
+        await File.WriteAllBytesAsync(file, bytes, Ct);
+        Assert.Contains((await verifier.CheckAsync(Ct)).Unreadable, u => u.StartsWith("ticks/date=2026-11-27/part-000.parquet", StringComparison.Ordinal));
     }
 
     private static async Task<string> QueryAsync(TestApp app, string sql)
