@@ -95,6 +95,85 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
         return line;
     }
 
+    /// <summary>The stream's metrics declared when not detailed: what a "no ticks" alarm needs.</summary>
+    public static readonly string[] StreamCore = ["StreamLive", "TicksPerMinute"];
+
+    private static readonly (string Name, string Unit)[] StreamDefinitions =
+    [
+        ("StreamLive", "Count"), ("TicksPerMinute", "Count"), ("LastTickAgeSeconds", "Seconds"), ("StreamReconnects", "Count"),
+        ("LiveBarsWritten", "Count"), ("PartialMinutes", "Count"), ("LateTicks", "Count"),
+    ];
+
+    /// <summary>
+    /// One line for the live stream (issue 21), written by the stream once a minute under the job
+    /// "stream": whether it is live, ticks in the last minute, the last tick's age, and the session's
+    /// reconnects, live bars, part minutes and late ticks so far. The tick age is left out before the
+    /// first tick, so an alarm on it stays quiet before a login and when the market is shut.
+    /// </summary>
+    public string WriteStream(Live.LiveStatus status, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var values = new List<(string Name, double Value)>
+        {
+            ("StreamLive", status.State == "live" ? 1 : 0),
+            ("TicksPerMinute", status.TicksInLastMinute(now)),
+            ("StreamReconnects", status.Reconnects),
+            ("LiveBarsWritten", status.BarsWritten),
+            ("PartialMinutes", status.PartialMinutes),
+            ("LateTicks", status.LateTicks),
+        };
+        if (status.LastTickAt is { } last)
+        {
+            values.Add(("LastTickAgeSeconds", Math.Round(Math.Max(0, (now - last).TotalSeconds))));
+        }
+
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("_aws");
+            w.WriteNumber("Timestamp", now.ToUnixTimeMilliseconds());
+            w.WriteStartArray("CloudWatchMetrics");
+            w.WriteStartObject();
+            w.WriteString("Namespace", Namespace);
+            w.WriteStartArray("Dimensions");
+            w.WriteStartArray();
+            w.WriteStringValue("Job");
+            w.WriteEndArray();
+            w.WriteEndArray();
+            w.WriteStartArray("Metrics");
+            foreach (var (name, unit) in StreamDefinitions.Where(d => values.Any(v => v.Name == d.Name) && (detailed || StreamCore.Contains(d.Name))))
+            {
+                w.WriteStartObject();
+                w.WriteString("Name", name);
+                w.WriteString("Unit", unit);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteString("Job", "stream");
+            w.WriteString("Status", status.State);
+            foreach (var (name, value) in values)
+            {
+                w.WriteNumber(name, value);
+            }
+
+            w.WriteEndObject();
+        }
+
+        var line = Encoding.UTF8.GetString(buffer.ToArray());
+        lock (output)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
+
+        return line;
+    }
+
     /// <summary>
     /// A skipped run (market closed, holiday) never looked at the token and has no data lag: leaving
     /// those metrics out keeps the token alarm quiet at night, on weekends and on holidays. A failed

@@ -82,6 +82,7 @@ internal sealed partial class LiveFeed(
     HsmStream stream,
     LiveClock clock,
     Ingestion.IngestionRunner refill,
+    Ingestion.EmfMetrics metrics,
     CandleLake lake,
     LakeWriter writer,
     Home.DataFolder home,
@@ -245,12 +246,19 @@ internal sealed partial class LiveFeed(
 
     private async Task WriteBarsAsync(MinuteBarBuilder builder, Lock gate, TickLog log, string source, TimeProvider market, CancellationToken cancellationToken)
     {
+        var metricsAt = time.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromSeconds(1), market, cancellationToken);
             await log.FlushAsync();
             await WriteClosedAsync(builder, gate, source, market.GetUtcNow(), cancellationToken);
             await ShareStatusAsync(cancellationToken);
+            if (time.GetUtcNow() - metricsAt >= TimeSpan.FromMinutes(1))
+            {
+                // The stream's metrics line, once a minute (the alarms' data on AWS; a log line here).
+                metricsAt = time.GetUtcNow();
+                metrics.WriteStream(Status, metricsAt);
+            }
         }
     }
 

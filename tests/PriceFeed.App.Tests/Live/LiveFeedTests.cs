@@ -55,6 +55,16 @@ public sealed class LiveFeedTests
         Assert.Equal(whole.Concat(whole), live.Select(r => r.Start));
         Assert.Equal(2, feed.Status.PartialMinutes);
         Assert.Equal(0, feed.Status.LateTicks);
+        // The stream's metrics line, once a minute: live, and about two symbols' 120 ticks in the last
+        // minute (the line may be written before the current second's ticks arrive).
+        var streamLines = app.Emf.ToString().Split('\n').Where(l => l.Contains("\"Job\":\"stream\"", StringComparison.Ordinal)).ToList();
+        Assert.InRange(streamLines.Count, 3, 4);
+        using (var metric = System.Text.Json.JsonDocument.Parse(streamLines[^1]))
+        {
+            Assert.Equal(1, metric.RootElement.GetProperty("StreamLive").GetInt32());
+            Assert.InRange(metric.RootElement.GetProperty("TicksPerMinute").GetInt32(), 116, 120);
+        }
+
         // Two symbols trading every second: two ticks a second, never more, whatever was sent twice
         // (one second more when the pump moved the clock past 11:00:31 while logging in).
         Assert.InRange(feed.Status.Ticks, 2 + (215 * 2), 2 + (216 * 2));

@@ -33,7 +33,8 @@ public sealed class TickLogTests
 
         var read = await TickLog.ReadAsync(path, Ct);
 
-        Assert.Equal(ticks, read);
+        // Read back as written, each line saying where it came from.
+        Assert.Equal(ticks.Select(t => t with { Source = "fyers-live" }), read);
         Assert.EndsWith(Path.Combine("date=2026-11-27", "ticks.jsonl"), path, StringComparison.Ordinal);
     }
 
