@@ -10,11 +10,12 @@ return args.FirstOrDefault() switch
     "backfill" => await BackfillBenchmark.RunAsync(args[1..]),
     "storage" => await StorageBenchmark.RunAsync(args[1..]),
     "startup" => await StartupBenchmark.RunAsync(args[1..]),
+    "live" => await LiveBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PriceFeed.Benchmarks parse|parse-fresh|decode|e2e|backfill|storage|startup [options]");
+    Console.Error.WriteLine("usage: PriceFeed.Benchmarks parse|parse-fresh|decode|e2e|backfill|storage|startup|live [options]");
     return 2;
 }

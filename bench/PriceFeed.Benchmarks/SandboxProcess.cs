@@ -69,9 +69,16 @@ internal sealed class SandboxProcess : IAsyncDisposable
     public async Task<IHost> LoggedInHostAsync(IEnumerable<KeyValuePair<string, string?>> settings)
     {
         var host = CliHost.Build(Origin, [new("Tokens:DataDirectory", DataDirectory), .. settings]);
-        var vault = host.Services.GetRequiredService<TokenVault>();
-        var auth = host.Services.GetRequiredService<FyersAuthClient>();
-        var callback = new Uri(Origin, "callback");
+        await LogInAsync(host.Services, Origin);
+        return host;
+    }
+
+    /// <summary>A sandbox login through the sandbox's login form, stored by the services' token vault.</summary>
+    public static async Task LogInAsync(IServiceProvider services, Uri origin)
+    {
+        var vault = services.GetRequiredService<TokenVault>();
+        var auth = services.GetRequiredService<FyersAuthClient>();
+        var callback = new Uri(origin, "callback");
         await vault.SaveCredentialsAsync(SandboxDefaults.ClientId, SandboxDefaults.Secret, callback.AbsoluteUri, SandboxDefaults.Secret, CancellationToken.None);
         var login = auth.BuildLoginUrl(SandboxDefaults.ClientId, callback, "bench");
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
@@ -86,7 +93,10 @@ internal sealed class SandboxProcess : IAsyncDisposable
         using var response = await browser.PostAsync(new Uri(login, "sandbox-login"), form);
         AuthRedirect.TryParse(response.Headers.Location!.AbsoluteUri, out var redirect, out _);
         var result = await vault.CompleteLoginAsync(redirect!.AuthCode, CancellationToken.None);
-        return result.Ok ? host : throw new InvalidOperationException(result.Error);
+        if (!result.Ok)
+        {
+            throw new InvalidOperationException(result.Error);
+        }
     }
 
     public async ValueTask DisposeAsync()

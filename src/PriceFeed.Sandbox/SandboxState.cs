@@ -11,6 +11,7 @@ public sealed class SandboxState
     private readonly ConcurrentDictionary<string, int> requestsByPath = new(StringComparer.Ordinal);
     private long requests;
     private long socketsAccepted;
+    private long socketRecords;
     private readonly ConcurrentDictionary<long, Socket.SocketHandle> sockets = new();
 
     public SandboxState(SandboxOptions options, TimeProvider time)
@@ -70,6 +71,11 @@ public sealed class SandboxState
 
     /// <summary>Data-socket connections open now (fyers-protocol.md §16).</summary>
     public int OpenSockets => sockets.Count;
+
+    /// <summary>Records (snapshots, updates, lite) the data socket built since the start, each counted once however often its frame was sent.</summary>
+    public long SocketRecordsSent => Interlocked.Read(ref socketRecords);
+
+    internal void CountSocketRecords(int records) => Interlocked.Add(ref socketRecords, records);
 
     /// <summary>Data-socket connections accepted since the start.</summary>
     public long SocketsAccepted => Interlocked.Read(ref socketsAccepted);

@@ -81,9 +81,12 @@ public sealed partial class HsmStream(IOptions<FyersOptions> options, TimeProvid
                 Log.Disconnected(logger, e.Message);
             }
 
+            // The first retry after a connection that had subscribed goes at once (with jitter, so a
+            // fleet of clients does not reconnect in step): a drop of a healthy connection is usually
+            // the network's, and every second away is ticks lost. Then 1, 2, 4 ... 30 s.
             failures++;
-            var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures - 1, 5))));
-            var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(0, 1000));
+            var backoff = failures == 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures - 2, 5))));
+            var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(0, failures == 1 ? 500 : 1000));
             try
             {
                 await Task.Delay(backoff + jitter, time, cancellationToken).ConfigureAwait(false);

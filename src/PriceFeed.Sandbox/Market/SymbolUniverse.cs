@@ -5,7 +5,8 @@ namespace PriceFeed.Sandbox.Market;
 
 /// <summary>
 /// The symbols the sandbox knows: liquid NSE names and indices, plus NSE:SYN001-EQ … NSE:SYN999-EQ for
-/// tests that need many symbols. Anything else is unknown (-300), as on FYERS.
+/// tests that need many symbols, and NSE:SYN1000-EQ … NSE:SYN5999-EQ so a data-socket soak can fill a
+/// connection's 5,000 topics. Anything else is unknown (-300), as on FYERS.
 /// </summary>
 internal static partial class SymbolUniverse
 {
@@ -64,15 +65,15 @@ internal static partial class SymbolUniverse
         ["NSE:IDEA-EQ"] = "VODAFONE IDEA LIMITED",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Every known symbol of an exchange ("NSE", "BSE"), the synthetic SYN001-SYN999 included.</summary>
+    /// <summary>Every known symbol of an exchange ("NSE", "BSE"), the synthetic SYN001-SYN5999 included.</summary>
     public static IEnumerable<string> Of(string exchange) =>
         Known.Keys.Where(k => k.StartsWith(exchange + ":", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
-            .Concat(exchange == "NSE" ? Enumerable.Range(1, 999).Select(n => $"NSE:SYN{n:000}-EQ") : []);
+            .Concat(exchange == "NSE" ? Enumerable.Range(1, 5999).Select(n => $"NSE:SYN{n:000}-EQ") : []);
 
     public static string Name(string symbol) =>
         Names.TryGetValue(symbol, out var name) ? name : $"SYNTHETIC COMPANY {Underlying(symbol)[3..]}";
 
-    [GeneratedRegex("^NSE:SYN(?<n>[0-9]{3})-EQ$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^NSE:SYN(?<n>[0-9]{3}|[1-5][0-9]{3})-EQ$", RegexOptions.CultureInvariant)]
     private static partial Regex SyntheticName();
 
     public static bool IsKnown(string symbol) => Known.ContainsKey(symbol) || SyntheticName().IsMatch(symbol);

@@ -298,6 +298,7 @@ internal static class SandboxSocket
 
             if (frame.Records > 0)
             {
+                state.CountSocketRecords(frame.Records);
                 await SendDataAsync(frame.Done(), cancellationToken);
             }
         }
@@ -382,6 +383,7 @@ internal static class SandboxSocket
                 }
             }
 
+            state.CountSocketRecords(frame?.Records ?? 0);
             return frame?.Done();
         }
 

@@ -48,10 +48,10 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
 
             try
             {
-                var dayTicks = await TickParquet.ReadAsync(tickBytes, cancellationToken);
+                var (dayTicks, repeats) = await Live.TickParquet.CountAsync(tickBytes, cancellationToken);
                 tickDays++;
-                tickCount += dayTicks.Count;
-                tickDuplicates += dayTicks.Count - dayTicks.Select(t => (t.Symbol, t.At, t.Price, t.DayVolume)).Distinct().Count();
+                tickCount += dayTicks;
+                tickDuplicates += (int)repeats;
             }
             catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
             {

@@ -110,13 +110,13 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
     /// reconnects, live bars, part minutes and late ticks so far. The tick age is left out before the
     /// first tick, so an alarm on it stays quiet before a login and when the market is shut.
     /// </summary>
-    public string WriteStream(Live.LiveStatus status, DateTimeOffset now)
+    public string WriteStream(StreamMetrics status, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(status);
         var values = new List<(string Name, double Value)>
         {
             ("StreamLive", status.State == "live" ? 1 : 0),
-            ("TicksPerMinute", status.TicksInLastMinute(now)),
+            ("TicksPerMinute", status.TicksInLastMinute),
             ("StreamReconnects", status.Reconnects),
             ("LiveBarsWritten", status.BarsWritten),
             ("PartialMinutes", status.PartialMinutes),
@@ -187,3 +187,6 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
         _ => true,
     };
 }
+
+/// <summary>The live stream's numbers for its metrics line (<see cref="EmfMetrics.WriteStream"/>).</summary>
+public sealed record StreamMetrics(string State, long TicksInLastMinute, DateTimeOffset? LastTickAt, int Reconnects, long BarsWritten, int PartialMinutes, long LateTicks);

@@ -61,6 +61,11 @@ public sealed class LiveStatus
     /// <summary>Times the REST 1-minute candles were fetched to fill what the socket missed.</summary>
     public int Refills { get; internal set; }
 
+    /// <summary>How long each reconnect of this session took, from the drop to the topics subscribed again.</summary>
+    public IReadOnlyList<TimeSpan> ReconnectDurations => [.. reconnectDurations];
+
+    internal readonly System.Collections.Concurrent.ConcurrentQueue<TimeSpan> reconnectDurations = new();
+
     /// <summary>True when the stream plays a replayed sandbox session.</summary>
     public bool Replayed { get; internal set; }
 
@@ -88,7 +93,8 @@ internal sealed partial class LiveFeed(
     Home.DataFolder home,
     IOptions<FyersOptions> fyers,
     TimeProvider time,
-    ILogger<LiveFeed> logger)
+    ILogger<LiveFeed> logger,
+    LiveLatencyProbe? probe = null)
 {
     /// <summary>How long after a minute's end its late ticks still count; the bar is written after it.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
@@ -125,6 +131,7 @@ internal sealed partial class LiveFeed(
         var market = clock.Time;
         // A run is a session: its numbers start again.
         (Status.Ticks, Status.BarsWritten, Status.Reconnects, Status.Duplicates, Status.LateTicks, Status.PartialMinutes, Status.Refills, Status.LastTickAt) = (0, 0, 0, 0, 0, 0, 0, null);
+        Status.reconnectDurations.Clear();
         Status.Replayed = clock.Replaying;
         Status.SessionDate = Fyers.Data.MarketTime.IstDate(market.GetUtcNow());
         var source = !fyers.Value.UseSandbox ? "fyers-live" : Status.Replayed ? "sandbox-replay" : "sandbox-live";
@@ -133,7 +140,7 @@ internal sealed partial class LiveFeed(
         DateTimeOffset? droppedAt = null;
         Task refilling = Task.CompletedTask;
         var gate = new Lock();
-        await using var log = new TickLog(home.Combine("live", "ticks"), source);
+        await using var log = new TickLog(home.Combine("live", "ticks"), source, probe);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writerLoop = WriteBarsAsync(builder, gate, log, source, market, stop.Token);
         Status.Topics = bySymbol.Count;
@@ -184,11 +191,16 @@ internal sealed partial class LiveFeed(
             {
                 case HsmStreamEventKind.Subscribed:
                     (Status.State, Status.Detail) = ("live", e.Detail);
-                    if (droppedAt is not null && refilling.IsCompleted)
+                    if (droppedAt is { } since)
                     {
-                        // What the socket missed comes from REST once the minute it came back in closed.
+                        Status.reconnectDurations.Enqueue(time.GetUtcNow() - since);
                         droppedAt = null;
-                        refilling = RefillAsync(stop.Token);
+                        if (refilling.IsCompleted)
+                        {
+                            // What the socket missed comes from REST once the minute it came back in closed
+                            // (a refill already under way covers this drop too).
+                            refilling = RefillAsync(stop.Token);
+                        }
                     }
 
                     break;
@@ -198,7 +210,7 @@ internal sealed partial class LiveFeed(
                         builder.Rebase(); // the next cumulative volume is a baseline
                     }
 
-                    droppedAt ??= e.At;
+                    droppedAt ??= time.GetUtcNow();
 
                     Status.Reconnects++;
                     (Status.State, Status.Detail) = ("reconnecting", e.Detail);
@@ -257,7 +269,7 @@ internal sealed partial class LiveFeed(
             {
                 // The stream's metrics line, once a minute (the alarms' data on AWS; a log line here).
                 metricsAt = time.GetUtcNow();
-                metrics.WriteStream(Status, metricsAt);
+                metrics.WriteStream(new Ingestion.StreamMetrics(Status.State, Status.TicksInLastMinute(metricsAt), Status.LastTickAt, Status.Reconnects, Status.BarsWritten, Status.PartialMinutes, Status.LateTicks), metricsAt);
             }
         }
     }
@@ -324,6 +336,14 @@ internal sealed partial class LiveFeed(
             await using (await writer.AcquireAsync("stream", cancellationToken))
             {
                 Status.BarsWritten += (await lake.MergeAsync(rows, cancellationToken)).Written;
+                if (probe is not null)
+                {
+                    var written = clock.Time.GetUtcNow();
+                    foreach (var bar in bars)
+                    {
+                        probe.MinuteToLake.Enqueue(written - (bar.Start + TimeSpan.FromMinutes(1)));
+                    }
+                }
             }
         }
         catch (LakeBusyException e)

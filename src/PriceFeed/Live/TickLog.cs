@@ -14,8 +14,9 @@ namespace PriceFeed.Live;
 /// skipped on reading, never misread. FYERS keeps no tick history, so this file is the only copy
 /// until the day is compacted into the lake.
 /// </summary>
-public sealed class TickLog(string folder, string source = "fyers-live") : IAsyncDisposable
+public sealed class TickLog(string folder, string source = "fyers-live", LiveLatencyProbe? probe = null) : IAsyncDisposable
 {
+    private readonly List<long> appendedAt = [];
     private readonly StringBuilder pending = new();
     private readonly Lock gate = new();
     private FileStream? file;
@@ -70,6 +71,11 @@ public sealed class TickLog(string folder, string source = "fyers-live") : IAsyn
             }
 
             pending.Append(CultureInfo.InvariantCulture, $",\"src\":\"{source}\"}}\n");
+            if (probe is not null)
+            {
+                appendedAt.Add(System.Diagnostics.Stopwatch.GetTimestamp());
+            }
+
             Appended++;
         }
     }
@@ -81,6 +87,15 @@ public sealed class TickLog(string folder, string source = "fyers-live") : IAsyn
         {
             WriteLocked();
             file?.Flush(flushToDisk: true);
+            if (probe is not null)
+            {
+                foreach (var at in appendedAt)
+                {
+                    probe.TickToDurable.Enqueue(System.Diagnostics.Stopwatch.GetElapsedTime(at));
+                }
+
+                appendedAt.Clear();
+            }
         }
 
         return Task.CompletedTask;
@@ -90,39 +105,71 @@ public sealed class TickLog(string folder, string source = "fyers-live") : IAsyn
     public static async Task<IReadOnlyList<LiveTick>> ReadAsync(string path, CancellationToken cancellationToken)
     {
         var ticks = new List<LiveTick>();
-        if (!File.Exists(path))
+        await foreach (var tick in ReadEachAsync(path, cancellationToken))
         {
-            return ticks;
-        }
-
-        var text = await File.ReadAllTextAsync(path, cancellationToken);
-        var complete = text.LastIndexOf('\n') + 1; // after the last newline: a torn line
-        foreach (var line in text[..complete].Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            try
-            {
-                using var json = JsonDocument.Parse(line);
-                var root = json.RootElement;
-                ticks.Add(new LiveTick(
-                    root.GetProperty("s").GetString()!,
-                    DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("t").GetInt64()),
-                    root.GetProperty("p").GetDecimal(),
-                    root.TryGetProperty("v", out var v) ? v.GetInt64() : null,
-                    root.TryGetProperty("r", out var r) ? DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64()) : null,
-                    root.TryGetProperty("b", out var b) ? b.GetDecimal() : null,
-                    root.TryGetProperty("a", out var a) ? a.GetDecimal() : null,
-                    root.TryGetProperty("oi", out var oi) ? oi.GetInt64() : null)
-                {
-                    Source = root.TryGetProperty("src", out var src) ? src.GetString() : null,
-                });
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-            {
-                // Not a tick this log wrote: skipped, the others still count.
-            }
+            ticks.Add(tick);
         }
 
         return ticks;
+    }
+
+    /// <summary>
+    /// A day's ticks a line at a time (a day of thousands of symbols is gigabytes; never read whole).
+    /// A line a crash cut short is not a whole JSON object and is skipped, never misread.
+    /// </summary>
+    public static async IAsyncEnumerable<LiveTick> ReadEachAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            yield break;
+        }
+
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, new FileStreamOptions { Access = FileAccess.Read, Share = FileShare.ReadWrite, BufferSize = 1 << 16 });
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (Parse(line) is { } tick)
+            {
+                yield return tick;
+            }
+        }
+    }
+
+    /// <summary>The SHA-256 of a log's bytes: its identity, recorded in the day's Parquet once compacted.</summary>
+    public static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, useAsync: true);
+        return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
+    }
+
+    private static LiveTick? Parse(string line)
+    {
+        if (line.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            return new LiveTick(
+                root.GetProperty("s").GetString()!,
+                DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("t").GetInt64()),
+                root.GetProperty("p").GetDecimal(),
+                root.TryGetProperty("v", out var v) ? v.GetInt64() : null,
+                root.TryGetProperty("r", out var r) ? DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64()) : null,
+                root.TryGetProperty("b", out var b) ? b.GetDecimal() : null,
+                root.TryGetProperty("a", out var a) ? a.GetDecimal() : null,
+                root.TryGetProperty("oi", out var oi) ? oi.GetInt64() : null)
+            {
+                Source = root.TryGetProperty("src", out var src) ? src.GetString() : null,
+            };
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // Not a tick this log wrote: skipped, the others still count.
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()

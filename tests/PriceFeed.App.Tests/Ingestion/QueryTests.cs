@@ -167,36 +167,23 @@ public sealed class QueryTests
     public async Task Query_TheDocsExamples_RunAsDocumented()
     {
         await using var app = await LakeWithTodaysBarsAsync();
-        var docs = await File.ReadAllTextAsync(Path.Combine(RepoRoot(), "docs", "data-lake.md"), Ct);
-        string Example(string comment) => System.Text.RegularExpressions.Regex.Match(docs, "# " + System.Text.RegularExpressions.Regex.Escape(comment) + "\\npricefeed query \"(?<sql>[^\"]+)\"").Groups["sql"].Value.Replace("\n", " ", StringComparison.Ordinal);
         using var none = new StringWriter();
         using var daily = new StringWriter();
         using var buckets = new StringWriter();
 
         // Only 1-minute folders yet: asking for daily bars is no rows, not a conversion error.
-        var noneCode = await QueryCommand.RunAsync(app.LakeDirectory, Example("Daily bars of every symbol"), null, none, TextWriter.Null, Ct);
+        var noneCode = await QueryCommand.RunAsync(app.LakeDirectory, await DocsExamples.QueryAsync("Daily bars of every symbol"), null, none, TextWriter.Null, Ct);
         Assert.Equal(ExitCodes.Ok, noneCode);
         Assert.Contains("(0 rows)", none.ToString(), StringComparison.Ordinal);
         await app.App.Services.GetRequiredService<IngestionRunner>().RunEndOfDayAsync(new DateOnly(2026, 11, 26), Ct);
 
-        var dailyCode = await QueryCommand.RunAsync(app.LakeDirectory, Example("Daily bars of every symbol"), null, daily, TextWriter.Null, Ct);
-        var bucketCode = await QueryCommand.RunAsync(app.LakeDirectory, Example("15-minute bars from 1-minute bars, in IST"), null, buckets, TextWriter.Null, Ct);
+        var dailyCode = await QueryCommand.RunAsync(app.LakeDirectory, await DocsExamples.QueryAsync("Daily bars of every symbol"), null, daily, TextWriter.Null, Ct);
+        var bucketCode = await QueryCommand.RunAsync(app.LakeDirectory, await DocsExamples.QueryAsync("15-minute bars from 1-minute bars, in IST"), null, buckets, TextWriter.Null, Ct);
 
         Assert.Equal((ExitCodes.Ok, ExitCodes.Ok), (dailyCode, bucketCode));
         Assert.Contains("(2 rows)", daily.ToString(), StringComparison.Ordinal);
         Assert.Contains("2026-11-26 09:15:00", buckets.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("03:45:00", buckets.ToString(), StringComparison.Ordinal);
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PriceFeed.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 
     /// <summary>The sandbox app after a login and one intraday run: 105 bars of two symbols on 27 Nov.</summary>

@@ -134,6 +134,8 @@ public sealed class LiveFeedTests
         Assert.Contains("DECIMAL(18,4)", before, StringComparison.Ordinal);
         Assert.Contains("sandbox-replay", before, StringComparison.Ordinal);
         Assert.Equal(before, after);
+        Assert.Contains("(2 rows)", await QueryAsync(app, await DocsExamples.QueryAsync("Ticks per symbol on a day, with their price range and the volume they carried")), StringComparison.Ordinal);
+        Assert.Contains("sandbox", await QueryAsync(app, await DocsExamples.QueryAsync("Live bars next to the REST bars of the same minutes")), StringComparison.Ordinal);
 
         // verify reads the ticks too: the day and its ticks, and a changed byte is caught by the hash.
         var verifier = app.App.Services.GetRequiredService<PriceFeed.Coverage.LakeVerifier>();

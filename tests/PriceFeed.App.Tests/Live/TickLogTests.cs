@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using PriceFeed.Live;
 
 namespace PriceFeed.App.Tests.Live;
@@ -51,5 +52,51 @@ public sealed class TickLogTests
         var reader = new TickLog(folder);
         Assert.Single(await TickLog.ReadAsync(reader.PathOf(new DateOnly(2026, 11, 27)), Ct));
         Assert.Single(await TickLog.ReadAsync(reader.PathOf(new DateOnly(2026, 11, 28)), Ct));
+    }
+}
+
+/// <summary>Issue 21: a finished day's tick log into the lake, once, whatever crash comes between.</summary>
+public sealed class TickCompactorTests
+{
+    [Fact]
+    public async Task ALogCompactedThenLeftByACrash_IsNotAddedTwice_AndALaterLogOfTheDayIsMerged()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PriceFeed.App.Tests.Support.TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 20, 0, 0, TimeSpan.FromMinutes(330)));
+        var compactor = app.App.Services.GetRequiredService<TickCompactor>();
+        var day = new DateOnly(2026, 11, 27);
+        var start = new DateTimeOffset(2026, 11, 27, 9, 15, 0, TimeSpan.FromMinutes(330));
+        async Task<string> LogAsync(int from, int count)
+        {
+            await using var log = new TickLog(compactor.LogFolder);
+            for (var i = from; i < from + count; i++)
+            {
+                log.Append(new LiveTick("NSE:SBIN-EQ", start.AddSeconds(i), 600m + (i * 0.05m), 1000 + i, start.AddSeconds(i).AddMilliseconds(40), 599.95m + (i * 0.05m), 600.05m + (i * 0.05m)));
+            }
+
+            await log.FlushAsync();
+            return log.PathOf(day);
+        }
+
+        var path = await LogAsync(0, 100);
+        var copy = await File.ReadAllBytesAsync(path, ct);
+        Assert.Equal([day], compactor.FinishedPendingDays());
+        var first = await compactor.CompactAsync(day, ct);
+
+        // A crash after the file was stored but before the log was deleted: the same log again.
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path, copy, ct);
+        var again = await compactor.CompactAsync(day, ct);
+
+        // A later stream of the same day (restarted after the close) adds its own ticks.
+        await LogAsync(100, 20);
+        var merged = await compactor.CompactAsync(day, ct);
+
+        Assert.Equal((100, 100, 120), (first.Ticks, again.Ticks, merged.Ticks));
+        Assert.False(File.Exists(path));
+        Assert.Empty(compactor.PendingDays());
+        var stored = await PriceFeed.Live.TickParquet.ReadAsync(await File.ReadAllBytesAsync(Path.Combine(app.LakeDirectory, merged.Key), ct), ct);
+        Assert.Equal(Enumerable.Range(0, 120).Select(i => start.AddSeconds(i)), stored.Select(t => t.At));
+        Assert.Equal((600m, 599.95m, 600.05m, 1000L), (stored[0].Price, stored[0].Bid!.Value, stored[0].Ask!.Value, stored[0].DayVolume!.Value));
     }
 }
