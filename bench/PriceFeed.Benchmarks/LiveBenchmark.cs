@@ -93,7 +93,8 @@ internal static class LiveBenchmark
             var sent = state.SocketRecordsSent;
             var received = feed.Status.Ticks + feed.Status.Duplicates;
             var compacted = await app.Services.GetRequiredService<TickCompactor>().CompactAsync(new DateOnly(2026, 11, 26), CancellationToken.None);
-            var lakeBars = Directory.EnumerateFiles(Path.Combine(data, "lake", "candles"), "*.parquet", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+            var candles = Path.Combine(data, "lake", "candles");
+            var lakeBars = Directory.Exists(candles) ? Directory.EnumerateFiles(candles, "*.parquet", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
             var durable = Percentiles(probe.TickToDurable.Select(t => t.TotalMilliseconds));
             var toLake = Percentiles(probe.MinuteToLake.Select(t => t.TotalSeconds));
             var reconnects = Percentiles(feed.Status.ReconnectDurations.Select(t => t.TotalSeconds));

@@ -75,7 +75,7 @@ public sealed class LiveStatus
 /// <summary>
 /// The watchlist streamed from FYERS' data socket into the lake, on a laptop (issue 21): symbols to
 /// topics through symbol-token, the socket through <see cref="HsmStream"/>, every tick appended to the
-/// day's <see cref="TickLog"/> (flushed each second), and 1-minute bars built from the ticks
+/// day's <see cref="TickLog"/> (fsynced every half second), and 1-minute bars built from the ticks
 /// (<see cref="MinuteBarBuilder"/>) written to the lake within a few seconds of each minute's end,
 /// marked as live bars. Live bars never move the REST cursors and never replace a REST bar: the
 /// intraday and end-of-day jobs still fetch the authoritative bars, and replace the live ones.
@@ -98,6 +98,9 @@ internal sealed partial class LiveFeed(
 {
     /// <summary>How long after a minute's end its late ticks still count; the bar is written after it.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the tick log is made durable.</summary>
+    public static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// How long after a reconnect the REST refill runs: the minute the socket came back in must have
@@ -259,18 +262,47 @@ internal sealed partial class LiveFeed(
     private async Task WriteBarsAsync(MinuteBarBuilder builder, Lock gate, TickLog log, string source, TimeProvider market, CancellationToken cancellationToken)
     {
         var metricsAt = time.GetUtcNow();
+        var flushing = FlushLoopAsync(log, cancellationToken);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), market, cancellationToken);
+                await WriteClosedAsync(builder, gate, source, market.GetUtcNow(), cancellationToken);
+                await ShareStatusAsync(cancellationToken);
+                if (time.GetUtcNow() - metricsAt >= TimeSpan.FromMinutes(1))
+                {
+                    // The stream's metrics line, once a minute (the alarms' data on AWS; a log line here).
+                    metricsAt = time.GetUtcNow();
+                    metrics.WriteStream(new Ingestion.StreamMetrics(Status.State, Status.TicksInLastMinute(metricsAt), Status.LastTickAt, Status.Reconnects, Status.BarsWritten, Status.PartialMinutes, Status.LateTicks), metricsAt);
+                }
+            }
+        }
+        finally
+        {
+            await flushing;
+        }
+    }
+
+    /// <summary>
+    /// Every half second on the wall clock (a replay's speed changes nothing about the disk): the tick
+    /// log written and fsynced, so a tick is durable within about half a second of arrival plus the
+    /// fsync (the p99 is in docs/benchmarks.md).
+    /// </summary>
+    private async Task FlushLoopAsync(TickLog log, CancellationToken cancellationToken)
+    {
         while (!cancellationToken.IsCancellationRequested)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1), market, cancellationToken);
-            await log.FlushAsync();
-            await WriteClosedAsync(builder, gate, source, market.GetUtcNow(), cancellationToken);
-            await ShareStatusAsync(cancellationToken);
-            if (time.GetUtcNow() - metricsAt >= TimeSpan.FromMinutes(1))
+            try
             {
-                // The stream's metrics line, once a minute (the alarms' data on AWS; a log line here).
-                metricsAt = time.GetUtcNow();
-                metrics.WriteStream(new Ingestion.StreamMetrics(Status.State, Status.TicksInLastMinute(metricsAt), Status.LastTickAt, Status.Reconnects, Status.BarsWritten, Status.PartialMinutes, Status.LateTicks), metricsAt);
+                await Task.Delay(FlushEvery, time, cancellationToken);
             }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await log.FlushAsync();
         }
     }
 

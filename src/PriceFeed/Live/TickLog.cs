@@ -9,7 +9,7 @@ namespace PriceFeed.Live;
 /// (<c>{data}/live/ticks/date=yyyy-MM-dd/ticks.jsonl</c>), one JSON line each: symbol, exchange time
 /// and arrival (epoch ms), price, the day's volume (scrips) and where it came from (fyers-live,
 /// sandbox-live or sandbox-replay; synthetic and replayed ticks say so on every line). Lines are buffered and
-/// made durable by <see cref="FlushAsync"/> (written and fsynced), which the stream calls every
+/// made durable by <see cref="FlushAsync"/> (written and fsynced), which the stream calls every half
 /// second: a kill -9 loses at most the ticks since the last flush, and a line cut short by it is
 /// skipped on reading, never misread. FYERS keeps no tick history, so this file is the only copy
 /// until the day is compacted into the lake.
