@@ -59,6 +59,7 @@ internal static class LiveBenchmark
 
             var subscribedAfter = wall.Elapsed.TotalSeconds;
             var memory = new List<double>();
+            var heap = new List<double>();
             var dropEvery = drops > 0 ? TimeSpan.FromMinutes(minutes) / (drops + 1) : TimeSpan.MaxValue;
             var nextDrop = dropEvery;
             var nextSample = TimeSpan.Zero;
@@ -68,8 +69,11 @@ internal static class LiveBenchmark
             {
                 if (wall.Elapsed >= nextSample)
                 {
+                    // What the OS sees, and what is still referenced after a full collection (a leak
+                    // grows the second; garbage not yet collected only the first).
                     process.Refresh();
                     memory.Add(Math.Round(process.WorkingSet64 / 1048576.0, 1));
+                    heap.Add(Math.Round(GC.GetTotalMemory(forceFullCollection: true) / 1048576.0, 1));
                     nextSample += TimeSpan.FromMinutes(1);
                 }
 
@@ -83,25 +87,27 @@ internal static class LiveBenchmark
                 await Task.Delay(200);
             }
 
-            // The frames already built are delivered, then the stream stops.
+            // The sandbox stops building frames; those already built arrive; then both sides are counted
+            // (counting while frames are still being built would call the last step's records lost).
+            state.SocketFaults.Silent = true;
             await Task.Delay(TimeSpan.FromSeconds(3));
+            var sent = state.SocketRecordsSent;
+            var received = feed.Status.Ticks + feed.Status.Duplicates;
             await stop.CancelAsync();
             await run;
             var seconds = wall.Elapsed.TotalSeconds;
             process.Refresh();
             var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
-            var sent = state.SocketRecordsSent;
-            var received = feed.Status.Ticks + feed.Status.Duplicates;
             var compacted = await app.Services.GetRequiredService<TickCompactor>().CompactAsync(new DateOnly(2026, 11, 26), CancellationToken.None);
             var candles = Path.Combine(data, "lake", "candles");
             var lakeBars = Directory.Exists(candles) ? Directory.EnumerateFiles(candles, "*.parquet", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
-            var durable = Percentiles(probe.TickToDurable.Select(t => t.TotalMilliseconds));
-            var toLake = Percentiles(probe.MinuteToLake.Select(t => t.TotalSeconds));
+            var durable = Percentiles(probe.TickToDurable, 1);
+            var toLake = Percentiles(probe.MinuteToLake, 1000);
             var reconnects = Percentiles(feed.Status.ReconnectDurations.Select(t => t.TotalSeconds));
             var ci = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(ci, $"{{\"benchmark\":\"live\",\"topics\":{topics},\"speed\":{speed},\"trades_per_second\":{tradesPerSecond},\"updates_per_topic_per_s\":{speed * tradesPerSecond},\"wall_seconds\":{seconds:F0},\"market_minutes\":{seconds * speed / 60:F0},")
                 + string.Create(ci, $"\"records_built\":{sent},\"ticks_taken\":{received},\"duplicates\":{feed.Status.Duplicates},\"records_not_taken\":{sent - received},\"drops\":{drops},\"reconnects\":{feed.Status.Reconnects},")
-                + string.Create(ci, $"\"reconnect_s\":{reconnects},\"cpu_seconds\":{cpu:F1},\"cpu_share_of_one_core\":{cpu / seconds:F2},\"working_set_mib_each_minute\":[{string.Join(',', memory.Select(m => m.ToString(ci)))}],")
+                + string.Create(ci, $"\"reconnect_s\":{reconnects},\"cpu_seconds\":{cpu:F1},\"cpu_share_of_one_core\":{cpu / seconds:F2},\"working_set_mib_each_minute\":[{string.Join(',', memory.Select(m => m.ToString(ci)))}],\"live_heap_mib_each_minute\":[{string.Join(',', heap.Select(m => m.ToString(ci)))}],")
                 + string.Create(ci, $"\"tick_to_durable_ms\":{durable},\"minute_to_lake_market_s\":{toLake},\"live_bars\":{feed.Status.BarsWritten},\"partial_minutes\":{feed.Status.PartialMinutes},\"late_ticks\":{feed.Status.LateTicks},")
                 + string.Create(ci, $"\"ticks_compacted\":{compacted.Ticks},\"tick_file_bytes\":{compacted.Bytes},\"bytes_per_tick\":{(double)compacted.Bytes / Math.Max(1, compacted.Ticks):F2},\"candle_file_bytes\":{lakeBars},\"subscribed_after_s\":{subscribedAfter:F1}}}"));
             return 0;
@@ -113,6 +119,12 @@ internal static class LiveBenchmark
             Directory.Delete(data, recursive: true);
         }
     }
+
+    /// <summary>A histogram's percentiles, in ms (divisor 1) or s (divisor 1000).</summary>
+    private static string Percentiles(LiveLatencyProbe.Histogram values, double divisor) =>
+        values.Count == 0
+            ? "null"
+            : FormattableString.Invariant($"{{\"n\":{values.Count},\"p50\":{values.Percentile(0.50) / divisor:F3},\"p95\":{values.Percentile(0.95) / divisor:F3},\"p99\":{values.Percentile(0.99) / divisor:F3},\"max\":{values.Max / divisor:F3}}}");
 
     private static string Percentiles(IEnumerable<double> values)
     {

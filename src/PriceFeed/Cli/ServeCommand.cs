@@ -71,6 +71,13 @@ internal static class ServeCommand
             }
 
             await output.WriteLineAsync(PriceFeedApp.Banner(settings));
+            if (app.Services.GetService<PriceFeed.Sandbox.SandboxState>() is { Replaying: true } replay)
+            {
+                // Outside NSE hours the sandbox's data socket plays the latest session (issue 21).
+                var from = Fyers.Data.MarketTime.ToIst(replay.MarketTime.GetUtcNow());
+                await output.WriteLineAsync($"  Data socket:  replaying {from:ddd d MMM} from {from:HH:mm} IST, synthetic (the market is shut now); --Sandbox:ReplayWhenClosed=false turns it off.");
+            }
+
             if (code is not null)
             {
                 // Printed to this terminal only, never logged: whoever can read it can set PriceFeed up.

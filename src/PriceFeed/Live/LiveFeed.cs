@@ -373,7 +373,7 @@ internal sealed partial class LiveFeed(
                     var written = clock.Time.GetUtcNow();
                     foreach (var bar in bars)
                     {
-                        probe.MinuteToLake.Enqueue(written - (bar.Start + TimeSpan.FromMinutes(1)));
+                        probe.MinuteToLake.Add(written - (bar.Start + TimeSpan.FromMinutes(1)));
                     }
                 }
             }

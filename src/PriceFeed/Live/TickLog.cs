@@ -91,7 +91,7 @@ public sealed class TickLog(string folder, string source = "fyers-live", LiveLat
             {
                 foreach (var at in appendedAt)
                 {
-                    probe.TickToDurable.Enqueue(System.Diagnostics.Stopwatch.GetElapsedTime(at));
+                    probe.TickToDurable.Add(System.Diagnostics.Stopwatch.GetElapsedTime(at));
                 }
 
                 appendedAt.Clear();

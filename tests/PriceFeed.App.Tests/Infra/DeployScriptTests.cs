@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using PriceFeed.App.Tests.Support;
+using PriceFeed.Testing;
 
 namespace PriceFeed.App.Tests.Infra;
 

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using PriceFeed.App.Tests.Support;
+using PriceFeed.Testing;
 
 namespace PriceFeed.App.Tests.Infra;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PriceFeed.App.Tests.Support;
+using PriceFeed.Testing;
 
 namespace PriceFeed.App.Tests.Infra;
 

@@ -7,6 +7,7 @@ using PriceFeed.App.Tests.Support;
 using PriceFeed.Fyers.Data;
 using PriceFeed.Ingestion;
 using PriceFeed.Lake;
+using PriceFeed.Testing;
 using PriceFeed.Tokens;
 
 namespace PriceFeed.App.Tests.Infra;

@@ -5,20 +5,9 @@ internal static class DocsExamples
 {
     public static async Task<string> QueryAsync(string comment)
     {
-        var docs = await File.ReadAllTextAsync(Path.Combine(RepoRoot(), "docs", "data-lake.md"), TestContext.Current.CancellationToken);
+        var docs = await File.ReadAllTextAsync(PriceFeed.Testing.RepoPaths.Of("docs", "data-lake.md"), TestContext.Current.CancellationToken);
         var match = System.Text.RegularExpressions.Regex.Match(docs, "# " + System.Text.RegularExpressions.Regex.Escape(comment) + "\\npricefeed query \"(?<sql>[^\"]+)\"");
         Assert.True(match.Success, $"docs/data-lake.md has no example '# {comment}'.");
         return match.Groups["sql"].Value.Replace("\n", " ", StringComparison.Ordinal);
-    }
-
-    public static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PriceFeed.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using PriceFeed.Testing;
 
 namespace PriceFeed.App.Tests.Support;
 

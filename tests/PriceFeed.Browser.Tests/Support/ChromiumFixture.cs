@@ -48,13 +48,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
     private static string FindScreenshotDirectory()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PriceFeed.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        var path = Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
+        var path = PriceFeed.Testing.RepoPaths.Of("artifacts", "screenshots");
         Directory.CreateDirectory(path);
         return path;
     }

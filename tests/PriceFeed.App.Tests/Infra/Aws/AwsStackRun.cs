@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PriceFeed.App.Tests.Support;
 using PriceFeed.Sandbox;
+using PriceFeed.Testing;
 
 namespace PriceFeed.App.Tests.Infra.Aws;
 

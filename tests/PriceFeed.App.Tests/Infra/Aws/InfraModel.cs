@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PriceFeed.App.Tests.Support;
+using PriceFeed.Testing;
 
 namespace PriceFeed.App.Tests.Infra.Aws;
 

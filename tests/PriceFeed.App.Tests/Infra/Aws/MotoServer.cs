@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PriceFeed.App.Tests.Support;
+using PriceFeed.Testing;
 
 namespace PriceFeed.App.Tests.Infra.Aws;
 

@@ -1,4 +1,4 @@
-namespace PriceFeed.App.Tests.Support;
+namespace PriceFeed.Testing;
 
 /// <summary>The repository's folders, found from the test binary by walking up to PriceFeed.slnx.</summary>
 internal static class RepoPaths
