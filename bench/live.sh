@@ -9,7 +9,12 @@ dotnet build bench/PriceFeed.Benchmarks -c Release -nologo -clp:ErrorsOnly >/dev
 bench="dotnet bench/PriceFeed.Benchmarks/bin/Release/net10.0/PriceFeed.Benchmarks.dll"
 topics=${LIVE_TOPICS:-5000}
 minutes=${LIVE_MINUTES:-30}
-soak=$($bench live "$topics" "$minutes" 1 2 10 2>/dev/null | tail -n 1)
+if [ "${1:-}" = "--render-only" ]; then
+  # Re-renders the section from the JSON line already in docs/benchmarks.md (after a template change).
+  soak=$(sed -n '/<!-- live:start -->/,/<!-- live:end -->/p' docs/benchmarks.md | grep '^{"benchmark": "live"' | head -n 1)
+else
+  soak=$($bench live "$topics" "$minutes" 1 2 10 2>/dev/null | tail -n 1)
+fi
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 python3 - "$soak" "$machine" "$(date -u +%Y-%m-%d)" "$topics" "$minutes" <<'PY'
 import json, re, sys
@@ -34,14 +39,22 @@ CPU and memory are the whole process, the sandbox's trade process and frame writ
 | --- | ---: | --- |
 | wall time, market minutes | {soak['wall_seconds']} s, {soak['market_minutes']} min | at least 30 min: {ok(soak['wall_seconds'] >= 1800)} |
 | records the sandbox built / ticks the stream took | {soak['records_built']:,} / {soak['ticks_taken']:,} | |
-| records not taken (lost) | {soak['records_not_taken']:,} | 0: {ok(soak['records_not_taken'] == 0)} |
-| working set each minute, MiB | {mem[0]} first, {max(mem)} highest, {mem[-1]} last | flat |
+| records not taken | {soak['records_not_taken']:,} ({soak['records_not_taken'] / soak['topics']:.0f} update steps of all topics) | 0 outside the forced drops (see below) |
+| live heap after a full collection, MiB | {soak['live_heap_mib_each_minute'][0]} first, {max(soak['live_heap_mib_each_minute'])} highest, {soak['live_heap_mib_each_minute'][-1]} last | flat: {ok(soak['live_heap_mib_each_minute'][-1] <= 1.1 * soak['live_heap_mib_each_minute'][1])} |
+| working set each minute, MiB | {mem[0]} first, {max(mem)} highest, {mem[-1]} last | |
 | CPU | {soak['cpu_seconds']} s, {soak['cpu_share_of_one_core']:.2f} of one core | |
 | tick to durable log (fsync), ms | p50 {d['p50']:.0f}, p99 {d['p99']:.0f}, max {d['max']:.0f} | p99 within 1,000: {ok(d['p99'] <= 1000)} |
 | minute close to its bar in the lake, s | p50 {lake['p50']:.2f}, p99 {lake['p99']:.2f} | p99 within 5: {ok(lake['p99'] <= 5)} |
 | reconnect: drop to all {soak['topics']:,} topics subscribed again, s | p50 {rc['p50']:.2f}, p95 {rc['p95']:.2f} ({rc['n']} reconnects) | p95 within 5: {ok(rc['p95'] <= 5)} |
 | bytes per tick (compacted day) | {soak['bytes_per_tick']} | 20 or less: {ok(soak['bytes_per_tick'] <= 20)} |
 | bytes per live bar (candle files) | {soak['candle_file_bytes'] / max(1, soak['live_bars']):.1f} | |
+
+Records not taken are whole update steps (all {soak['topics']:,} topics at once): frames on the wire when a forced drop cut
+the connection, which no socket gets back (FYERS keeps no tick history; the REST refill brings back those minutes'
+bars, not their ticks). That nothing is lost apart from them needs a soak without drops, which was not run here (this
+one measures reconnects too). Memory: the live heap (after a full collection) is the leak check; the working set
+also holds garbage not yet collected. Part minutes: the first minute and each reconnect's minute of every symbol,
+left to REST ({soak['partial_minutes']:,} = {soak['partial_minutes'] / soak['topics']:.0f} per symbol).
 <!-- live:end -->"""
 path = "docs/benchmarks.md"
 text = open(path).read()
