@@ -32,33 +32,8 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
     public string Write(RunReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        return Emit(time.GetUtcNow(), Definitions.Where(d => Has(report, d.Name) && (detailed || Core.Contains(d.Name))), w =>
         {
-            w.WriteStartObject();
-            w.WriteStartObject("_aws");
-            w.WriteNumber("Timestamp", time.GetUtcNow().ToUnixTimeMilliseconds());
-            w.WriteStartArray("CloudWatchMetrics");
-            w.WriteStartObject();
-            w.WriteString("Namespace", Namespace);
-            w.WriteStartArray("Dimensions");
-            w.WriteStartArray();
-            w.WriteStringValue("Job");
-            w.WriteEndArray();
-            w.WriteEndArray();
-            w.WriteStartArray("Metrics");
-            foreach (var (name, unit) in Definitions.Where(d => Has(report, d.Name) && (detailed || Core.Contains(d.Name))))
-            {
-                w.WriteStartObject();
-                w.WriteString("Name", name);
-                w.WriteString("Unit", unit);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteEndObject();
             w.WriteString("Job", report.Job.Text());
             w.WriteString("Status", report.Status.Text());
             w.WriteNumber("RunFailed", report.IsFailure ? 1 : 0);
@@ -81,18 +56,7 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
             {
                 w.WriteNumber("DataLagSeconds", Math.Round(lag));
             }
-
-            w.WriteEndObject();
-        }
-
-        var line = Encoding.UTF8.GetString(buffer.ToArray());
-        lock (output)
-        {
-            output.WriteLine(line);
-            output.Flush();
-        }
-
-        return line;
+        });
     }
 
     /// <summary>The stream's metrics declared when not detailed: what a "no ticks" alarm needs.</summary>
@@ -127,12 +91,29 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
             values.Add(("LastTickAgeSeconds", Math.Round(Math.Max(0, (now - last).TotalSeconds))));
         }
 
+        return Emit(now, StreamDefinitions.Where(d => values.Any(v => v.Name == d.Name) && (detailed || StreamCore.Contains(d.Name))), w =>
+        {
+            w.WriteString("Job", "stream");
+            w.WriteString("Status", status.State);
+            foreach (var (name, value) in values)
+            {
+                w.WriteNumber(name, value);
+            }
+        });
+    }
+
+    /// <summary>
+    /// One EMF line: the envelope (timestamp, namespace, the Job dimension and the declared metrics),
+    /// then the values <paramref name="values"/> writes, then the line on the output, whole.
+    /// </summary>
+    private string Emit(DateTimeOffset at, IEnumerable<(string Name, string Unit)> declared, Action<Utf8JsonWriter> values)
+    {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
             w.WriteStartObject("_aws");
-            w.WriteNumber("Timestamp", now.ToUnixTimeMilliseconds());
+            w.WriteNumber("Timestamp", at.ToUnixTimeMilliseconds());
             w.WriteStartArray("CloudWatchMetrics");
             w.WriteStartObject();
             w.WriteString("Namespace", Namespace);
@@ -142,7 +123,7 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
             w.WriteEndArray();
             w.WriteEndArray();
             w.WriteStartArray("Metrics");
-            foreach (var (name, unit) in StreamDefinitions.Where(d => values.Any(v => v.Name == d.Name) && (detailed || StreamCore.Contains(d.Name))))
+            foreach (var (name, unit) in declared)
             {
                 w.WriteStartObject();
                 w.WriteString("Name", name);
@@ -154,13 +135,7 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
-            w.WriteString("Job", "stream");
-            w.WriteString("Status", status.State);
-            foreach (var (name, value) in values)
-            {
-                w.WriteNumber(name, value);
-            }
-
+            values(w);
             w.WriteEndObject();
         }
 
