@@ -42,6 +42,11 @@ if [ ! -x tests/s3/node_modules/.bin/s3rver ]; then
   (cd tests/s3 && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The sandbox's data socket is read by FYERS' official Node SDK (npm fyers-api-v3, tests/sdk).
+if [ ! -d tests/sdk/node_modules/fyers-api-v3 ]; then
+  (cd tests/sdk && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # The Terraform structural tests parse infra/*.tf with npm @cdktf/hcl2json (tests/infra).
 if [ ! -d tests/infra/node_modules/@cdktf/hcl2json ]; then
   (cd tests/infra && npm ci --no-audit --no-fund --loglevel=error)

@@ -14,14 +14,23 @@ public static class HsmFrames
     /// <summary>The wire's "no value / unchanged" marker.</summary>
     public const int Unchanged = int.MinValue;
 
-    /// <summary>A control reply: type, one status field ('K' or 'N'); the auth reply adds the ack count (2 bytes).</summary>
-    public static byte[] Reply(byte type, bool accepted, ushort? ackEvery = null)
+    /// <summary>
+    /// A control reply: type, one status field ('K' or 'N'). The auth reply adds the ack count
+    /// (field 2, 2 bytes) and, when given, the master data (field 3, JSON; <see cref="HsmMasterData"/>).
+    /// </summary>
+    public static byte[] Reply(byte type, bool accepted, ushort? ackEvery = null, ReadOnlySpan<byte> masterData = default)
     {
-        var size = 4 + 4 + (ackEvery is null ? 0 : 5);
+        var withMaster = ackEvery is not null && !masterData.IsEmpty;
+        var size = 4 + 4 + (ackEvery is null ? 0 : 5) + (withMaster ? 3 + masterData.Length : 0);
+        if (size - 2 > ushort.MaxValue)
+        {
+            throw new ArgumentException($"A frame holds at most {ushort.MaxValue} bytes after its length; this one would need {size - 2}.", nameof(masterData));
+        }
+
         var frame = new byte[size];
         BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)(size - 2));
         frame[2] = type;
-        frame[3] = (byte)(ackEvery is null ? 1 : 2);
+        frame[3] = (byte)(ackEvery is null ? 1 : withMaster ? 3 : 2);
         frame[4] = 1;
         BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(5), 1);
         frame[7] = accepted ? (byte)'K' : (byte)'N';
@@ -30,6 +39,13 @@ public static class HsmFrames
             frame[8] = 2;
             BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(9), 2);
             BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(11), every);
+        }
+
+        if (withMaster)
+        {
+            frame[13] = 3;
+            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(14), (ushort)masterData.Length);
+            masterData.CopyTo(frame.AsSpan(16));
         }
 
         return frame;

@@ -234,7 +234,8 @@ internal static class SandboxSocket
                     }
                 }
 
-                await SendAsync(HsmFrames.Reply(1, owner is not null, ackEvery: 2), cancellationToken);
+                // As captured from FYERS: 'K', ack every 2 data frames, and the master data FYERS' JS SDK decodes by.
+                await SendAsync(owner is not null ? HsmFrames.Reply(1, accepted: true, ackEvery: 2, HsmMasterData.Utf8) : HsmFrames.Reply(1, accepted: false, ackEvery: 2), cancellationToken);
                 if (owner is null)
                 {
                     await CloseAsync(WebSocketCloseStatus.PolicyViolation, "Authentication failed");
@@ -292,7 +293,9 @@ internal static class SandboxSocket
 
                     topic.Last = Values(topic.Symbol, now);
                     topic.SentAt = now;
-                    frame.Snapshot(topic.Id, topic.Name, topic.Last, 1, 2, SymbolUniverse.Exchange(topic.Symbol), SymbolUniverse.FyToken(topic.Symbol)[10..], SymbolUniverse.ShortName(topic.Symbol));
+                    // The second string is the topic's last part: a scrip's exchange token ("3045"), an index's
+                    // name ("Nifty 50"). FYERS' JS SDK files each record under it (fyers-protocol.md §16).
+                    frame.Snapshot(topic.Id, topic.Name, topic.Last, 1, 2, SymbolUniverse.Exchange(topic.Symbol), topic.Name[(topic.Name.LastIndexOf('|') + 1)..], SymbolUniverse.ShortName(topic.Symbol));
                 }
             }
 

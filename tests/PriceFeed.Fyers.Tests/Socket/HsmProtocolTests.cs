@@ -64,6 +64,36 @@ public sealed class HsmProtocolTests
     }
 
     [Fact]
+    public void SandboxAuthReply_CarriesMasterData_InThePublishedFieldOrder()
+    {
+        var frame = HsmFrames.Reply(1, accepted: true, ackEvery: 2, HsmMasterData.Utf8);
+
+        // Laid out as the capture: length, type 1, 3 fields, 'K', ack count 2, then field 3 the JSON.
+        Assert.Equal("0103" + "0100014B" + "0200020002" + "03", Convert.ToHexString(frame, 2, 12));
+        Assert.Equal(frame.Length - 2, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame));
+        Assert.Equal(new HsmReply(HsmFrameType.Auth, true, 2), HsmDecoder.ReadReply(frame));
+        var json = System.Text.Json.JsonDocument.Parse(frame.AsMemory(16, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(14)))).RootElement;
+
+        // Each list names fields the table defines, in the order HsmFields reads the wire.
+        var fld = json.GetProperty("fields").EnumerateArray().ToDictionary(f => f.GetProperty("fid").GetString()!, f => f.GetProperty("fld").GetString());
+        string[] Names(string list) => json.GetProperty(list).EnumerateArray().Select(id => fld[id.GetString()!]!).ToArray();
+        var scrip = Names("scrip");
+        Assert.Equal(21, scrip.Length);
+        Assert.Equal(
+            [(HsmFields.Ltp, "ltp"), (HsmFields.Volume, "v"), (HsmFields.LastTradedTime, "ltt"), (HsmFields.ExchangeFeedTime, "fdtm"), (HsmFields.BidSize, "bq"), (HsmFields.AskSize, "bs"),
+             (HsmFields.BidPrice, "bp"), (HsmFields.AskPrice, "sp"), (HsmFields.LastTradedQty, "ltq"), (HsmFields.TotalBuyQty, "tbq"), (HsmFields.TotalSellQty, "tsq"),
+             (HsmFields.AverageTradePrice, "ap"), (HsmFields.OpenInterest, "oi"), (HsmFields.Low, "lo"), (HsmFields.High, "h"), (HsmFields.YearHigh, "yh"), (HsmFields.YearLow, "yl"),
+             (HsmFields.LowerCircuit, "lcl"), (HsmFields.UpperCircuit, "ucl"), (HsmFields.Open, "op"), (HsmFields.PreviousClose, "c")],
+            scrip.Select((name, i) => (i, name)));
+        Assert.Equal(["iv", "ic", "tvalue", "highPrice", "lowPrice", "openingPrice"], Names("index"));
+        Assert.Equal(30, Names("depth").Length);
+        Assert.Equal(1, json.GetProperty("scrip_lite").GetProperty("hfid").GetInt32());
+
+        // A refusal carries no master data.
+        Assert.Equal(2, HsmFrames.Reply(1, accepted: false, ackEvery: 2)[3]);
+    }
+
+    [Fact]
     public void Snapshot_ThenUpdates_ScalePricesKeepOpenInterestAndSkipUnchanged()
     {
         var decoder = new HsmDecoder();
