@@ -1,11 +1,11 @@
 // FYERS' official Node SDK (npm fyers-api-v3) against the sandbox's data socket (issue 21).
-// Usage: node data_ws.js <ws url> <data base url, ending /data> <client_id:access_token> <symbols, comma-separated>
+// Usage: node data_ws.js <ws url> <data base url, ending /data> <client_id:access_token> <symbols, comma-separated> [depth symbols, comma-separated]
 // Prints every message the SDK emits as one JSON line, until stdin closes.
 "use strict";
 const os = require("os");
 // The SDK reads its hosts from this shared object: pointed at the sandbox before the socket loads.
 const config = require("fyers-api-v3/config/config.js").Config;
-const [ws, data, token, symbols] = process.argv.slice(2);
+const [ws, data, token, symbols, depth] = process.argv.slice(2);
 config.HSM_SOCKET = ws;
 config.data_Api1 = data;
 // symbol-token is called at a fixed https://api-t1.fyers.in/data address inside the SDK: its requests
@@ -24,6 +24,7 @@ const skt = DataSocket.getInstance(token, os.tmpdir(), false);
 skt.on("connect", () => {
   print("connect", null);
   skt.subscribe(symbols.split(","));
+  if (depth) skt.subscribe(depth.split(","), true);
   skt.mode(skt.FullMode);
 });
 skt.on("message", (m) => print("message", m));

@@ -107,6 +107,14 @@ public static class HsmFields
     public const int IndexHigh = 3;
     public const int IndexLow = 4;
     public const int IndexOpen = 5;
+
+    // Depth ("dp"), 30 positions: each group holds levels 1-5, best first.
+    public const int DepthBidPrice = 0;
+    public const int DepthAskPrice = 5;
+    public const int DepthBidSize = 10;
+    public const int DepthAskSize = 15;
+    public const int DepthBidOrders = 20;
+    public const int DepthAskOrders = 25;
 }
 
 /// <summary>

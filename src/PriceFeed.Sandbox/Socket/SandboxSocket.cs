@@ -20,8 +20,12 @@ internal static class SandboxSocket
 {
     public const string Path = "hsm/v1-5/prod";
 
+    // Every symbol's scrip or index topic, and a depth topic for each symbol that is not an index
+    // (an index has no order book: "dp|nse_cm|Nifty 50" is unknown, so subscribing only it is refused).
     private static readonly Lazy<FrozenDictionary<string, string>> TopicsToSymbols = new(() =>
-        SymbolUniverse.Of("NSE").Concat(SymbolUniverse.Of("BSE")).ToFrozenDictionary(TopicOf, s => s, StringComparer.Ordinal));
+        SymbolUniverse.Of("NSE").Concat(SymbolUniverse.Of("BSE"))
+            .SelectMany(s => SymbolUniverse.IsIndex(s) ? [(Topic: TopicOf(s), Symbol: s)] : new[] { (Topic: TopicOf(s), Symbol: s), (Topic: DepthTopicOf(s), Symbol: s) })
+            .ToFrozenDictionary(x => x.Topic, x => x.Symbol, StringComparer.Ordinal));
 
     public static async Task HandleAsync(HttpContext context)
     {
@@ -78,6 +82,9 @@ internal static class SandboxSocket
         };
         return $"if|{segment}|{name}";
     }
+
+    /// <summary>The topic of a scrip's five levels of market depth.</summary>
+    public static string DepthTopicOf(string symbol) => "dp" + TopicOf(symbol)[2..];
 
     public static string? SymbolOf(string topic) => TopicsToSymbols.Value.TryGetValue(topic, out var symbol) ? symbol : null;
 
@@ -291,7 +298,7 @@ internal static class SandboxSocket
                         topics[name] = topic;
                     }
 
-                    topic.Last = Values(topic.Symbol, now);
+                    topic.Last = Values(topic, now);
                     topic.SentAt = now;
                     // The second string is the topic's last part: a scrip's exchange token ("3045"), an index's
                     // name ("Nifty 50"). FYERS' JS SDK files each record under it (fyers-protocol.md §16).
@@ -356,11 +363,12 @@ internal static class SandboxSocket
                         continue;
                     }
 
-                    var values = Values(topic.Symbol, at);
+                    var values = Values(topic, at);
                     topic.SentAt = at;
                     if (!full)
                     {
-                        if (values[0] != topic.Last[0])
+                        // Lite mode carries a last price: depth topics send nothing in it.
+                        if (!topic.IsDepth && values[0] != topic.Last[0])
                         {
                             (frame ??= new HsmFrames.DataFrame((uint)Interlocked.Increment(ref messages))).Lite(topic.Id, values[0]);
                         }
@@ -393,12 +401,13 @@ internal static class SandboxSocket
         private DateTimeOffset Floor(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % Step.Ticks), TimeSpan.Zero);
 
         /// <summary>
-        /// A scrip's 21 fields or an index's 6, in paise (precision 2, multiplier 1), from the trades up
+        /// A scrip's 21 fields, an index's 6 or a depth topic's 30, in paise (precision 2, multiplier 1), from the trades up
         /// to <paramref name="at"/>: the last traded time and the feed time are the last trade's, so a
         /// closed market sends nothing.
         /// </summary>
-        private int[] Values(string symbol, DateTimeOffset at)
+        private int[] Values(Topic topic, DateTimeOffset at)
         {
+            var symbol = topic.Symbol;
             var q = SyntheticQuote.At(state.Market, symbol, at);
             static int P(double price) => (int)Math.Round(price * 100, MidpointRounding.AwayFromZero);
             var time = (int)(q.LastTradeAt ?? SyntheticMarket.SessionStart(q.TradingDay)).ToUnixTimeSeconds();
@@ -408,6 +417,22 @@ internal static class SandboxSocket
             }
 
             var tick = q.Last < 1 ? 0.01 : 0.05;
+            if (topic.IsDepth)
+            {
+                // 30 values, the book REST's /data/depth reports at the same moment: 5 bid prices, 5 ask
+                // prices, 5 bid sizes, 5 ask sizes, 5 bid order counts, 5 ask order counts.
+                var book = new int[30];
+                for (var level = 0; level < 5; level++)
+                {
+                    book[level] = P(Math.Round((q.Last - (level * tick)) * 100) / 100);
+                    book[5 + level] = P(Math.Round((q.Last + tick + (level * tick)) * 100) / 100);
+                    book[10 + level] = book[15 + level] = 100 * (level + 1);
+                    book[20 + level] = book[25 + level] = level + 1;
+                }
+
+                return book;
+            }
+
             // 32 bits on the wire: past 2^31 - 1 the value wraps, as FYERS' does (the client unwraps it).
             var volume = unchecked((int)(uint)(ulong)(q.Volume + Faults.VolumeOffset));
             var shown = (int)Math.Min(int.MaxValue, q.Volume);
@@ -522,6 +547,8 @@ internal static class SandboxSocket
             public string Name { get; } = name;
 
             public string Symbol { get; } = symbol;
+
+            public bool IsDepth { get; } = name.StartsWith("dp|", StringComparison.Ordinal);
 
             public int[] Last { get; set; } = [];
 

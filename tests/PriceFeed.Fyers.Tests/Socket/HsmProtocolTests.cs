@@ -339,6 +339,46 @@ public sealed class SandboxSocketTests
     }
 
     [Fact]
+    public async Task DepthTopic_SendsTheFiveLevelsRestDepthReports_AndAnIndexHasNone()
+    {
+        var (server, client, credentials, _) = await StartAsync();
+        await using var _ = server;
+        using var __ = client;
+        using var socket = await ConnectAsync(server);
+        var decoder = new HsmDecoder();
+        var levels = new List<(decimal? Bid, decimal? Ask, int? BidSize, int? AskSize, int? BidOrders, int? AskOrders)>();
+        var kind = HsmTopicKind.Scrip;
+        var count = 0;
+        void Keep(in HsmRecord r)
+        {
+            (kind, count) = (r.Kind, r.FieldCount);
+            for (var level = 0; level < 5; level++)
+            {
+                levels.Add((r.Price(HsmFields.DepthBidPrice + level), r.Price(HsmFields.DepthAskPrice + level), r.Raw(HsmFields.DepthBidSize + level),
+                    r.Raw(HsmFields.DepthAskSize + level), r.Raw(HsmFields.DepthBidOrders + level), r.Raw(HsmFields.DepthAskOrders + level)));
+            }
+        }
+
+        await socket.SendAsync(HsmRequests.Auth(HsmKey(credentials.AccessToken)), System.Net.WebSockets.WebSocketMessageType.Binary, true, Ct);
+        await ReceiveAsync(socket);
+        await socket.SendAsync(HsmRequests.Mode(full: true), System.Net.WebSockets.WebSocketMessageType.Binary, true, Ct);
+        await ReceiveAsync(socket);
+        await socket.SendAsync(HsmRequests.Subscribe(["dp|nse_cm|Nifty 50"]), System.Net.WebSockets.WebSocketMessageType.Binary, true, Ct);
+        var indexDepth = HsmDecoder.ReadReply(await ReceiveAsync(socket));
+        await socket.SendAsync(HsmRequests.Subscribe(["dp|nse_cm|3045"]), System.Net.WebSockets.WebSocketMessageType.Binary, true, Ct);
+        var depth = HsmDecoder.ReadReply(await ReceiveAsync(socket));
+        decoder.ReadData(await ReceiveAsync(socket), Keep);
+        var rest = await client.Data.GetDepthAsync("NSE:SBIN-EQ", credentials, Ct);
+
+        Assert.False(indexDepth.Accepted);
+        Assert.True(depth.Accepted);
+        Assert.Equal((HsmTopicKind.Depth, 30), (kind, count));
+        Assert.Equal(
+            rest.Bids.Zip(rest.Asks, (b, a) => ((decimal?)(decimal)b.Price, (decimal?)(decimal)a.Price, (int?)b.Volume, (int?)a.Volume, (int?)b.Orders, (int?)a.Orders)),
+            levels);
+    }
+
+    [Fact]
     public async Task Auth_WithAKeyNoTokenCarries_IsRefusedWithN()
     {
         var (server, client, _, _) = await StartAsync();

@@ -35,7 +35,7 @@ public sealed class OfficialSdkTests
         var credentials = await client.LogInAsync();
         var ws = new UriBuilder(server.Origin) { Scheme = "ws", Path = SandboxServer.Prefix + "/hsm/v1-5/prod" }.Uri.AbsoluteUri;
         var start = new ProcessStartInfo("node") { WorkingDirectory = sdk, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "data_ws.js", ws, server.DataBase.AbsoluteUri.TrimEnd('/'), $"{PriceFeed.Sandbox.SandboxDefaults.ClientId}:{credentials.AccessToken}", "NSE:SBIN-EQ,NSE:NIFTY50-INDEX" })
+        foreach (var arg in new[] { "data_ws.js", ws, server.DataBase.AbsoluteUri.TrimEnd('/'), $"{PriceFeed.Sandbox.SandboxDefaults.ClientId}:{credentials.AccessToken}", "NSE:SBIN-EQ,NSE:NIFTY50-INDEX", "NSE:SBIN-EQ" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -80,6 +80,24 @@ public sealed class OfficialSdkTests
             Assert.Equal(Quote("NSE:SBIN-EQ").LastTradeAt!.Value.ToUnixTimeSeconds(), Field("NSE:SBIN-EQ", "last_traded_time"));
             Assert.Equal("sf", Latest("NSE:SBIN-EQ")!.Value.GetProperty("type").GetString());
             Assert.Equal("if", Latest("NSE:NIFTY50-INDEX")!.Value.GetProperty("type").GetString());
+
+            // SBIN's market depth, by the SDK's names for the five levels: the sandbox's book at the
+            // replayed moment (its REST /data/depth reports the same book: HsmProtocolTests), best bid at
+            // the last price, asks a tick (0.05) above, 100 shares and one more order a level.
+            JsonElement? Depth() => lines.Where(l => l.GetProperty("kind").GetString() == "message" && l.GetProperty("payload").ValueKind == JsonValueKind.Object
+                    && l.GetProperty("payload").TryGetProperty("type", out var t) && t.GetString() == "dp")
+                .Select(l => (JsonElement?)l.GetProperty("payload")).LastOrDefault();
+            await WaitAsync(() => Depth() is not null, lines, node);
+            var depth = Depth()!.Value;
+            var last = (decimal)Quote("NSE:SBIN-EQ").Last;
+            decimal At(string name) => decimal.Parse(depth.GetProperty(name).ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal("NSE:SBIN-EQ", depth.GetProperty("symbol").GetString());
+            for (var level = 1; level <= 5; level++)
+            {
+                Assert.Equal(
+                    (last - ((level - 1) * 0.05m), last + (level * 0.05m), 100m * level, 100m * level, (decimal)level, (decimal)level),
+                    (At($"bid_price{level}"), At($"ask_price{level}"), At($"bid_size{level}"), At($"ask_size{level}"), At($"bid_order{level}"), At($"ask_order{level}")));
+            }
 
             // A minute on, the SDK's updates carry the new prices.
             clock.Advance(TimeSpan.FromSeconds(60));
