@@ -42,6 +42,7 @@ internal static class PriceFeedCli
         root.Subcommands.Add(IngestCommand.CreateBackfill(output, error));
         root.Subcommands.Add(VerifyCommand.Create(output, error));
         root.Subcommands.Add(StreamCommand.Create(output, error));
+        root.Subcommands.Add(ReconcileCommand.Create(output, error));
 #if !PRICEFEED_LAMBDA
         root.Subcommands.Add(QueryCommand.Create(output, error));
 #endif

@@ -24,6 +24,7 @@ internal static class PriceFeedServices
         services.AddSingleton<Live.LiveClock>();
         services.AddSingleton<Live.LiveFeed>();
         services.AddSingleton<Live.TickCompactor>();
+        services.AddSingleton<Live.LiveReconciler>();
         return services;
     }
 }

@@ -8,7 +8,7 @@ namespace PriceFeed.Ingestion;
 /// quotes if configured), and the end-of-day job once after the close. On AWS, EventBridge
 /// Scheduler calls /events instead and this service is not registered.
 /// </summary>
-internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalendar calendar, IOptions<IngestionOptions> options, TimeProvider time, ILogger<LocalScheduler> logger, PriceFeed.Tokens.TokenStoredSignal? loggedIn = null) : BackgroundService
+internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalendar calendar, IOptions<IngestionOptions> options, TimeProvider time, ILogger<LocalScheduler> logger, PriceFeed.Tokens.TokenStoredSignal? loggedIn = null, Live.LiveReconciler? reconciler = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,6 +35,12 @@ internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalen
                     if (!report.IsFailure)
                     {
                         endOfDayDone = last.Date;
+
+                        // The day's REST bars are in: if the stream ran, its live bars are reconciled with them.
+                        if (reconciler is not null && await reconciler.ReconcileIfStreamedAsync(last.Date, stoppingToken) is { } reconciled)
+                        {
+                            Log.Reconciled(logger, last.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), reconciled.Agrees ? "every live bar agrees with REST" : "some live bars differ from REST ('pricefeed reconcile' shows which)");
+                        }
                     }
                 }
             }
@@ -70,6 +76,9 @@ internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalen
 
     private static partial class Log
     {
+        [LoggerMessage(31, LogLevel.Information, "The stream's live bars of {Date} reconciled with REST: {Verdict}")]
+        public static partial void Reconciled(ILogger logger, string date, string verdict);
+
         [LoggerMessage(30, LogLevel.Error, "A scheduled ingestion pass failed; retrying at the next tick")]
         public static partial void PassFailed(ILogger logger, Exception exception);
     }

@@ -99,6 +99,11 @@ internal sealed partial class LiveFeed(
     /// <summary>How long after a minute's end its late ticks still count; the bar is written after it.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
 
+    private LiveJournal? journal;
+
+    /// <summary>The stream's day book of bars, drops and refills, for the reconcile after the close.</summary>
+    public LiveJournal Journal => journal ??= new LiveJournal(home.Combine("live", "journal"));
+
     /// <summary>How often the tick log is made durable.</summary>
     public static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(500);
 
@@ -196,6 +201,7 @@ internal sealed partial class LiveFeed(
                     (Status.State, Status.Detail) = ("live", e.Detail);
                     if (droppedAt is { } since)
                     {
+                        Note(new JournalEvent("back", market.GetUtcNow(), null));
                         Status.reconnectDurations.Enqueue(time.GetUtcNow() - since);
                         droppedAt = null;
                         if (refilling.IsCompleted)
@@ -211,6 +217,11 @@ internal sealed partial class LiveFeed(
                     lock (gate)
                     {
                         builder.Rebase(); // the next cumulative volume is a baseline
+                    }
+
+                    if (droppedAt is null)
+                    {
+                        Note(new JournalEvent("drop", market.GetUtcNow(), e.Detail));
                     }
 
                     droppedAt ??= time.GetUtcNow();
@@ -336,11 +347,25 @@ internal sealed partial class LiveFeed(
         {
             var report = await refill.RunIntradayAsync(cancellationToken);
             Status.Refills++;
+            Note(new JournalEvent("refill", clock.Time.GetUtcNow(), report.Status.ToString()));
             Log.Refilled(logger, report.Status.ToString());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Log.RefillFailed(logger, e.Message);
+        }
+    }
+
+    /// <summary>A drop, return or refill into the journal; a disk that refuses it costs the reconcile a line, not the stream.</summary>
+    private void Note(JournalEvent e)
+    {
+        try
+        {
+            Journal.Append(e);
+        }
+        catch (IOException ex)
+        {
+            Log.JournalNotWritten(logger, ex.Message);
         }
     }
 
@@ -350,6 +375,16 @@ internal sealed partial class LiveFeed(
         lock (gate)
         {
             bars = builder.Close(now);
+        }
+
+        // Every bar, whole or not, goes into the day's journal for the reconcile after the close.
+        try
+        {
+            Journal.Append(bars);
+        }
+        catch (IOException e)
+        {
+            Log.JournalNotWritten(logger, e.Message);
         }
 
         // A minute the stream did not see whole (it started or came back inside it) is no live bar:
@@ -390,6 +425,9 @@ internal sealed partial class LiveFeed(
     {
         [LoggerMessage(61, LogLevel.Warning, "{Bars} live bars not written: {Reason}")]
         public static partial void BarsDropped(ILogger logger, int bars, string reason);
+
+        [LoggerMessage(68, LogLevel.Warning, "The live stream's journal could not be written: {Reason}; the day's reconcile will miss these bars")]
+        public static partial void JournalNotWritten(ILogger logger, string reason);
 
         [LoggerMessage(65, LogLevel.Warning, "The live stream's status file could not be written: {Reason}")]
         public static partial void StatusNotShared(ILogger logger, string reason);

@@ -17,8 +17,9 @@ public readonly record struct LiveTick(string Symbol, DateTimeOffset At, decimal
 /// One minute's bar built from ticks. <paramref name="Complete"/> is false when a tick of the minute
 /// was a baseline (the first value after a (re)connect, or a day volume that went back): trades of the
 /// minute before it were not seen, so its open, high, low and volume are only partly known.
+/// <paramref name="DayVolume"/> is the day's cumulative volume at its last tick (null for indices).
 /// </summary>
-public readonly record struct LiveBar(string Symbol, DateTimeOffset Start, decimal Open, decimal High, decimal Low, decimal Close, long Volume, int Ticks, bool Complete);
+public readonly record struct LiveBar(string Symbol, DateTimeOffset Start, decimal Open, decimal High, decimal Low, decimal Close, long Volume, int Ticks, bool Complete, long? DayVolume = null);
 
 /// <summary>
 /// Builds 1-minute bars from the socket's ticks (fyers-protocol.md §16, "bars from ticks"). Ticks
@@ -87,11 +88,11 @@ public sealed class MinuteBarBuilder(TimeSpan grace)
 
         if (bars.TryGetValue(start, out var bar))
         {
-            bar.Take(tick.Price, volume, known);
+            bar.Take(tick.Price, volume, known, tick.DayVolume);
         }
         else
         {
-            bars[start] = new Forming(start, tick.Price, volume, known);
+            bars[start] = new Forming(start, tick.Price, volume, known, tick.DayVolume);
         }
 
         return true;
@@ -115,8 +116,9 @@ public sealed class MinuteBarBuilder(TimeSpan grace)
         return done;
     }
 
-    private sealed class Forming(DateTimeOffset start, decimal price, long volume, bool known)
+    private sealed class Forming(DateTimeOffset start, decimal price, long volume, bool known, long? dayVolume)
     {
+        private long? dayVolume = dayVolume;
         private readonly decimal open = price;
         private decimal high = price;
         private decimal low = price;
@@ -125,8 +127,9 @@ public sealed class MinuteBarBuilder(TimeSpan grace)
         private int ticks = 1;
         private bool known = known;
 
-        public void Take(decimal price, long addVolume, bool isKnown)
+        public void Take(decimal price, long addVolume, bool isKnown, long? tickDayVolume)
         {
+            dayVolume = tickDayVolume ?? dayVolume;
             high = Math.Max(high, price);
             low = Math.Min(low, price);
             close = price;
@@ -135,6 +138,6 @@ public sealed class MinuteBarBuilder(TimeSpan grace)
             known &= isKnown;
         }
 
-        public LiveBar ToBar(string symbol) => new(symbol, start, open, high, low, close, volume, ticks, Complete: known);
+        public LiveBar ToBar(string symbol) => new(symbol, start, open, high, low, close, volume, ticks, Complete: known, dayVolume);
     }
 }

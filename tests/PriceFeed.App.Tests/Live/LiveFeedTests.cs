@@ -79,6 +79,23 @@ public sealed class LiveFeedTests
         Assert.All(ticks, t => Assert.Equal(0, t.At.Millisecond));
         Assert.Contains("\"src\":\"sandbox-live\"", await File.ReadAllTextAsync(new TickLog(Path.Combine(app.DataDirectory, "live", "ticks")).PathOf(new DateOnly(2026, 11, 27)), Ct), StringComparison.Ordinal);
 
+        // The day's reconcile: the journal's live bars against REST's. The three whole minutes agree to
+        // the paisa and the share, 11:00 is a part minute, and SBIN's cumulative volume on the socket at
+        // 11:03:59 equals REST's volume summed from the open through 11:03 (less the offset the fault
+        // added on the wire, which the reconcile shows).
+        var reconciler = app.App.Services.GetRequiredService<LiveReconciler>();
+        var report = (await reconciler.ReconcileAsync(new DateOnly(2026, 11, 27), Ct))!;
+        Assert.Equal(["NSE:NIFTY50-INDEX", "NSE:SBIN-EQ"], report.Symbols.Select(x => x.Symbol));
+        Assert.All(report.Symbols, x => Assert.Equal((3, 3, 3, 3, 1, 0, 0), (x.LiveBars, x.Matched, x.ClosesMatch, x.HighLowWithinTick, x.PartialMinutes, x.Gaps, x.StillLive)));
+        var sbin = report.Symbols[1];
+        Assert.Equal(sbin.RestVolume, sbin.LiveVolume);
+        Assert.True(sbin.RestDayVolume > sbin.RestVolume * 10, "REST's day volume counts from the open, long before the stream started");
+        Assert.Equal(sbin.RestDayVolume + faults.VolumeOffset, sbin.SocketDayVolume);
+        Assert.Equal(faults.VolumeOffset == 0, report.Agrees);
+        Assert.Equal((0, 0), (report.Drops, report.Refills));
+        Assert.NotNull(await app.App.Services.GetRequiredService<IDataSink>().ReadAsync(LiveReconciler.KeyOf(new DateOnly(2026, 11, 27)), Ct));
+        Assert.Contains(faults.VolumeOffset == 0 ? "Every live bar agrees with REST." : "Differences for NSE:SBIN-EQ", LiveReconciler.ToText(report), StringComparison.Ordinal);
+
         // A live bar never replaces a REST bar.
         await lake.MergeAsync([live[0]], Ct);
         Assert.All((await lake.ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Where(r => r.TsUtc == live[0].TsUtc), r => Assert.Equal("sandbox", r.Source));
