@@ -18,6 +18,10 @@ public static class LakeKeys
     /// <summary>Where the compacted tick days are.</summary>
     public const string TicksRoot = "ticks/";
 
+    /// <summary>A day's reconcile of the live stream's bars with REST's (issue 21).</summary>
+    public static string Reconcile(DateOnly istDate) =>
+        $"reports/reconcile/date={istDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/reconcile.json";
+
     /// <summary>Where the quotes snapshots are.</summary>
     public const string QuotesRoot = "quotes/";
 

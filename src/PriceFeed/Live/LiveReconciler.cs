@@ -57,7 +57,7 @@ internal sealed class LiveReconciler(CandleLake lake, IDataSink sink, LiveFeed f
     /// <summary>One tick of an NSE equity price: the tolerance for a sampled high or low.</summary>
     public const decimal Tick = 0.05m;
 
-    public static string KeyOf(DateOnly date) => $"reports/reconcile/date={date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/reconcile.json";
+    public static string KeyOf(DateOnly date) => LakeKeys.Reconcile(date);
 
     public IReadOnlyList<DateOnly> StreamedDays() => feed.Journal.Days();
 

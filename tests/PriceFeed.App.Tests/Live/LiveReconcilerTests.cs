@@ -24,7 +24,7 @@ public sealed class LiveReconcilerTests
     [Fact]
     public async Task AGappedDay_IsReportedMinuteByMinute_AgainstRest()
     {
-        await using var app = await TestApp.StartAsync(now: At(18, 0), manualClock: true);
+        await using var app = await TestApp.StartAsync(now: At(18, 0));
         var journal = app.App.Services.GetRequiredService<LiveFeed>().Journal;
         var lake = app.App.Services.GetRequiredService<CandleLake>();
         const string Sbin = "NSE:SBIN-EQ";
@@ -64,5 +64,17 @@ public sealed class LiveReconcilerTests
 
         // A day the stream did not run has nothing to reconcile.
         Assert.Null(await app.App.Services.GetRequiredService<LiveReconciler>().ReconcileAsync(Friday.AddDays(-1), Ct));
+
+        // The CLI, as a person runs it: the latest streamed day by default, a table and a verdict, the
+        // report stored; a day without a stream is one line and exit 1.
+        var (code, output) = await CliProcess.RunOnStoreAsync(app, "reconcile");
+        Assert.True(code == 0, output);
+        Assert.Contains("Reconcile of 2026-11-27", output, StringComparison.Ordinal);
+        Assert.Matches(@"NSE:SBIN-EQ\s+4\s+3\s+2\s+2\s+3,000/3,000\s+51,990/51,000\s+2\s+2", output);
+        Assert.Contains("Stored in the lake as reports/reconcile/date=2026-11-27/reconcile.json.", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(app.LakeDirectory, "reports", "reconcile", "date=2026-11-27", "reconcile.json")));
+        var (missing, said) = await CliProcess.RunOnStoreAsync(app, "reconcile", "--date", "2026-11-26");
+        Assert.Equal(1, missing);
+        Assert.Equal("Nothing to reconcile for 2026-11-26: the live stream did not run that day. It ran on: 2026-11-27.", said.Trim());
     }
 }
