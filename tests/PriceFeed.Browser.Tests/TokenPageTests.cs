@@ -242,6 +242,75 @@ public sealed class TokenPageTests(ChromiumFixture chromium) : IClassFixture<Chr
     }
 
     /// <summary>
+    /// Issue 21: /data charts today's bars as they form. Mid-session with the stream running, the chart
+    /// shows the live bars (paler) and the minute forming now, and takes new minutes by itself every
+    /// 5 s; once the intraday job has run, REST's bars have replaced the live ones.
+    /// </summary>
+    [Theory]
+    [InlineData("phone")]
+    [InlineData("desktop")]
+    public async Task DataView_ChartsTodaysBarsAsTheyForm(string size)
+    {
+        var phone = size == "phone";
+        await using var app = await TestApp.StartAsync(now: new DateTimeOffset(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330)), symbols: "NSE:SBIN-EQ");
+        await using var context = await chromium.Browser.NewContextAsync(phone ? Phone : Desktop);
+        await DiagnoseAsync(context, $"DataLive_{size}", async () =>
+        {
+            var page = await OpenAsync(context, app);
+            await EnterCredentialsAsync(page, app);
+            await LogInOnThePageAsync(page, app, phone: phone);
+            await Expect(page.Locator("#token-state")).ToHaveTextAsync("Valid");
+
+            // The stream, as serve's scheduler runs it during the session.
+            var feed = app.App.Services.GetRequiredService<PriceFeed.Live.LiveFeed>();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            var run = Task.Run(() => feed.RunAsync(stop.Token), stop.Token);
+            try
+            {
+                await WaitForAsync(() => feed.Status.State == "live" && feed.Status.Ticks >= 1, "the stream live");
+
+                // Two minutes on (the sandbox sends the trades in between at once): 11:01 is a live bar, 11:02 forms.
+                app.Clock.Advance(TimeSpan.FromMinutes(2));
+                await WaitForAsync(() => feed.Status.BarsWritten >= 1, "the 11:01 live bar");
+                await page.GotoAsync(new Uri(app.PageUrl, "data").AbsoluteUri);
+                await Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-live", "1");
+                await Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-forming", new System.Text.RegularExpressions.Regex("^\\d+$"));
+                await Expect(page.Locator("#chart-summary")).ToContainTextAsync("1 of 360 bars · 1 live from the stream · 11:02 forming");
+                await Expect(page.Locator("#chart-summary")).ToContainTextAsync("updating every 5 s");
+                await AssertNoHorizontalScrollAsync(page);
+                await Shot(page, $"data-live-{size}-1-forming", fullPage: false);
+
+                // A minute later the page has the 11:02 bar without a reload.
+                app.Clock.Advance(TimeSpan.FromMinutes(1));
+                await Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-live", "2", new() { Timeout = 15_000 });
+                await Expect(page.Locator("#chart-summary")).ToContainTextAsync("11:03 forming", new() { Timeout = 15_000 });
+
+                // The intraday job's REST bars replace the live ones, the morning's too.
+                var intraday = await app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunIntradayAsync(TestContext.Current.CancellationToken);
+                Assert.False(intraday.IsFailure, intraday.Message);
+                await Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-live", "0", new() { Timeout = 15_000 });
+                await Expect(page.Locator("#chart-summary")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("^10\\d of 360 bars · 11:03 forming"), new() { Timeout = 15_000 });
+                await Shot(page, $"data-live-{size}-2-rest", fullPage: false);
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await run.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        });
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"Waited 30 s for {what}.");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Issue 20: the feed card at 12:07 in a running session. Before the first login it waits for it
     /// (no amber); right after the login it says the next run fetches the morning, not "nothing newer
     /// for 172 min"; "Check with FYERS" says what FYERS answered.

@@ -52,9 +52,12 @@ public sealed record CoverageRow(string Symbol, IReadOnlyList<CoverageCell> Cell
 public sealed record CoverageView(IReadOnlyList<CoverageDay> Days, IReadOnlyList<CoverageRow> Rows, bool Synthetic, string? FirstDay = null, string? Backfill = null);
 
 /// <summary>A bar for the chart: time as seconds of India wall-clock time (the chart library shows UTC).</summary>
-public sealed record ChartBar(long Time, double Open, double High, double Low, double Close, long Volume);
+/// <param name="Live">Built from the data socket's ticks, until the REST bar of the minute replaces it.</param>
+public sealed record ChartBar(long Time, double Open, double High, double Low, double Close, long Volume, bool Live = false);
 
-public sealed record CandlesView(string Symbol, string Date, IReadOnlyList<ChartBar> Bars, int Expected, bool Synthetic);
+/// <param name="Streaming">The live stream is running this day's session: the page polls for new bars.</param>
+/// <param name="Forming">The minute forming now in the stream (not stored yet); null when none.</param>
+public sealed record CandlesView(string Symbol, string Date, IReadOnlyList<ChartBar> Bars, int Expected, bool Synthetic, bool Streaming = false, ChartBar? Forming = null);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CoverageView))]
@@ -91,7 +94,7 @@ internal static class DataEndpoints
     public static async Task<Ok<CoverageView>> CoverageAsync(int? days, HttpContext context, LakeCoverage coverage) =>
         TypedResults.Ok(await coverage.GridAsync(days ?? 20, context.RequestAborted));
 
-    public static async Task<Results<Ok<CandlesView>, ProblemHttpResult>> CandlesAsync(string? symbol, string? date, HttpContext context, CandleLake lake, MarketCalendar calendar)
+    public static async Task<Results<Ok<CandlesView>, ProblemHttpResult>> CandlesAsync(string? symbol, string? date, HttpContext context, CandleLake lake, MarketCalendar calendar, Live.LiveFeed feed)
     {
         if (string.IsNullOrWhiteSpace(symbol) || !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
@@ -101,11 +104,19 @@ internal static class DataEndpoints
         var rows = (await lake.ReadAsync(Resolution.OneMinute.Code, day, context.RequestAborted)).Where(r => r.Symbol == symbol).OrderBy(r => r.TsUtc).ToList();
         var offset = (long)MarketTime.IstOffset.TotalSeconds;
         var expected = calendar.SessionOn(day) is { } session ? calendar.ExpectedBars(session, Resolution.OneMinute, IngestionOptions.IsFnoStock(symbol)) : 0;
+        // Today's bars as they form (issue 21): while the stream runs this day's session, the minute
+        // forming now comes from it, and the page asks again every few seconds.
+        var streaming = feed.Status.State is "live" or "reconnecting" && feed.Status.SessionDate == day;
+        var forming = streaming && feed.Forming(symbol) is { } bar && !rows.Exists(r => r.TsUtc == bar.Start.ToUnixTimeSeconds())
+            ? new ChartBar(bar.Start.ToUnixTimeSeconds() + offset, (double)bar.Open, (double)bar.High, (double)bar.Low, (double)bar.Close, bar.Volume, Live: true)
+            : null;
         return TypedResults.Ok(new CandlesView(
             symbol,
             day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            [.. rows.Select(r => new ChartBar(r.TsUtc + offset, r.Open, r.High, r.Low, r.Close, r.Volume))],
+            [.. rows.Select(r => new ChartBar(r.TsUtc + offset, r.Open, r.High, r.Low, r.Close, r.Volume, Live: CandleRow.IsLive(r.Source)))],
             expected,
-            rows.Any(r => CandleRow.IsSynthetic(r.Source))));
+            rows.Any(r => CandleRow.IsSynthetic(r.Source)) || (streaming && feed.Status.Replayed),
+            streaming,
+            forming));
     }
 }

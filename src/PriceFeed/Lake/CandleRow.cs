@@ -27,8 +27,11 @@ public readonly record struct CandleRow(
     /// <summary>Minutes since 00:00 IST of the bar start.</summary>
     public short IstMinute => (short)MarketTime.IstMinuteOfDay(TsUtc);
 
-    /// <summary>A bar built from the data socket's ticks (a REST bar of the same minute replaces it, never the reverse).</summary>
-    public static bool IsLive(string source) => source.EndsWith("-live", StringComparison.Ordinal);
+    /// <summary>
+    /// A bar built from the data socket's ticks, live or in a sandbox replay (fyers-live, sandbox-live,
+    /// sandbox-replay): a REST bar of the same minute replaces it, never the reverse.
+    /// </summary>
+    public static bool IsLive(string source) => source.EndsWith("-live", StringComparison.Ordinal) || source.EndsWith("-replay", StringComparison.Ordinal);
 
     /// <summary>Data of the sandbox, REST or live: synthetic.</summary>
     public static bool IsSynthetic(string source) => source.StartsWith("sandbox", StringComparison.Ordinal);

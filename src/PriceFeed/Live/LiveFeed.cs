@@ -101,6 +101,23 @@ internal sealed partial class LiveFeed(
 
     private LiveJournal? journal;
 
+    // The running session's bar builder and its lock, for the forming bar the page charts.
+    private (MinuteBarBuilder Builder, Lock Gate)? running;
+
+    /// <summary>The symbol's bar forming now in the running stream; null when no stream runs or it has no tick this minute.</summary>
+    public LiveBar? Forming(string symbol)
+    {
+        if (running is not var (builder, gate) || Status.State is not ("live" or "reconnecting"))
+        {
+            return null;
+        }
+
+        lock (gate)
+        {
+            return builder.FormingBar(symbol);
+        }
+    }
+
     /// <summary>The stream's day book of bars, drops and refills, for the reconcile after the close.</summary>
     public LiveJournal Journal => journal ??= new LiveJournal(home.Combine("live", "journal"));
 
@@ -148,6 +165,7 @@ internal sealed partial class LiveFeed(
         DateTimeOffset? droppedAt = null;
         Task refilling = Task.CompletedTask;
         var gate = new Lock();
+        running = (builder, gate);
         await using var log = new TickLog(home.Combine("live", "ticks"), source, probe);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writerLoop = WriteBarsAsync(builder, gate, log, source, market, stop.Token);

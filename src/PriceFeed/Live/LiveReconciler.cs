@@ -70,8 +70,8 @@ internal sealed class LiveReconciler(CandleLake lake, IDataSink sink, LiveFeed f
         }
 
         var rows = await lake.ReadAsync(Resolution.OneMinute.Code, date, cancellationToken);
-        var restBySymbol = rows.Where(r => !IsLive(r.Source)).GroupBy(r => r.Symbol, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToDictionary(r => r.TsUtc), StringComparer.Ordinal);
-        var stillLive = rows.Where(r => IsLive(r.Source)).GroupBy(r => r.Symbol, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var restBySymbol = rows.Where(r => !CandleRow.IsLive(r.Source)).GroupBy(r => r.Symbol, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToDictionary(r => r.TsUtc), StringComparer.Ordinal);
+        var stillLive = rows.Where(r => CandleRow.IsLive(r.Source)).GroupBy(r => r.Symbol, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var symbols = new List<SymbolReconcile>();
         foreach (var group in bars.GroupBy(b => b.Symbol, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -128,7 +128,7 @@ internal sealed class LiveReconciler(CandleLake lake, IDataSink sink, LiveFeed f
             }
         }
 
-        var source = rows.Where(r => IsLive(r.Source)).Select(r => r.Source).FirstOrDefault()
+        var source = rows.Where(r => CandleRow.IsLive(r.Source)).Select(r => r.Source).FirstOrDefault()
             ?? (rows.Any(r => r.Source == "sandbox") ? "sandbox" : "fyers");
         var report = new ReconcileReport(date, source, events.Count(e => e.Kind == "drop"), downtime, events.Count(e => e.Kind == "refill"), symbols);
         await sink.WriteAsync(KeyOf(date), ToJson(report), cancellationToken);
@@ -138,8 +138,6 @@ internal sealed class LiveReconciler(CandleLake lake, IDataSink sink, LiveFeed f
     /// <summary>Reconciles the day if the stream kept a journal of it; what <c>serve</c> does after the end-of-day run.</summary>
     public async Task<ReconcileReport?> ReconcileIfStreamedAsync(DateOnly date, CancellationToken cancellationToken) =>
         File.Exists(feed.Journal.PathOf(date)) ? await ReconcileAsync(date, cancellationToken) : null;
-
-    private static bool IsLive(string source) => source.EndsWith("-live", StringComparison.Ordinal) || source.EndsWith("-replay", StringComparison.Ordinal);
 
     public static byte[] ToJson(ReconcileReport report)
     {

@@ -98,6 +98,10 @@ public sealed class MinuteBarBuilder(TimeSpan grace)
         return true;
     }
 
+    /// <summary>A symbol's newest bar still forming (its minute not closed yet); null when it has none.</summary>
+    public LiveBar? FormingBar(string symbol) =>
+        forming.TryGetValue(symbol, out var bars) && bars.Count > 0 ? bars.Last().Value.ToBar(symbol) : null;
+
     /// <summary>The bars whose minute ended at least <see cref="Grace"/> before <paramref name="now"/>, in time order.</summary>
     public IReadOnlyList<LiveBar> Close(DateTimeOffset now)
     {

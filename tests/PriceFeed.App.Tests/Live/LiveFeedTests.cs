@@ -128,6 +128,10 @@ public sealed class LiveFeedTests
         DateTimeOffset[] whole = [replayFrom.AddMinutes(1), replayFrom.AddMinutes(2)];
         Assert.Equal(whole.Concat(whole), live.Select(r => r.Start));
         await AssertRestEqualsAsync(app, live, whole, app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunEndOfDayAsync(friday, Ct));
+
+        // A replayed live bar never replaces a REST bar either.
+        await lake.MergeAsync([live[0]], Ct);
+        Assert.All((await lake.ReadAsync("1", friday, Ct)).Where(r => r.TsUtc == live[0].TsUtc), r => Assert.Equal("sandbox", r.Source));
         var logPath = new TickLog(Path.Combine(app.DataDirectory, "live", "ticks")).PathOf(friday);
         var log = await File.ReadAllTextAsync(logPath, Ct);
         Assert.DoesNotContain("sandbox-live", log, StringComparison.Ordinal);

@@ -5,6 +5,11 @@
 const $ = (id) => document.getElementById(id);
 let chart = null;
 let series = null;
+// While the stream runs the charted day's session, the chart asks again every few seconds.
+const POLL_MS = 5000;
+let poll = null;
+let shown = "";
+let drawn = 0;
 
 async function get(path) {
   const response = await fetch(path, { headers: { "Accept": "application/json" }, credentials: "same-origin", cache: "no-store" });
@@ -90,12 +95,32 @@ function renderCoverage(view) {
 async function pick(symbol, date) {
   $("chart-symbol").value = symbol;
   $("chart-date").value = date;
+  clearTimeout(poll);
   try {
     const view = await get(`api/data/candles?symbol=${encodeURIComponent(symbol)}&date=${encodeURIComponent(date)}`);
+    // A slow answer for a symbol or day no longer picked is not drawn.
+    if ($("chart-symbol").value !== symbol || $("chart-date").value !== date) { return; }
     drawChart(view);
+    if (view.streaming) { poll = setTimeout(() => pick(symbol, date), POLL_MS); }
   } catch (e) {
     fail(e.message);
   }
+}
+
+// Live bars (from the stream, until REST's replace them) and the minute forming now are drawn paler.
+function point(b, forming) {
+  const p = { time: b.time, open: b.open, high: b.high, low: b.low, close: b.close };
+  if (b.live || forming) {
+    const up = b.close >= b.open;
+    p.color = forming ? (up ? "#8fd19e" : "#f2a0ab") : (up ? "#4caf6a" : "#d9485f");
+    p.wickColor = p.color;
+  }
+  return p;
+}
+
+function time(seconds) {
+  const d = new Date(seconds * 1000);
+  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
 }
 
 function drawChart(view) {
@@ -109,14 +134,33 @@ function drawChart(view) {
     });
     series = chart.addSeries(lib.CandlestickSeries, { upColor: "#137333", downColor: "#b00020", wickUpColor: "#137333", wickDownColor: "#b00020", borderVisible: false });
   }
-  series.setData(view.bars.map((b) => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close })));
-  chart.timeScale().fitContent();
+  const points = view.bars.map((b) => point(b, false));
+  if (view.forming) { points.push(point(view.forming, true)); }
+  series.setData(points);
+  // Fitted when a symbol or day is first shown, or when more than a minute's bar arrived at once (REST
+  // filled the morning); otherwise a poll keeps the trader's zoom and scroll.
+  const key = `${view.symbol}|${view.date}`;
+  if (key !== shown || points.length > drawn + 1) { chart.timeScale().fitContent(); shown = key; }
+  drawn = points.length;
+  // During the session the chart is what a trader came for: on top, above the grid.
+  if (view.streaming && $("chart-card").previousElementSibling !== $("data-error")) {
+    $("data-error").after($("chart-card"));
+  }
   $("chart-title").textContent = `${view.symbol} · ${view.date}`;
-  const last = view.bars[view.bars.length - 1];
-  $("chart-summary").textContent = view.bars.length === 0
+  const last = view.forming || view.bars[view.bars.length - 1];
+  const live = view.bars.filter((b) => b.live).length;
+  const parts = [`${view.bars.length} of ${view.expected} bars`];
+  if (live) { parts.push(`${live} live from the stream`); }
+  if (view.forming) { parts.push(`${time(view.forming.time)} forming`); }
+  if (last) { parts.push(`last ${last.close.toFixed(2)}`); }
+  if (view.streaming) { parts.push("updating every 5 s"); }
+  if (view.synthetic) { parts.push("synthetic (sandbox)"); }
+  $("chart-summary").textContent = view.bars.length === 0 && !view.forming
     ? `No bars stored for ${view.symbol} on ${view.date}${view.expected ? ` (the session has ${view.expected})` : " (no session that day)"}.`
-    : `${view.bars.length} of ${view.expected} bars · close ${last.close}${view.synthetic ? " · synthetic (sandbox)" : ""}`;
+    : parts.join(" · ");
   $("chart").dataset.bars = String(view.bars.length);
+  $("chart").dataset.live = String(live);
+  $("chart").dataset.forming = view.forming ? String(view.forming.time) : "";
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
