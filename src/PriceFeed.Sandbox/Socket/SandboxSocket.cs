@@ -97,6 +97,9 @@ internal static class SandboxSocket
         private readonly SemaphoreSlim sending = new(1, 1);
         private readonly Dictionary<string, Topic> topics = new(StringComparer.Ordinal);
         private readonly Lock gate = new();
+
+        // Frames held back by the LateBy fault, oldest first: sent by the update loop once due.
+        private readonly Queue<(DateTimeOffset Due, byte[] Frame)> held = new();
         private TokenOwner? owner;
         private string? hsmKey;
         private bool full = true;
@@ -341,6 +344,8 @@ internal static class SandboxSocket
                     continue; // the market moves on; this connection hears nothing of it
                 }
 
+                await SendHeldAsync(cancellationToken);
+
                 for (var at = from; at <= now; at += Step)
                 {
                     if (UpdateFrame(at) is { } frame)
@@ -450,33 +455,42 @@ internal static class SandboxSocket
             var copies = Faults.DuplicateFrames ? 2 : 1;
             if (Faults.LateBy is { } late && late > TimeSpan.Zero)
             {
-                // Due from now, however late the task that sends it starts.
+                // Held, and sent by the update loop at its first step at or after the due time: one
+                // clock, one order, so a test on a manual clock knows which step brings which frame.
                 var due = state.Time.GetUtcNow() + late;
-                _ = Task.Run(
-                    async () =>
+                lock (held)
+                {
+                    for (var i = 0; i < copies; i++)
                     {
-                        try
-                        {
-                            if (due - state.Time.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
-                            {
-                                await Task.Delay(wait, state.Time, cancellationToken);
-                            }
+                        held.Enqueue((due, frame));
+                    }
+                }
 
-                            for (var i = 0; i < copies; i++)
-                            {
-                                await SendAsync(frame, cancellationToken);
-                            }
-                        }
-                        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
-                        {
-                        }
-                    },
-                    CancellationToken.None);
                 return;
             }
 
             for (var i = 0; i < copies; i++)
             {
+                await SendAsync(frame, cancellationToken);
+            }
+        }
+
+        /// <summary>The held frames that are due by now, in the order they were made.</summary>
+        private async Task SendHeldAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                byte[] frame;
+                lock (held)
+                {
+                    if (held.Count == 0 || held.Peek().Due > state.Time.GetUtcNow())
+                    {
+                        return;
+                    }
+
+                    frame = held.Dequeue().Frame;
+                }
+
                 await SendAsync(frame, cancellationToken);
             }
         }

@@ -21,7 +21,7 @@ public sealed class SandboxSocketOptions
     /// <summary>Every data frame is sent twice.</summary>
     public bool DuplicateFrames { get; set; }
 
-    /// <summary>Data frames are held this long before they are sent.</summary>
+    /// <summary>Data frames are held this long, then sent at the update loop's next step (a second at most later).</summary>
     public TimeSpan LateBy { get; set; }
 
     /// <summary>

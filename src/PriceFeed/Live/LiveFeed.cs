@@ -52,6 +52,9 @@ public sealed class LiveStatus
     /// <summary>Ticks the feed sent twice (a duplicated frame): kept once.</summary>
     public long Duplicates { get; internal set; }
 
+    /// <summary>The market time of the last check for closed minutes (once a second while the stream runs).</summary>
+    public DateTimeOffset? ClosedUpTo { get; internal set; }
+
     /// <summary>Ticks that came after their minute was closed: in the tick log, not in a bar.</summary>
     public long LateTicks { get; internal set; }
 
@@ -297,7 +300,8 @@ internal sealed partial class LiveFeed(
             while (!cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), market, cancellationToken);
-                await WriteClosedAsync(builder, gate, source, market.GetUtcNow(), cancellationToken);
+                var now = market.GetUtcNow();
+                await WriteClosedAsync(builder, gate, source, now, cancellationToken);
                 await ShareStatusAsync(cancellationToken);
                 if (time.GetUtcNow() - metricsAt >= TimeSpan.FromMinutes(1))
                 {
@@ -305,6 +309,8 @@ internal sealed partial class LiveFeed(
                     metricsAt = time.GetUtcNow();
                     metrics.WriteStream(new Ingestion.StreamMetrics(Status.State, Status.TicksInLastMinute(metricsAt), Status.LastTickAt, Status.Reconnects, Status.BarsWritten, Status.PartialMinutes, Status.LateTicks), metricsAt);
                 }
+
+                Status.ClosedUpTo = now;
             }
         }
         finally

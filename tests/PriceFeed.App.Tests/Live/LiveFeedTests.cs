@@ -17,7 +17,7 @@ public sealed class LiveFeedTests
     /// The test the sandbox's trade process exists for: the socket sends every trade, so the bars
     /// built from it equal the 1-minute candles REST serves for the same minutes, to the paisa and the
     /// share; and still do when the socket sends every frame twice or carries a cumulative volume past
-    /// 2^31 - 1. (Late frames are the builder's grace, tested in MinuteBarBuilderTests.) The market moves one second at a time on a
+    /// 2^31 - 1 (late frames: the two tests after this one). The market moves one second at a time on a
     /// manual clock, each step waiting for its two ticks, so the result does not depend on how busy
     /// the machine is.
     /// </summary>
@@ -99,6 +99,88 @@ public sealed class LiveFeedTests
         // A live bar never replaces a REST bar.
         await lake.MergeAsync([live[0]], Ct);
         Assert.All((await lake.ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Where(r => r.TsUtc == live[0].TsUtc), r => Assert.Equal("sandbox", r.Source));
+    }
+
+    /// <summary>
+    /// Frames half a second late (every frame, from 11:00:30): each arrives a second after its trade
+    /// here, still inside the 2 s grace, so no tick is late and the bars of 11:01 to 11:03 still equal
+    /// REST's. The clock moves a second at a time; a step's trades arrive on the next step.
+    /// </summary>
+    [Fact]
+    public async Task FramesLateWithinTheGrace_StillGiveTheRestBars()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, manualClock: true);
+        var (feed, stop, run) = await StartFeedAsync(app);
+        app.Sandbox.SocketFaults.LateBy = TimeSpan.FromMilliseconds(500);
+
+        // The first step's trades are only sent; from the second on, each step brings the one before.
+        var generated = app.Sandbox.SocketRecordsSent;
+        app.ManualClock.Advance(TimeSpan.FromSeconds(1));
+        await WaitForAsync(() => app.Sandbox.SocketRecordsSent >= generated + 2, "the first late step's trades");
+        await StepAsync(app, feed, 215, TimeSpan.FromSeconds(1));
+        await WaitForAsync(() => feed.Status.BarsWritten >= 6, "three minutes of two symbols' bars");
+        await stop.CancelAsync();
+        Assert.Equal(LiveFeedEnd.Stopped, await run.WaitAsync(TimeSpan.FromSeconds(20), Ct));
+        stop.Dispose();
+
+        Assert.Equal(0, feed.Status.LateTicks);
+        var ist = TimeSpan.FromMinutes(330);
+        DateTimeOffset[] whole = [new(2026, 11, 27, 11, 1, 0, ist), new(2026, 11, 27, 11, 2, 0, ist), new(2026, 11, 27, 11, 3, 0, ist)];
+        var live = (await app.App.Services.GetRequiredService<CandleLake>().ReadAsync("1", new DateOnly(2026, 11, 27), Ct)).Where(r => r.Source == "sandbox-live" && whole.Contains(r.Start)).OrderBy(r => r.Symbol, StringComparer.Ordinal).ThenBy(r => r.TsUtc).ToList();
+        await AssertRestEqualsAsync(app, live, whole, app.App.Services.GetRequiredService<PriceFeed.Ingestion.IngestionRunner>().RunIntradayAsync(Ct));
+    }
+
+    /// <summary>
+    /// Frames five minutes late: the trades of 11:00:31 to 11:00:59 arrive from 11:05:31, long after
+    /// 11:00 was closed (11:01:02). Each is a late tick: counted, kept in the tick log, put in no bar.
+    /// </summary>
+    [Fact]
+    public async Task FramesLaterThanTheGrace_AreLoggedAndCounted_NotPutInAClosedBar()
+    {
+        await using var app = await TestApp.StartAsync(now: FridayEleven, manualClock: true);
+        var (feed, stop, run) = await StartFeedAsync(app);
+        var start = app.ManualClock.GetUtcNow();
+        var ticksBefore = feed.Status.Ticks;
+        app.Sandbox.SocketFaults.LateBy = TimeSpan.FromMinutes(5);
+
+        // A second at a time to 11:05:30 and on: the sandbox sends each second's trades 5 minutes on.
+        var lastSecondOf1100 = new DateTimeOffset(2026, 11, 27, 11, 1, 0, TimeSpan.FromMinutes(330)) - start;
+        var late = 0;
+        for (var at = TimeSpan.FromSeconds(1); at <= TimeSpan.FromMinutes(5) + lastSecondOf1100; at += TimeSpan.FromSeconds(1))
+        {
+            var generated = app.Sandbox.SocketRecordsSent;
+            app.ManualClock.Advance(TimeSpan.FromSeconds(1));
+            if (at <= lastSecondOf1100 - TimeSpan.FromSeconds(1))
+            {
+                // A second of 11:00: its two trades are made now and sent five minutes on.
+                await WaitForAsync(() => app.Sandbox.SocketRecordsSent >= generated + 2, $"the trades of second {at}");
+            }
+
+            if (at >= TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1))
+            {
+                late += 2;
+                var expected = ticksBefore + late;
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (feed.Status.Ticks < expected)
+                {
+                    Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), $"Waited 20 s for the late trades arriving at {at}: ticks {feed.Status.Ticks} of {expected}, late {feed.Status.LateTicks}, dup {feed.Status.Duplicates}, reconnects {feed.Status.Reconnects}, sent {app.Sandbox.SocketRecordsSent}, state {feed.Status.State}.");
+                    await Task.Delay(5, Ct);
+                }
+            }
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(LiveFeedEnd.Stopped, await run.WaitAsync(TimeSpan.FromSeconds(20), Ct));
+        stop.Dispose();
+
+        Assert.Equal(late, feed.Status.LateTicks);
+        Assert.InRange(late, 2 * 28, 2 * 30);
+        var ticks = await TickLog.ReadAsync(new TickLog(Path.Combine(app.DataDirectory, "live", "ticks")).PathOf(new DateOnly(2026, 11, 27)), Ct);
+        Assert.Equal(ticksBefore + late, ticks.Count);
+        var elevenOClock = new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.FromMinutes(330));
+        Assert.Equal(late, ticks.Count(t => t.At >= elevenOClock && t.At < elevenOClock.AddMinutes(1) && t.At > start && t.ReceivedAt - t.At >= TimeSpan.FromMinutes(5)));
+        // 11:00 was a part minute and no trade of a later minute has arrived: no live bar at all.
+        Assert.DoesNotContain(await app.App.Services.GetRequiredService<CandleLake>().ReadAsync("1", new DateOnly(2026, 11, 27), Ct), r => r.Source == "sandbox-live");
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class MinuteBarBuilderTests
         Assert.Empty(early);
         var bar = Assert.Single(onTime);
         // The first tick is the baseline: the bar's volume is what traded after it, and says so.
-        Assert.Equal(new LiveBar("NSE:SBIN-EQ", NineFifteen.ToUniversalTime(), 600.00m, 601.50m, 599.80m, 600.40m, 300, 4, Complete: false), bar);
+        Assert.Equal(new LiveBar("NSE:SBIN-EQ", NineFifteen.ToUniversalTime(), 600.00m, 601.50m, 599.80m, 600.40m, 300, 4, Complete: false, DayVolume: 1300), bar);
     }
 
     [Fact]
