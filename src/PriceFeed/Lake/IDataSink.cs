@@ -12,6 +12,25 @@ public interface IDataSink
     /// <summary>Replaces the object as a whole: a reader sees the old bytes or the new ones, never a mix.</summary>
     Task WriteAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Copies an object to a local file, for objects too big to hold in memory (a day of ticks); false
+    /// when it does not exist. The default reads it whole; the local and S3 sinks stream it.
+    /// </summary>
+    async Task<bool> ReadToFileAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        if (await ReadAsync(key, cancellationToken) is not { } bytes)
+        {
+            return false;
+        }
+
+        await File.WriteAllBytesAsync(path, bytes, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Replaces an object with a local file's bytes, as <see cref="WriteAsync"/> does; the local and S3 sinks stream it.</summary>
+    async Task WriteFileAsync(string key, string path, CancellationToken cancellationToken) =>
+        await WriteAsync(key, await File.ReadAllBytesAsync(path, cancellationToken), cancellationToken);
+
     /// <summary>Keys under a prefix, in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken);
 

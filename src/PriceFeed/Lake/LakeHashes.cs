@@ -28,6 +28,26 @@ public static class LakeHashes
         await sink.WriteAsync(key, content, cancellationToken);
     }
 
+    /// <summary>
+    /// <see cref="WriteAsync"/> for a file on disk too big to hold in memory (a day of ticks): hashed
+    /// as it is read, then streamed to the sink.
+    /// </summary>
+    public static async Task<string> WriteFileAsync(IDataSink sink, string key, string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        string hash;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+        {
+            hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+        }
+
+        var previous = (await RecordedAsync(sink, key, cancellationToken))?.FirstOrDefault();
+        var record = previous is null || previous == hash ? $"{hash}\n" : $"{hash}\n{previous}\n";
+        await sink.WriteAsync(KeyOf(key), Encoding.ASCII.GetBytes(record), cancellationToken);
+        await sink.WriteFileAsync(key, path, cancellationToken);
+        return hash;
+    }
+
     /// <summary>The hashes a file may have (the newest first), or null when none was recorded (a file from before hashes were kept).</summary>
     public static async Task<IReadOnlyList<string>?> RecordedAsync(IDataSink sink, string key, CancellationToken cancellationToken)
     {

@@ -11,7 +11,31 @@ public sealed class LocalDataSink(string root) : IDataSink
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
     }
 
-    public async Task WriteAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task<bool> ReadToFileAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        var source = PathOf(key);
+        if (!File.Exists(source))
+        {
+            return false;
+        }
+
+        await using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        await using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        await from.CopyToAsync(to, cancellationToken);
+        return true;
+    }
+
+    public async Task WriteFileAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        await using var from = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        await WriteWithAsync(key, (to, ct) => new ValueTask(from.CopyToAsync(to, ct)), cancellationToken);
+    }
+
+    public Task WriteAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        WriteWithAsync(key, (to, ct) => to.WriteAsync(content, ct), cancellationToken);
+
+    /// <summary>Into a temporary file beside the target, then moved over it: a reader sees the old bytes or the new ones.</summary>
+    private async Task WriteWithAsync(string key, Func<Stream, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -20,7 +44,7 @@ public sealed class LocalDataSink(string root) : IDataSink
         {
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.WriteThrough))
             {
-                await stream.WriteAsync(content, cancellationToken);
+                await write(stream, cancellationToken);
             }
 
             File.Move(temp, path, overwrite: true);

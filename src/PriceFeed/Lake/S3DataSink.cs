@@ -50,9 +50,35 @@ public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimePr
         }
     }
 
+    public async Task<bool> ReadToFileAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await s3.GetObjectAsync(bucket, prefix + key, cancellationToken);
+            await using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            await response.ResponseStream.CopyToAsync(to, cancellationToken);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    public async Task WriteFileAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        await using var body = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        await PutAsync(key, body, cancellationToken);
+    }
+
     public async Task WriteAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         using var body = new MemoryStream(content.ToArray(), writable: false);
+        await PutAsync(key, body, cancellationToken);
+    }
+
+    private async Task PutAsync(string key, Stream body, CancellationToken cancellationToken)
+    {
         await s3.PutObjectAsync(
             new PutObjectRequest
             {

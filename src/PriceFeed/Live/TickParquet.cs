@@ -108,7 +108,13 @@ internal static class TickParquet
     public static async Task<IReadOnlyList<string>> LogsInAsync(byte[] bytes, CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(bytes, writable: false);
-        await using var reader = await ParquetReader.CreateAsync(stream, CandleParquet.Options(), cancellationToken: cancellationToken);
+        return await LogsInAsync(stream, cancellationToken);
+    }
+
+    /// <summary>The tick logs a file says it holds, read from a seekable stream (a file on disk).</summary>
+    public static async Task<IReadOnlyList<string>> LogsInAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        await using var reader = await ParquetReader.CreateAsync(stream, CandleParquet.Options(), leaveStreamOpen: true, cancellationToken: cancellationToken);
         return reader.CustomMetadata.TryGetValue(LogsKey, out var logs) ? logs.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
     }
 
@@ -126,7 +132,16 @@ internal static class TickParquet
     public static async IAsyncEnumerable<LiveTick> ReadEachAsync(byte[] bytes, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(bytes, writable: false);
-        await using var reader = await ParquetReader.CreateAsync(stream, CandleParquet.Options(), cancellationToken: cancellationToken);
+        await foreach (var tick in ReadEachAsync(stream, cancellationToken))
+        {
+            yield return tick;
+        }
+    }
+
+    /// <summary>Every tick of a file on disk (any seekable stream), a row group at a time: memory stays one row group.</summary>
+    public static async IAsyncEnumerable<LiveTick> ReadEachAsync(Stream stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await ParquetReader.CreateAsync(stream, CandleParquet.Options(), leaveStreamOpen: true, cancellationToken: cancellationToken);
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             foreach (var tick in await ReadGroupAsync(reader, g, cancellationToken))
