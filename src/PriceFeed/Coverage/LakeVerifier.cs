@@ -41,14 +41,22 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
         var tickDuplicates = 0;
         foreach (var key in await sink.ListAsync(LakeKeys.TicksRoot, cancellationToken))
         {
-            if (!key.EndsWith(".parquet", StringComparison.Ordinal) || await ReadCheckedAsync(key, unreadable, unhashed, cancellationToken) is not { } tickBytes)
+            if (!key.EndsWith(".parquet", StringComparison.Ordinal))
             {
                 continue;
             }
 
+            // A day of ticks can be gigabytes: checked from a local copy, hashed and read as streams.
+            var copy = Path.Combine(Path.GetTempPath(), $"pricefeed-verify-{Guid.NewGuid():N}.parquet");
             try
             {
-                var (dayTicks, repeats) = await Live.TickParquet.CountAsync(tickBytes, cancellationToken);
+                if (!await CopyCheckedAsync(key, copy, unreadable, unhashed, cancellationToken))
+                {
+                    continue;
+                }
+
+                await using var file = new FileStream(copy, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+                var (dayTicks, repeats) = await Live.TickParquet.CountAsync(file, cancellationToken);
                 tickDays++;
                 tickCount += dayTicks;
                 tickDuplicates += (int)repeats;
@@ -56,6 +64,10 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
             catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
             {
                 unreadable.Add($"{key}: cannot be read as Parquet ({e.GetType().Name}: {e.Message})");
+            }
+            finally
+            {
+                File.Delete(copy);
             }
         }
 
@@ -193,6 +205,44 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
         }
 
         return bytes;
+    }
+
+    /// <summary><see cref="ReadCheckedAsync"/> for a file too big for memory: copied to <paramref name="path"/>, hashed as a stream.</summary>
+    private async Task<bool> CopyCheckedAsync(string key, string path, List<string> unreadable, List<string> unhashed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await sink.ReadToFileAsync(key, path, cancellationToken))
+            {
+                return false;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            unreadable.Add($"{key}: cannot be read ({e.GetType().Name}: {e.Message})");
+            return false;
+        }
+
+        var recorded = await LakeHashes.RecordedAsync(sink, key, cancellationToken);
+        if (recorded is null)
+        {
+            unhashed.Add(key);
+            return true;
+        }
+
+        string hash;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+        {
+            hash = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file, cancellationToken));
+        }
+
+        if (!recorded.Contains(hash))
+        {
+            unreadable.Add($"{key}: its bytes are not the ones written (SHA-256 differs from the record): damaged since");
+            return false;
+        }
+
+        return true;
     }
 
     private async Task<IReadOnlyList<string>> WatchlistOrEmptyAsync(CancellationToken cancellationToken)

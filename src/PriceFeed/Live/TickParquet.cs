@@ -92,7 +92,13 @@ internal static class TickParquet
     public static async Task<(long Ticks, long Duplicates)> CountAsync(byte[] bytes, CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(bytes, writable: false);
-        await using var reader = await ParquetReader.CreateAsync(stream, CandleParquet.Options(), cancellationToken: cancellationToken);
+        return await CountAsync(stream, cancellationToken);
+    }
+
+    /// <summary>A file's ticks and repeats from a seekable stream (a file on disk), a row group at a time.</summary>
+    public static async Task<(long Ticks, long Duplicates)> CountAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        await using var reader = await ParquetReader.CreateAsync(stream, CandleParquet.Options(), leaveStreamOpen: true, cancellationToken: cancellationToken);
         var (ticks, duplicates) = (0L, 0L);
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
