@@ -193,18 +193,7 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
             return null;
         }
 
-        var recorded = await LakeHashes.RecordedAsync(sink, key, cancellationToken);
-        if (recorded is null)
-        {
-            unhashed.Add(key);
-        }
-        else if (!recorded.Contains(LakeHashes.Of(bytes)))
-        {
-            unreadable.Add($"{key}: its bytes are not the ones written (SHA-256 differs from the record): damaged since");
-            return null;
-        }
-
-        return bytes;
+        return await MatchesRecordAsync(key, () => Task.FromResult(LakeHashes.Of(bytes)), unreadable, unhashed, cancellationToken) ? bytes : null;
     }
 
     /// <summary><see cref="ReadCheckedAsync"/> for a file too big for memory: copied to <paramref name="path"/>, hashed as a stream.</summary>
@@ -223,6 +212,15 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
             return false;
         }
 
+        return await MatchesRecordAsync(key, () => LakeHashes.OfFileAsync(path, cancellationToken), unreadable, unhashed, cancellationToken);
+    }
+
+    /// <summary>
+    /// True unless the file's hash differs from its record (then it is listed as damaged); a file
+    /// without a record is listed as unhashed and passes.
+    /// </summary>
+    private async Task<bool> MatchesRecordAsync(string key, Func<Task<string>> hash, List<string> unreadable, List<string> unhashed, CancellationToken cancellationToken)
+    {
         var recorded = await LakeHashes.RecordedAsync(sink, key, cancellationToken);
         if (recorded is null)
         {
@@ -230,13 +228,7 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
             return true;
         }
 
-        string hash;
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
-        {
-            hash = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file, cancellationToken));
-        }
-
-        if (!recorded.Contains(hash))
+        if (!recorded.Contains(await hash()))
         {
             unreadable.Add($"{key}: its bytes are not the ones written (SHA-256 differs from the record): damaged since");
             return false;

@@ -21,11 +21,23 @@ public static class LakeHashes
     public static async Task WriteAsync(IDataSink sink, string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        var hash = Of(content.Span);
+        await RecordAsync(sink, key, Of(content.Span), cancellationToken);
+        await sink.WriteAsync(key, content, cancellationToken);
+    }
+
+    /// <summary>The SHA-256 of a file on disk, read as a stream.</summary>
+    public static async Task<string> OfFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+    }
+
+    /// <summary>The hash record written before its file: the new hash, and the previous one as a second line.</summary>
+    private static async Task RecordAsync(IDataSink sink, string key, string hash, CancellationToken cancellationToken)
+    {
         var previous = (await RecordedAsync(sink, key, cancellationToken))?.FirstOrDefault();
         var record = previous is null || previous == hash ? $"{hash}\n" : $"{hash}\n{previous}\n";
         await sink.WriteAsync(KeyOf(key), Encoding.ASCII.GetBytes(record), cancellationToken);
-        await sink.WriteAsync(key, content, cancellationToken);
     }
 
     /// <summary>
@@ -35,15 +47,8 @@ public static class LakeHashes
     public static async Task<string> WriteFileAsync(IDataSink sink, string key, string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        string hash;
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
-        {
-            hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
-        }
-
-        var previous = (await RecordedAsync(sink, key, cancellationToken))?.FirstOrDefault();
-        var record = previous is null || previous == hash ? $"{hash}\n" : $"{hash}\n{previous}\n";
-        await sink.WriteAsync(KeyOf(key), Encoding.ASCII.GetBytes(record), cancellationToken);
+        var hash = await OfFileAsync(path, cancellationToken);
+        await RecordAsync(sink, key, hash, cancellationToken);
         await sink.WriteFileAsync(key, path, cancellationToken);
         return hash;
     }
