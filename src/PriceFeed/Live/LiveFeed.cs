@@ -297,10 +297,13 @@ internal sealed partial class LiveFeed(
         var flushing = FlushLoopAsync(log, cancellationToken);
         try
         {
+            var next = Task.Delay(TimeSpan.FromSeconds(1), market, cancellationToken);
             while (!cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), market, cancellationToken);
+                await next;
                 var now = market.GetUtcNow();
+                // The next pass is timed from this one's start: a second apart, however long a pass takes.
+                next = Task.Delay(TimeSpan.FromSeconds(1), market, cancellationToken);
                 await WriteClosedAsync(builder, gate, source, now, cancellationToken);
                 await ShareStatusAsync(cancellationToken);
                 if (time.GetUtcNow() - metricsAt >= TimeSpan.FromMinutes(1))

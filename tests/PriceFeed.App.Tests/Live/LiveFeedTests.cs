@@ -141,33 +141,34 @@ public sealed class LiveFeedTests
         var (feed, stop, run) = await StartFeedAsync(app);
         var start = app.ManualClock.GetUtcNow();
         var ticksBefore = feed.Status.Ticks;
-        app.Sandbox.SocketFaults.LateBy = TimeSpan.FromMinutes(5);
+        var elevenOClock = new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.FromMinutes(330));
+        var elevenOhOne = elevenOClock.AddMinutes(1);
 
-        // A second at a time to 11:05:30 and on: the sandbox sends each second's trades 5 minutes on.
-        var lastSecondOf1100 = new DateTimeOffset(2026, 11, 27, 11, 1, 0, TimeSpan.FromMinutes(330)) - start;
+        // Every second left of 11:00 (after the snapshot's) trades twice, and each is sent 5 minutes on.
+        app.Sandbox.SocketFaults.LateBy = TimeSpan.FromMinutes(5);
         var late = 0;
-        for (var at = TimeSpan.FromSeconds(1); at <= TimeSpan.FromMinutes(5) + lastSecondOf1100; at += TimeSpan.FromSeconds(1))
+        while (app.ManualClock.GetUtcNow() + TimeSpan.FromSeconds(1) < elevenOhOne)
         {
             var generated = app.Sandbox.SocketRecordsSent;
             app.ManualClock.Advance(TimeSpan.FromSeconds(1));
-            if (at <= lastSecondOf1100 - TimeSpan.FromSeconds(1))
-            {
-                // A second of 11:00: its two trades are made now and sent five minutes on.
-                await WaitForAsync(() => app.Sandbox.SocketRecordsSent >= generated + 2, $"the trades of second {at}");
-            }
-
-            if (at >= TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1))
-            {
-                late += 2;
-                var expected = ticksBefore + late;
-                var waited = System.Diagnostics.Stopwatch.StartNew();
-                while (feed.Status.Ticks < expected)
-                {
-                    Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), $"Waited 20 s for the late trades arriving at {at}: ticks {feed.Status.Ticks} of {expected}, late {feed.Status.LateTicks}, dup {feed.Status.Duplicates}, reconnects {feed.Status.Reconnects}, sent {app.Sandbox.SocketRecordsSent}, state {feed.Status.State}.");
-                    await Task.Delay(5, Ct);
-                }
-            }
+            await WaitForAsync(() => app.Sandbox.SocketRecordsSent >= generated + 2, $"the trades of {app.ManualClock.GetUtcNow():HH:mm:ss}");
+            late += 2;
         }
+
+        // Later trades are held an hour, so only 11:00's arrive in this test.
+        app.Sandbox.SocketFaults.LateBy = TimeSpan.FromHours(1);
+
+        // On to 11:06:05, a second at a time, each step's check for closed minutes done (11:00 closes at
+        // 11:01:02): 11:00's trades arrive from 11:05:31, all of them after their minute closed.
+        while (app.ManualClock.GetUtcNow() < elevenOhOne.AddMinutes(5).AddSeconds(5))
+        {
+            app.ManualClock.Advance(TimeSpan.FromSeconds(1));
+            var now = app.ManualClock.GetUtcNow();
+            await WaitForAsync(() => feed.Status.ClosedUpTo >= now - TimeSpan.FromSeconds(1), $"the check for closed minutes at {now:HH:mm:ss.fff} (last at {feed.Status.ClosedUpTo:HH:mm:ss.fff}, state {feed.Status.State})");
+        }
+
+        var expected = ticksBefore + late;
+        await WaitForAsync(() => feed.Status.Ticks >= expected, $"the {late} late trades of 11:00 (ticks {feed.Status.Ticks} of {expected})");
 
         await stop.CancelAsync();
         Assert.Equal(LiveFeedEnd.Stopped, await run.WaitAsync(TimeSpan.FromSeconds(20), Ct));
@@ -177,8 +178,7 @@ public sealed class LiveFeedTests
         Assert.InRange(late, 2 * 28, 2 * 30);
         var ticks = await TickLog.ReadAsync(new TickLog(Path.Combine(app.DataDirectory, "live", "ticks")).PathOf(new DateOnly(2026, 11, 27)), Ct);
         Assert.Equal(ticksBefore + late, ticks.Count);
-        var elevenOClock = new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.FromMinutes(330));
-        Assert.Equal(late, ticks.Count(t => t.At >= elevenOClock && t.At < elevenOClock.AddMinutes(1) && t.At > start && t.ReceivedAt - t.At >= TimeSpan.FromMinutes(5)));
+        Assert.Equal(late, ticks.Count(t => t.At >= elevenOClock && t.At < elevenOhOne && t.At > start && t.ReceivedAt - t.At >= TimeSpan.FromMinutes(5)));
         // 11:00 was a part minute and no trade of a later minute has arrived: no live bar at all.
         Assert.DoesNotContain(await app.App.Services.GetRequiredService<CandleLake>().ReadAsync("1", new DateOnly(2026, 11, 27), Ct), r => r.Source == "sandbox-live");
     }
@@ -340,7 +340,8 @@ public sealed class LiveSchedulerTests
 
         await app.LogInAsync();
         waited.Restart();
-        while (feed.Status.State != "live" && waited.Elapsed < TimeSpan.FromSeconds(20))
+        // Live once subscribed; the snapshots' ticks follow a moment later.
+        while ((feed.Status.State != "live" || feed.Status.Ticks < 2) && waited.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
