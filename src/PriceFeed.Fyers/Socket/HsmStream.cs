@@ -47,7 +47,12 @@ public sealed partial class HsmStream(IOptions<FyersOptions> options, TimeProvid
     /// <summary>The longest wait between reconnects.</summary>
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    public async Task<HsmStreamEnd> RunAsync(FyersCredentials credentials, IReadOnlyList<string> topics, bool full, HsmDecoder.RecordHandler onRecord, Action<HsmStreamEvent>? onEvent, CancellationToken cancellationToken)
+    /// <param name="mayReconnect">
+    /// Asked after a drop, before the next connection: false ends the stream (<see cref="HsmStreamEnd.Stopped"/>).
+    /// A stream shift on AWS says no once a newer shift holds the watchlist, so a FYERS that closes the
+    /// older of a user's two connections does not start a tug of war between them.
+    /// </param>
+    public async Task<HsmStreamEnd> RunAsync(FyersCredentials credentials, IReadOnlyList<string> topics, bool full, HsmDecoder.RecordHandler onRecord, Action<HsmStreamEvent>? onEvent, CancellationToken cancellationToken, Func<CancellationToken, Task<bool>>? mayReconnect = null)
     {
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(topics);
@@ -92,6 +97,18 @@ public sealed partial class HsmStream(IOptions<FyersOptions> options, TimeProvid
                 await Task.Delay(backoff + jitter, time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
+            {
+                return HsmStreamEnd.Stopped;
+            }
+
+            try
+            {
+                if (mayReconnect is not null && !await mayReconnect(cancellationToken).ConfigureAwait(false))
+                {
+                    return HsmStreamEnd.Stopped;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return HsmStreamEnd.Stopped;
             }

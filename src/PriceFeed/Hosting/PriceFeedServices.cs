@@ -25,6 +25,8 @@ internal static class PriceFeedServices
         services.AddSingleton<Live.LiveFeed>();
         services.AddSingleton<Live.TickCompactor>();
         services.AddSingleton<Live.LiveReconciler>();
+        services.AddOptions<Live.StreamShiftOptions>().Bind(configuration.GetSection(Live.StreamShiftOptions.SectionName));
+        services.AddSingleton<Live.StreamShift>();
         return services;
     }
 }

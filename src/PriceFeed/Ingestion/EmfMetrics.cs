@@ -103,6 +103,31 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
     }
 
     /// <summary>
+    /// One line per stream shift on AWS (issue 22), at its end, under the job "stream-shift": the
+    /// live-bar gap at its handover (left out when there was no handover to measure: the day's first
+    /// shift, a closed market, a missing login) and whether it failed to stream at all.
+    /// </summary>
+    public string WriteShift(Live.ShiftReport report, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var values = new List<(string Name, double Value)> { ("ShiftFailed", report.IsFailure ? 1 : 0) };
+        if (report.HandoverGapSeconds is { } gap)
+        {
+            values.Add(("HandoverGapSeconds", Math.Round(gap)));
+        }
+
+        return Emit(now, values.Select(v => (v.Name, v.Name.EndsWith("Seconds", StringComparison.Ordinal) ? "Seconds" : "Count")), w =>
+        {
+            w.WriteString("Job", "stream-shift");
+            w.WriteString("Outcome", report.Outcome);
+            foreach (var (name, value) in values)
+            {
+                w.WriteNumber(name, value);
+            }
+        });
+    }
+
+    /// <summary>
     /// One EMF line: the envelope (timestamp, namespace, the Job dimension and the declared metrics),
     /// then the values <paramref name="values"/> writes, then the line on the output, whole.
     /// </summary>

@@ -29,6 +29,18 @@ internal static class EventsEndpoints
     /// </summary>
     private static CancellationTokenSource? InvocationDeadline(HttpContext context)
     {
+        if (LambdaDeadline(context) is not { } deadline)
+        {
+            return null;
+        }
+
+        var left = deadline - TimeProvider.System.GetUtcNow() - DeadlineMargin;
+        return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, TimeProvider.System);
+    }
+
+    /// <summary>The invocation's deadline from the adapter's x-amzn-lambda-context header, or null without one.</summary>
+    private static DateTimeOffset? LambdaDeadline(HttpContext context)
+    {
         if (context.Request.Headers["x-amzn-lambda-context"].ToString() is not { Length: > 0 } header)
         {
             return null;
@@ -44,21 +56,38 @@ internal static class EventsEndpoints
             return null;
         }
 
-        if (lambda is not { Deadline: > 0 })
-        {
-            return null;
-        }
-
-        var left = DateTimeOffset.FromUnixTimeMilliseconds(lambda.Deadline) - TimeProvider.System.GetUtcNow() - DeadlineMargin;
-        return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, TimeProvider.System);
+        return lambda is { Deadline: > 0 } ? DateTimeOffset.FromUnixTimeMilliseconds(lambda.Deadline) : null;
     }
 
-    public static async Task<Results<Ok<RunReport>, JsonHttpResult<RunReport>, ProblemHttpResult>> RunAsync(EventRequest request, IngestionRunner runner, HttpContext context)
+    /// <summary>The job name of a live-stream shift (issue 22): not an ingestion run, it holds the socket for the invocation.</summary>
+    public const string StreamShiftJob = "stream-shift";
+
+    /// <summary>
+    /// A stream shift until the invocation's deadline (read as the other jobs read it; without one, the
+    /// shift's own length), answered 500 only when it should have streamed and never did.
+    /// </summary>
+    private static async Task<JsonHttpResult<Live.ShiftReport>> RunShiftAsync(HttpContext context)
     {
+        var services = context.RequestServices;
+        var shift = services.GetRequiredService<Live.StreamShift>();
+        var market = services.GetRequiredService<Live.LiveClock>().Time;
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Live.StreamShiftOptions>>().Value;
+        var left = LambdaDeadline(context) is { } deadline ? deadline - TimeProvider.System.GetUtcNow() : options.LengthWithoutDeadline;
+        var report = await shift.RunAsync(market.GetUtcNow() + left, context.RequestAborted);
+        return TypedResults.Json(report, Live.ShiftJsonContext.Default.ShiftReport, statusCode: report.IsFailure ? 500 : 200);
+    }
+
+    public static async Task<Results<Ok<RunReport>, JsonHttpResult<RunReport>, JsonHttpResult<Live.ShiftReport>, ProblemHttpResult>> RunAsync(EventRequest request, IngestionRunner runner, HttpContext context)
+    {
+        if (request.Job == StreamShiftJob)
+        {
+            return await RunShiftAsync(context);
+        }
+
         // The job arrives as a string (an unknown one is a 400 naming the jobs, not a JSON error).
         if (!RunNames.TryParseScheduled(request.Job, out var job))
         {
-            return TypedResults.Problem($"Unknown job '{request.Job}'. Send {{\"job\":\"intraday\"}} with one of: {string.Join(", ", RunNames.ScheduledNames)}.", statusCode: 400);
+            return TypedResults.Problem($"Unknown job '{request.Job}'. Send {{\"job\":\"intraday\"}} with one of: {string.Join(", ", RunNames.ScheduledNames.Append(StreamShiftJob))}.", statusCode: 400);
         }
 
         using var deadline = InvocationDeadline(context);

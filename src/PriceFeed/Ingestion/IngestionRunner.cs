@@ -20,6 +20,7 @@ internal sealed partial class IngestionRunner(
     IOptions<IngestionOptions> options,
     TimeProvider time,
     ILogger<IngestionRunner> logger,
+    Live.TickCompactor ticks,
     RunOrigin? origin = null)
 {
     public async Task<RunReport> RunAsync(Job job, CancellationToken cancellationToken)
@@ -34,7 +35,7 @@ internal sealed partial class IngestionRunner(
         return await SharedAsync(before, job switch
         {
             Job.Intraday => await candles.RunIntradayAsync(cancellationToken),
-            Job.Eod => await candles.RunEndOfDayAsync(null, cancellationToken),
+            Job.Eod => await CompactStagedAsync(await candles.RunEndOfDayAsync(null, cancellationToken), cancellationToken),
             Job.Quotes => await quotes.RunAsync(cancellationToken),
             _ => await tokenCheck.RunAsync(cancellationToken),
         });
@@ -72,6 +73,25 @@ internal sealed partial class IngestionRunner(
             // token page says why, instead of only a bare 500 in the function's log.
             Log.RunCrashed(logger, e, job.Text());
             return await SharedAsync(before, recorder.Finish(recorder.Begin(job), RunStatus.Failed, $"The {job.Text()} run failed: {e.Message}", tokenValid: null));
+        }
+    }
+
+    /// <summary>
+    /// After the scheduled end-of-day run: the ticks the stream shifts staged in the lake (issue 22)
+    /// into the days' Parquet. A failure keeps the pieces and fails the run (the alarm says so), and
+    /// the next end-of-day run tries again.
+    /// </summary>
+    private async Task<RunReport> CompactStagedAsync(RunReport report, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var done = await ticks.CompactStagedFinishedAsync(cancellationToken);
+            return done.Count == 0 ? report : report with { Message = $"{report.Message} Ticks compacted: {string.Join(", ", done.Select(d => $"{d.Date:yyyy-MM-dd} ({d.Ticks:N0})"))}." };
+        }
+        catch (Exception e) when (e is IOException or Lake.LakeBusyException or Amazon.Runtime.AmazonServiceException)
+        {
+            Log.CompactionFailed(logger, e.Message);
+            return report with { Status = RunStatus.Failed, Message = $"{report.Message} The staged ticks could not be compacted: {e.Message}; they are kept and the next end-of-day run tries again." };
         }
     }
 
@@ -145,6 +165,9 @@ internal sealed partial class IngestionRunner(
 
     private static partial class Log
     {
+        [LoggerMessage(Level = LogLevel.Error, Message = "The stream shifts' staged ticks could not be compacted: {Reason}")]
+        public static partial void CompactionFailed(ILogger logger, string reason);
+
         [LoggerMessage(24, LogLevel.Error, "Job {Job} failed unexpectedly")]
         public static partial void RunCrashed(ILogger logger, Exception exception, string job);
     }

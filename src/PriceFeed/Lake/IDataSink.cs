@@ -37,6 +37,17 @@ public interface IDataSink
     /// <summary>Removes an object; only <c>verify --repair</c> does, after copying it to the quarantine.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>An object's bytes with its version tag (S3's ETag), or null when it does not exist: the read before a <see cref="WriteIfAsync"/>.</summary>
+    Task<(byte[] Bytes, string Version)?> ReadVersionAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces an object only if it is still at <paramref name="ifVersion"/> (null: only if it does
+    /// not exist): the new version, or null when another writer changed it first. S3 decides this
+    /// itself (If-Match / If-None-Match), so two processes racing get one success. The stream shifts'
+    /// handover object is written this way (issue 22); it needs no writer lock.
+    /// </summary>
+    Task<string?> WriteIfAsync(string key, ReadOnlyMemory<byte> content, string? ifVersion, CancellationToken cancellationToken);
+
     /// <summary>
     /// Takes the lake's writer lock for <paramref name="claim"/> without waiting: the lease (dispose it
     /// to release), or null and the current holder when another run has it.

@@ -31,6 +31,49 @@ public sealed class LocalDataSink(string root) : IDataSink
         await WriteWithAsync(key, (to, ct) => new ValueTask(from.CopyToAsync(to, ct)), cancellationToken);
     }
 
+    public async Task<(byte[] Bytes, string Version)?> ReadVersionAsync(string key, CancellationToken cancellationToken) =>
+        await ReadAsync(key, cancellationToken) is { } bytes ? (bytes, VersionOf(bytes)) : null;
+
+    /// <summary>
+    /// The version is the content's SHA-256. A sidecar file opened for this process alone makes the
+    /// compare and the replace one step against other processes; the new bytes are moved into place
+    /// from a file the writer lock's sweep of temporary files leaves alone.
+    /// </summary>
+    public async Task<string?> WriteIfAsync(string key, ReadOnlyMemory<byte> content, string? ifVersion, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        while (true)
+        {
+            FileStream gate;
+            try
+            {
+                gate = new FileStream(path + ".cas", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(10, cancellationToken);
+                continue;
+            }
+
+            await using (gate)
+            {
+                var current = File.Exists(path) ? VersionOf(await File.ReadAllBytesAsync(path, cancellationToken)) : null;
+                if (current != ifVersion)
+                {
+                    return null;
+                }
+
+                var temp = $"{path}.{Guid.NewGuid():N}.cas-new";
+                await File.WriteAllBytesAsync(temp, content.ToArray(), cancellationToken);
+                File.Move(temp, path, overwrite: true);
+                return VersionOf(content.Span);
+            }
+        }
+    }
+
+    private static string VersionOf(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
     public Task WriteAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
         WriteWithAsync(key, (to, ct) => to.WriteAsync(content, ct), cancellationToken);
 

@@ -91,6 +91,27 @@ public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimePr
             cancellationToken);
     }
 
+    public async Task<(byte[] Bytes, string Version)?> ReadVersionAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await s3.GetObjectAsync(bucket, prefix + key, cancellationToken);
+            using var memory = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(memory, cancellationToken);
+            return (memory.ToArray(), response.ETag);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<string?> WriteIfAsync(string key, ReadOnlyMemory<byte> content, string? ifVersion, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream(content.ToArray(), writable: false);
+        return await TryPutConditionalAsync(prefix + key, body, "application/json", ifVersion, cancellationToken);
+    }
+
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         s3.DeleteObjectAsync(bucket, prefix + key, cancellationToken);
 
@@ -154,12 +175,18 @@ public sealed partial class S3DataSink(IAmazonS3 s3, LakeOptions options, TimePr
     private async Task<string?> TryPutLeaseAsync(string key, WriterClaim claim, string? ifMatch, CancellationToken cancellationToken)
     {
         using var body = new MemoryStream(claim.Serialize(), writable: false);
+        return await TryPutConditionalAsync(key, body, "application/json", ifMatch, cancellationToken);
+    }
+
+    /// <summary>A PUT with If-None-Match: * (ifMatch null) or If-Match: the new ETag, or null when S3 refused the condition.</summary>
+    private async Task<string?> TryPutConditionalAsync(string key, Stream body, string contentType, string? ifMatch, CancellationToken cancellationToken)
+    {
         var request = new PutObjectRequest
         {
             BucketName = bucket,
             Key = key,
             InputStream = body,
-            ContentType = "application/json",
+            ContentType = contentType,
             UseChunkEncoding = !options.ChecksumsWhenRequired,
         };
         if (ifMatch is null)

@@ -21,6 +21,28 @@ public enum LiveFeedEnd
     NothingToStream,
 }
 
+/// <summary>
+/// What a stream shift on AWS (<see cref="StreamShift"/>, issue 22) changes in a feed's run: where its
+/// tick log goes (the shift uploads it), which minutes' bars it writes (the shifts hand the minutes
+/// over, so each is written once), whether it may reconnect after a drop (not once a newer shift has
+/// the watchlist), and what it is told as it goes.
+/// </summary>
+internal sealed class LiveShiftHooks
+{
+    public required string TickFolder { get; init; }
+
+    /// <summary>True for the minutes (by their start) whose bars this run writes.</summary>
+    public required Func<DateTimeOffset, bool> WritesBarOf { get; init; }
+
+    public required Func<CancellationToken, Task<bool>> MayReconnect { get; init; }
+
+    /// <summary>Each time the topics are subscribed, with the market's time.</summary>
+    public required Action<DateTimeOffset> Subscribed { get; init; }
+
+    /// <summary>The bars this run wrote to the lake, as it wrote them.</summary>
+    public Action<IReadOnlyList<LiveBar>>? BarsWritten { get; init; }
+}
+
 /// <summary>What the stream is doing, for the status lines (updated as it runs).</summary>
 public sealed class LiveStatus
 {
@@ -104,6 +126,9 @@ internal sealed partial class LiveFeed(
 
     private LiveJournal? journal;
 
+    // Set while a stream shift runs this feed (issue 22).
+    private LiveShiftHooks? shift;
+
     // The running session's bar builder and its lock, for the forming bar the page charts.
     private (MinuteBarBuilder Builder, Lock Gate)? running;
 
@@ -135,8 +160,9 @@ internal sealed partial class LiveFeed(
 
     public LiveStatus Status { get; } = new();
 
-    public async Task<LiveFeedEnd> RunAsync(CancellationToken cancellationToken)
+    public async Task<LiveFeedEnd> RunAsync(CancellationToken cancellationToken, LiveShiftHooks? shift = null)
     {
+        this.shift = shift;
         var credentials = (await vault.ReadForJobsAsync(cancellationToken)).Credentials;
         if (credentials is null)
         {
@@ -169,7 +195,7 @@ internal sealed partial class LiveFeed(
         Task refilling = Task.CompletedTask;
         var gate = new Lock();
         running = (builder, gate);
-        await using var log = new TickLog(home.Combine("live", "ticks"), source, probe);
+        await using var log = new TickLog(shift?.TickFolder ?? home.Combine("live", "ticks"), source, probe);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writerLoop = WriteBarsAsync(builder, gate, log, source, market, stop.Token);
         Status.Topics = bySymbol.Count;
@@ -220,6 +246,7 @@ internal sealed partial class LiveFeed(
             {
                 case HsmStreamEventKind.Subscribed:
                     (Status.State, Status.Detail) = ("live", e.Detail);
+                    shift?.Subscribed(market.GetUtcNow());
                     if (droppedAt is { } since)
                     {
                         Note(new JournalEvent("back", market.GetUtcNow(), null));
@@ -262,7 +289,7 @@ internal sealed partial class LiveFeed(
         try
         {
             Status.State = "connecting";
-            end = await stream.RunAsync(credentials, [.. bySymbol.Keys], full: true, OnRecord, OnEvent, stop.Token);
+            end = await stream.RunAsync(credentials, [.. bySymbol.Keys], full: true, OnRecord, OnEvent, stop.Token, shift?.MayReconnect);
         }
         finally
         {
@@ -347,6 +374,11 @@ internal sealed partial class LiveFeed(
     /// <summary>The stream's status for other processes (<see cref="StreamSnapshot"/>); a failed write only costs the CLI its line.</summary>
     private async Task ShareStatusAsync(CancellationToken cancellationToken)
     {
+        if (shift is not null)
+        {
+            return; // a shift shares its status through the lake (StreamShift)
+        }
+
         try
         {
             await Status.Snapshot(time.GetUtcNow()).WriteAsync(StreamSnapshot.PathIn(home), cancellationToken);
@@ -386,6 +418,11 @@ internal sealed partial class LiveFeed(
     /// <summary>A drop, return or refill into the journal; a disk that refuses it costs the reconcile a line, not the stream.</summary>
     private void Note(JournalEvent e)
     {
+        if (shift is not null)
+        {
+            return; // the journal is the laptop's; a shift's folder goes with its function
+        }
+
         try
         {
             Journal.Append(e);
@@ -407,7 +444,10 @@ internal sealed partial class LiveFeed(
         // Every bar, whole or not, goes into the day's journal for the reconcile after the close.
         try
         {
-            Journal.Append(bars);
+            if (shift is null)
+            {
+                Journal.Append(bars);
+            }
         }
         catch (IOException e)
         {
@@ -418,7 +458,8 @@ internal sealed partial class LiveFeed(
         // it is left to the REST jobs, like a minute without ticks.
         var partial = bars.Count(b => !b.Complete);
         Status.PartialMinutes += partial;
-        bars = [.. bars.Where(b => b.Complete)];
+        // A shift writes the minutes handed to it; the shift before or after it writes the others.
+        bars = [.. bars.Where(b => b.Complete && (shift?.WritesBarOf(b.Start) ?? true))];
         if (bars.Count == 0)
         {
             return;
@@ -430,6 +471,7 @@ internal sealed partial class LiveFeed(
             await using (await writer.AcquireAsync("stream", cancellationToken))
             {
                 Status.BarsWritten += (await lake.MergeAsync(rows, cancellationToken)).Written;
+                shift?.BarsWritten?.Invoke(bars);
                 if (probe is not null)
                 {
                     var written = clock.Time.GetUtcNow();

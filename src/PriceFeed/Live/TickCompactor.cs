@@ -55,75 +55,149 @@ internal sealed partial class TickCompactor(IDataSink sink, LakeWriter writer, H
     public async Task<TickCompaction> CompactAsync(DateOnly date, CancellationToken cancellationToken)
     {
         var logPath = new TickLog(LogFolder).PathOf(date);
-        var key = LakeKeys.Ticks(date);
         await using (await writer.AcquireAsync("ticks", cancellationToken))
         {
-            // Three files on local disk, never a day in memory: the stored day (if any), the new one,
-            // and the new one as the lake gives it back.
-            var stem = Path.Combine(Path.GetTempPath(), $"pricefeed-ticks-{Guid.NewGuid():N}");
-            var (storedPath, newPath, backPath) = ($"{stem}.stored.parquet", $"{stem}.parquet", $"{stem}.back.parquet");
-            try
+            var logHash = File.Exists(logPath) ? await TickLog.HashAsync(logPath, cancellationToken) : null;
+            return await MergeAsync(date, logHash is null ? [] : [(logHash, logPath)], () =>
             {
-                var logHash = File.Exists(logPath) ? await TickLog.HashAsync(logPath, cancellationToken) : null;
-                var hasStored = await sink.ReadToFileAsync(key, storedPath, cancellationToken);
-                IReadOnlyList<string> storedLogs = [];
-                if (hasStored)
-                {
-                    await using var stored = OpenRead(storedPath);
-                    storedLogs = await TickParquet.LogsInAsync(stored, cancellationToken);
-                }
-
-                var logs = storedLogs.Concat(logHash is null || storedLogs.Contains(logHash) ? [] : [logHash]).ToList();
-
-                // A log the stored file already holds (compacted, then a crash before the log was
-                // deleted) is not added again: only deleted.
-                var addLog = logHash is not null && !storedLogs.Contains(logHash);
-                long ticks;
-                long duplicates;
-                await using (var output = new FileStream(newPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true))
-                {
-                    (ticks, duplicates) = await TickParquet.WriteAsync(Concat(hasStored ? storedPath : null, addLog ? logPath : null, cancellationToken), output, logs, cancellationToken);
-                }
-
-                var bytes = new FileInfo(newPath).Length;
-                await LakeHashes.WriteFileAsync(sink, key, newPath, cancellationToken);
-                var count = 0L;
-                if (await sink.ReadToFileAsync(key, backPath, cancellationToken))
-                {
-                    await using var back = OpenRead(backPath);
-                    await foreach (var _ in TickParquet.ReadEachAsync(back, cancellationToken))
-                    {
-                        count++;
-                    }
-                }
-
-                if (count != ticks)
-                {
-                    throw new IOException($"The compacted ticks of {date:yyyy-MM-dd} ({key}) did not read back whole; the tick log {logPath} is kept.");
-                }
-
                 if (logHash is not null)
                 {
                     File.Delete(logPath);
                     TryDeleteEmpty(Path.GetDirectoryName(logPath)!);
                 }
 
-                Log.Compacted(logger, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ticks, bytes, duplicates);
-                return new TickCompaction(date, (int)ticks, (int)duplicates, bytes, key);
+                return Task.CompletedTask;
+            }, cancellationToken);
+        }
+    }
+
+    /// <summary>The IST dates with ticks the stream shifts staged in the lake (issue 22), oldest first.</summary>
+    public async Task<IReadOnlyList<DateOnly>> StagedDaysAsync(CancellationToken cancellationToken) =>
+        [.. (await sink.ListAsync(StreamShift.StagingRoot, cancellationToken)).Select(LakeKeys.DateOf).OfType<DateOnly>().Distinct().Order()];
+
+    /// <summary>Compacts every day of staged ticks whose session is over (the end-of-day job on AWS).</summary>
+    public async Task<IReadOnlyList<TickCompaction>> CompactStagedFinishedAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.Time.GetUtcNow();
+        var today = Fyers.Data.MarketTime.IstDate(now);
+        var done = new List<TickCompaction>();
+        foreach (var date in await StagedDaysAsync(cancellationToken))
+        {
+            if (date < today || (calendar.SessionOn(date) is { } session && now >= session.Close + LiveScheduler.AfterClose) || calendar.SessionOn(date) is null)
+            {
+                done.Add(await CompactStagedAsync(date, cancellationToken));
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>
+    /// A day of ticks the stream shifts uploaded (<c>staging/ticks/date=…/</c>, each shift's log in
+    /// pieces) into the day's Parquet: the pieces in key order (shift by shift, each in its order), a
+    /// tick two shifts both saw in their overlap stored once, each piece recorded in the file by its
+    /// key so a piece is never added twice, and the pieces deleted once the file read back whole.
+    /// </summary>
+    public async Task<TickCompaction> CompactStagedAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        await using (await writer.AcquireAsync("ticks", cancellationToken))
+        {
+            var keys = await sink.ListAsync(StreamShift.StagingOf(date), cancellationToken);
+            var folder = Directory.CreateTempSubdirectory("pricefeed-staged-").FullName;
+            try
+            {
+                // Each piece to its own file and recorded by its name, so a piece is added once
+                // however many compactions (and crashes) it goes through.
+                var pieces = new List<(string Id, string Path)>();
+                foreach (var key in keys)
+                {
+                    var name = key[(key.LastIndexOf('/') + 1)..];
+                    var path = Path.Combine(folder, name);
+                    if (await sink.ReadToFileAsync(key, path, cancellationToken))
+                    {
+                        pieces.Add(($"staged:{name}", path));
+                    }
+                }
+
+                return await MergeAsync(date, pieces, async () =>
+                {
+                    foreach (var key in keys)
+                    {
+                        await sink.DeleteAsync(key, CancellationToken.None);
+                    }
+                }, cancellationToken);
             }
             finally
             {
-                foreach (var temp in new[] { storedPath, newPath, backPath })
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The stored day (if any) and the new logs into one file, read back whole, then
+    /// <paramref name="consumed"/> (the logs removed). A log whose id the stored file already names
+    /// (compacted, then a crash before it was removed) is not added again: only removed.
+    /// </summary>
+    private async Task<TickCompaction> MergeAsync(DateOnly date, IReadOnlyList<(string Id, string Path)> newLogs, Func<Task> consumed, CancellationToken cancellationToken)
+    {
+        var key = LakeKeys.Ticks(date);
+        // Three files on local disk, never a day in memory: the stored day (if any), the new one,
+        // and the new one as the lake gives it back.
+        var stem = Path.Combine(Path.GetTempPath(), $"pricefeed-ticks-{Guid.NewGuid():N}");
+        var (storedPath, newPath, backPath) = ($"{stem}.stored.parquet", $"{stem}.parquet", $"{stem}.back.parquet");
+        try
+        {
+            var hasStored = await sink.ReadToFileAsync(key, storedPath, cancellationToken);
+            IReadOnlyList<string> storedLogs = [];
+            if (hasStored)
+            {
+                await using var stored = OpenRead(storedPath);
+                storedLogs = await TickParquet.LogsInAsync(stored, cancellationToken);
+            }
+
+            var adding = newLogs.Where(l => !storedLogs.Contains(l.Id)).ToList();
+            var logs = storedLogs.Concat(adding.Select(l => l.Id)).ToList();
+            long ticks;
+            long duplicates;
+            await using (var output = new FileStream(newPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true))
+            {
+                (ticks, duplicates) = await TickParquet.WriteAsync(Concat(hasStored ? storedPath : null, [.. adding.Select(l => l.Path)], cancellationToken), output, logs, cancellationToken);
+            }
+
+            var bytes = new FileInfo(newPath).Length;
+            await LakeHashes.WriteFileAsync(sink, key, newPath, cancellationToken);
+            var count = 0L;
+            if (await sink.ReadToFileAsync(key, backPath, cancellationToken))
+            {
+                await using var back = OpenRead(backPath);
+                await foreach (var _ in TickParquet.ReadEachAsync(back, cancellationToken))
                 {
-                    File.Delete(temp);
+                    count++;
                 }
+            }
+
+            if (count != ticks)
+            {
+                throw new IOException($"The compacted ticks of {date:yyyy-MM-dd} ({key}) did not read back whole; the tick logs are kept.");
+            }
+
+            await consumed();
+            Log.Compacted(logger, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ticks, bytes, duplicates);
+            return new TickCompaction(date, (int)ticks, (int)duplicates, bytes, key);
+        }
+        finally
+        {
+            foreach (var temp in new[] { storedPath, newPath, backPath })
+            {
+                File.Delete(temp);
             }
         }
     }
 
     private static FileStream OpenRead(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
 
-    private static async IAsyncEnumerable<LiveTick> Concat(string? stored, string? log, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<LiveTick> Concat(string? stored, IReadOnlyList<string> logs, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (stored is not null)
         {
@@ -134,7 +208,7 @@ internal sealed partial class TickCompactor(IDataSink sink, LakeWriter writer, H
             }
         }
 
-        if (log is not null)
+        foreach (var log in logs)
         {
             await foreach (var tick in TickLog.ReadEachAsync(log, cancellationToken))
             {

@@ -52,11 +52,16 @@ internal static class TickParquet
         var chunk = new List<LiveTick>(Math.Min(RowGroupTicks, 65_536));
         await using var writer = await ParquetWriter.CreateAsync(Schema, output, CandleParquet.Options(), cancellationToken: cancellationToken);
         writer.CustomMetadata = new Dictionary<string, string> { [LogsKey] = string.Join(',', logs) };
+        // A tick is its symbol, exchange time, price and day volume: the same tick from two
+        // connections (two stream shifts in their overlap) or a frame sent twice is stored once. The
+        // row group before is remembered too, so a repeat across a row group's edge is caught.
+        var previous = new HashSet<(string, DateTimeOffset, decimal, long?)>();
         async Task FlushAsync()
         {
             var seen = new HashSet<(string, DateTimeOffset, decimal, long?)>();
-            var rows = chunk.Where(t => seen.Add((t.Symbol, t.At, t.Price, t.DayVolume))).OrderBy(t => t.Symbol, StringComparer.Ordinal).ThenBy(t => t.At).ThenBy(t => t.ReceivedAt).ToArray();
+            var rows = chunk.Where(t => !previous.Contains((t.Symbol, t.At, t.Price, t.DayVolume)) && seen.Add((t.Symbol, t.At, t.Price, t.DayVolume))).OrderBy(t => t.Symbol, StringComparer.Ordinal).ThenBy(t => t.At).ThenBy(t => t.ReceivedAt).ToArray();
             duplicates += chunk.Count - rows.Length;
+            previous = seen;
             written += rows.Length;
             chunk.Clear();
             using var group = writer.CreateRowGroup();

@@ -68,6 +68,10 @@ public sealed class CandleMergeTests : IDisposable
 
         public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
 
+        public Task<(byte[] Bytes, string Version)?> ReadVersionAsync(string key, CancellationToken cancellationToken) => inner.ReadVersionAsync(key, cancellationToken);
+
+        public Task<string?> WriteIfAsync(string key, ReadOnlyMemory<byte> content, string? ifVersion, CancellationToken cancellationToken) => inner.WriteIfAsync(key, content, ifVersion, cancellationToken);
+
         public Task<(IAsyncDisposable? Lease, WriterClaim? Holder)> TryLockWriterAsync(WriterClaim claim, CancellationToken cancellationToken) => inner.TryLockWriterAsync(claim, cancellationToken);
     }
 
