@@ -68,6 +68,11 @@ internal sealed partial class StreamShift(
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<LiveFeed, string> feeds = new();
+
+    /// <summary>The feeds of the shifts running in this process now, by shift id (one on Lambda; the tests run several).</summary>
+    internal IReadOnlyDictionary<LiveFeed, string> Running => feeds;
+
     private StreamShiftOptions Options => options.Value;
 
     private IServiceProvider Services => services;
@@ -126,6 +131,7 @@ internal sealed partial class StreamShift(
         private bool refilled;
         private string? folder;
         private Task refilling = Task.CompletedTask;
+        private volatile bool coverageMoved;
 
         private StreamShiftOptions Options => owner.Options;
 
@@ -213,6 +219,7 @@ internal sealed partial class StreamShift(
         {
             folder = Path.Combine(Path.GetTempPath(), $"pricefeed-shift-{id}");
             var feed = ActivatorUtilities.CreateInstance<LiveFeed>(owner.Services);
+            owner.feeds[feed] = id;
             using var stopFeed = CancellationTokenSource.CreateLinkedTokenSource(abort);
             var hooks = new LiveShiftHooks
             {
@@ -234,6 +241,7 @@ internal sealed partial class StreamShift(
                         barsWritten += bars.Count;
                         var end = bars.Max(b => b.Start) + Minute;
                         coveredUntil = coveredUntil is { } c && c > end ? c : end;
+                        coverageMoved = true; // the baton says so at once: a successor after a kill starts from it
                     }
                 },
             };
@@ -263,8 +271,9 @@ internal sealed partial class StreamShift(
                         break;
                     }
 
-                    if (liveAt is not null && claimed!.LiveAt is null)
+                    if ((liveAt is not null && claimed!.LiveAt is null) || coverageMoved)
                     {
+                        coverageMoved = false;
                         nextBeat = nextWatch = now; // the shift before learns our takeover at once
                     }
 
@@ -294,6 +303,7 @@ internal sealed partial class StreamShift(
             finally
             {
                 await stopFeed.CancelAsync();
+                owner.feeds.TryRemove(feed, out _);
                 foreach (var task in new[] { running, refilling })
                 {
                     try
