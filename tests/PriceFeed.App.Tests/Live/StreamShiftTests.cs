@@ -73,6 +73,10 @@ public sealed class StreamShiftTests(MotoLake moto) : IClassFixture<MotoLake>
         Assert.Equal([reports[1].Shift, reports[2].Shift, null], reports.Select(r => r.Successor));
         Assert.All(reports, r => Assert.True(r.Uploads >= 2, $"{r.Shift} uploaded its ticks {r.Uploads} times"));
 
+        // One connection per shift: a shift whose connection FYERS closed for a newer one does not
+        // come back and close the newer one in turn.
+        Assert.Equal(3, aws.Sandbox.SocketsAccepted);
+
         // The same ticks as the one connection, none twice (the edges of the nine minutes left out:
         // the two started and stopped a moment apart).
         var sink = aws.App.Services.GetRequiredService<IDataSink>();
