@@ -331,7 +331,9 @@ internal sealed partial class LiveFeed(
                 var now = market.GetUtcNow();
                 // The next pass is timed from this one's start: a second apart, however long a pass takes.
                 next = Task.Delay(TimeSpan.FromSeconds(1), market, cancellationToken);
-                await WriteClosedAsync(builder, gate, source, now, cancellationToken);
+                // A pass that started finishes: the bars it closed are out of the builder, and a stop
+                // in the middle of their write would lose them.
+                await WriteClosedAsync(builder, gate, source, now, CancellationToken.None);
                 await ShareStatusAsync(cancellationToken);
                 if (time.GetUtcNow() - metricsAt >= TimeSpan.FromMinutes(1))
                 {

@@ -469,6 +469,12 @@ internal sealed partial class StreamShift(
                 return;
             }
 
+            // The gap ends at our takeover: its last minute must have closed at FYERS before REST is asked.
+            if (now < from + LiveFeed.Grace + TimeSpan.FromSeconds(5))
+            {
+                return;
+            }
+
             DateTimeOffset? reached;
             if (predecessor is null)
             {

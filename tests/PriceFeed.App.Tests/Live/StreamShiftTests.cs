@@ -138,6 +138,188 @@ public sealed class StreamShiftTests(MotoLake moto) : IClassFixture<MotoLake>
         Assert.Null(await ShiftBaton.StatusAsync(sink, Ct));
     }
 
+    /// <summary>
+    /// The shift before is gone when the next one comes: killed mid-stream with its function (its
+    /// handover object stops being rewritten), or ended at its deadline because the next shift started
+    /// late. The next shift does not wait for it: it streams, reports the minutes no shift wrote
+    /// (from the last bar the handover object records to its own first whole minute) as the handover
+    /// gap, with its metric, and fills them from REST. What the killed shift uploaded is kept.
+    /// </summary>
+    [Theory]
+    [InlineData("killed")]
+    [InlineData("ended at its deadline")]
+    public async Task AShiftGoneBeforeTheNextCame_LeavesAMeasuredGap_ThatTheNextRefillsFromRest(string how)
+    {
+        await using var aws = await TestApp.StartAsync(now: FridayEleven, manualClock: true, extraSettings: moto.Settings($"gone-{how.Replace(' ', '-')}"));
+        var market = new Lockstep(aws);
+        await market.LogInAsync();
+        var start = market.Now;
+        var shifts = aws.App.Services.GetRequiredService<StreamShift>();
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        // Killed at 11:02:10, or given a deadline that ends it at 11:02:10 (its 20 s margin off it).
+        var first = Task.Run(() => shifts.RunAsync(start + TimeSpan.FromSeconds(how == "killed" ? 600 : 120), kill.Token), Ct);
+        await market.UntilAsync(() => shifts.Running.Keys.Any(f => f.Status.State == "live"), "the first shift live");
+        while (market.Now < start + TimeSpan.FromSeconds(100))
+        {
+            await market.StepAsync(shifts);
+        }
+
+        if (how == "killed")
+        {
+            // Killed once the handover object records 11:01's bars (the S3 writes take real time
+            // while this clock stands still).
+            var sink0 = aws.App.Services.GetRequiredService<IDataSink>();
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while ((await ShiftBaton.ReadAsync(sink0, Ct)).Baton?.CoveredUntil is null)
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "The handover object never recorded the first shift's bars.");
+                if (shifts.Running.Keys.Sum(f => f.Status.BarsWritten) >= 2)
+                {
+                    await market.StepAsync(shifts);
+                }
+                else
+                {
+                    await Task.Delay(20, Ct);
+                }
+            }
+
+            await kill.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.WaitAsync(TimeSpan.FromSeconds(20), Ct));
+        }
+        else
+        {
+            await market.FinishAsync([first]);
+            Assert.Equal("ended", (await first).Outcome);
+            Assert.Contains("no newer shift came", (await first).Detail, StringComparison.Ordinal);
+        }
+
+        // Nobody streams until 11:03:30, when the next shift starts.
+        while (market.Now < start + TimeSpan.FromSeconds(180))
+        {
+            await market.StepAsync(shifts);
+        }
+
+        var next = Task.Run(() => shifts.RunAsync(market.Now + TimeSpan.FromMinutes(2.5), Ct), Ct);
+        await market.UntilAsync(() => shifts.Running.Keys.Any(f => f.Status.State == "live"), "the next shift live");
+        while (!next.IsCompleted && market.Now < start + TimeSpan.FromMinutes(6))
+        {
+            await market.StepAsync(shifts);
+        }
+
+        var report = (await market.FinishAsync([next]))[0];
+        var takeover = Minute(start + TimeSpan.FromSeconds(180)) + TimeSpan.FromMinutes(1);
+        var lastBar = Minute(start + TimeSpan.FromSeconds(100)); // 11:01's bar was written at 11:02:02
+        Assert.Equal(("ended", null, takeover), (report.Outcome, report.Predecessor, report.Takeover));
+        Assert.Equal((takeover - lastBar).TotalSeconds, report.HandoverGapSeconds);
+        Assert.True(report.Refilled);
+        Assert.Contains("\"Job\":\"stream-shift\"", aws.Emf.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"\"HandoverGapSeconds\":{report.HandoverGapSeconds}", aws.Emf.ToString(), StringComparison.Ordinal);
+
+        // The gap's minutes are REST's bars now; the killed shift's ticks up to its last upload are in the lake.
+        var bars = await aws.App.Services.GetRequiredService<CandleLake>().ReadAsync("1", Friday, Ct);
+        Assert.All(new[] { lastBar, lastBar.AddMinutes(1) }, m => Assert.Equal(["sandbox", "sandbox"], bars.Where(r => r.Start == m).Select(r => r.Source)));
+        var sink = aws.App.Services.GetRequiredService<IDataSink>();
+        Assert.True((await sink.ListAsync(StreamShift.StagingOf(Friday), Ct)).Count >= 3);
+        await FakeClockPump.RunAsync(aws.App.Services.GetRequiredService<TickCompactor>().CompactStagedAsync(Friday, Ct), aws.ManualClock, aws.App.Services.GetRequiredService<PriceFeed.Fyers.Http.FyersRateLimiter>());
+        var stored = new List<LiveTick>();
+        await foreach (var tick in TickParquet.ReadEachAsync((await sink.ReadAsync(LakeKeys.Ticks(Friday), Ct))!, Ct))
+        {
+            stored.Add(tick);
+        }
+
+        // Uploaded every 30 s: the first shift's ticks reach at least 11:01:30; nobody saw 11:02:30 to 11:03:29.
+        Assert.Contains(stored, t => t.At >= start + TimeSpan.FromSeconds(60) && t.At < start + TimeSpan.FromSeconds(100));
+        Assert.DoesNotContain(stored, t => t.At >= start + TimeSpan.FromSeconds(120) && t.At < start + TimeSpan.FromSeconds(178));
+        Assert.Contains(stored, t => t.At >= takeover);
+    }
+
+    /// <summary>
+    /// A shift whose socket never comes up (FYERS answers nothing at all) streams nothing until its
+    /// deadline: /events answers 500 so the function's error alarm fires, its metrics say 0 ticks a
+    /// minute (the no-ticks alarm's data) and ShiftFailed 1.
+    /// </summary>
+    [Fact]
+    public async Task AShiftThatCannotConnect_Fails_WithZeroTicksAMinute()
+    {
+        await using var aws = await TestApp.StartAsync(now: FridayEleven, manualClock: true, extraSettings: [.. moto.Settings("cannot-connect"), "--Events:Enabled=true"]);
+        var market = new Lockstep(aws);
+        await market.LogInAsync();
+        aws.Sandbox.SocketFaults.Blackhole = true;
+        var answer = SendShiftAsync(aws, TimeSpan.FromSeconds(100));
+        while (!answer.IsCompleted && market.Now < FridayEleven + TimeSpan.FromMinutes(3))
+        {
+            market.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20, Ct);
+        }
+
+        using var response = await answer.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("\"outcome\":\"not-connected\"", body, StringComparison.Ordinal);
+        var emf = aws.Emf.ToString().Split('\n');
+        Assert.Contains(emf, l => l.Contains("\"Job\":\"stream\"", StringComparison.Ordinal) && l.Contains("\"TicksPerMinute\":0", StringComparison.Ordinal));
+        Assert.Contains(emf, l => l.Contains("\"Job\":\"stream-shift\"", StringComparison.Ordinal) && l.Contains("\"ShiftFailed\":1", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The token of the day before died at 06:00: the 09:20 shift opens no socket, says a login is
+    /// needed (HTTP 200: the token alarm speaks for it) and writes no stream metric, so the no-ticks
+    /// alarm stays quiet. A Saturday's shift does nothing either. After the login the next shift streams.
+    /// </summary>
+    [Fact]
+    public async Task TheTokenDiedAt0600_TheShiftWaitsForTheLogin_Quietly()
+    {
+        var thursday = new DateTimeOffset(2026, 11, 26, 15, 0, 0, Ist);
+        await using var aws = await TestApp.StartAsync(now: thursday, manualClock: true, extraSettings: [.. moto.Settings("token-died"), "--Events:Enabled=true"]);
+        var market = new Lockstep(aws);
+        await market.LogInAsync();
+        aws.ManualClock.SetUtcNow(new DateTimeOffset(2026, 11, 27, 9, 20, 0, Ist));
+
+        using (var response = await SendShiftAsync(aws, TimeSpan.FromMinutes(14)).WaitAsync(TimeSpan.FromSeconds(20), Ct))
+        {
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("\"outcome\":\"login-needed\"", body, StringComparison.Ordinal);
+            Assert.Contains("expired at 06:00 IST", body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, aws.Sandbox.SocketsAccepted);
+        Assert.DoesNotContain("\"Job\":\"stream\"", aws.Emf.ToString(), StringComparison.Ordinal);
+        var sink = aws.App.Services.GetRequiredService<IDataSink>();
+        Assert.Equal((null, null), await ShiftBaton.ReadAsync(sink, Ct));
+
+        await market.LogInAsync();
+        var shifts = aws.App.Services.GetRequiredService<StreamShift>();
+        var run = Task.Run(() => shifts.RunAsync(market.Now + TimeSpan.FromSeconds(90), Ct), Ct);
+        await market.UntilAsync(() => shifts.Running.Keys.Any(f => f.Status.State == "live"), "the shift live after the login");
+        var status = await ShiftBaton.StatusAsync(sink, Ct);
+        while (!run.IsCompleted)
+        {
+            await market.StepAsync(shifts);
+            status ??= await ShiftBaton.StatusAsync(sink, Ct);
+        }
+
+        var report = await run;
+        Assert.Equal(("ended", 1, (double?)null), (report.Outcome, (int)aws.Sandbox.SocketsAccepted, report.HandoverGapSeconds));
+        Assert.True(report.Ticks > 100);
+        Assert.Equal(2, status?.Symbols); // the page's stream line on AWS, from the handover object
+
+        // A Saturday: nothing to stream.
+        aws.ManualClock.SetUtcNow(new DateTimeOffset(2026, 11, 28, 10, 0, 0, Ist));
+        using var saturday = await SendShiftAsync(aws, TimeSpan.FromMinutes(14)).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        Assert.Contains("\"outcome\":\"skipped\"", await saturday.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    /// <summary>POST /events {"job":"stream-shift"} as the Lambda Web Adapter sends it, with the invocation's deadline.</summary>
+    private static async Task<HttpResponseMessage> SendShiftAsync(TestApp app, TimeSpan left)
+    {
+        var http = app.App.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        http.Timeout = TimeSpan.FromMinutes(2);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(app.PageUrl, "events")) { Content = new StringContent("{\"job\":\"stream-shift\"}", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-amzn-lambda-context", $"{{\"deadline\":{(TimeProvider.System.GetUtcNow() + left).ToUnixTimeMilliseconds()}}}");
+        return await http.SendAsync(request, Ct);
+    }
+
     private static DateTimeOffset Minute(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 
     /// <summary>The market clocks of several apps, moved together.</summary>
@@ -196,6 +378,18 @@ public sealed class StreamShiftTests(MotoLake moto) : IClassFixture<MotoLake>
                     && shifts.Running.Keys.Any(f => f.Status.State == "live")
                     && before.All(b => b.Key.Status.State != "live" || b.Key.Status.Ticks >= b.Value + 2),
                 $"the ticks of {Now:HH:mm:ss}");
+        }
+
+        /// <summary>One second on, then waits for its two ticks on every shift that was live and still is.</summary>
+        public async Task StepAsync(StreamShift shifts)
+        {
+            var before = shifts.Running.Keys.Where(f => f.Status.State == "live").ToDictionary(f => f, f => f.Status.Ticks);
+            Advance(TimeSpan.FromSeconds(1));
+            await WaitForAsync(() => before.All(b => b.Key.Status.State != "live" || b.Key.Status.Ticks >= b.Value + 2), $"the ticks of {Now:HH:mm:ss}");
+            if (before.Count == 0)
+            {
+                await Task.Delay(5, Ct);
+            }
         }
 
         /// <summary>Moves the clocks on until every shift has ended (at most two minutes), and returns their reports.</summary>
