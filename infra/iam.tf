@@ -68,6 +68,13 @@ data "aws_iam_policy_document" "token_generator" {
     resources = ["${aws_s3_bucket.lake.arn}/${local.lake_prefix}_state/gaps.json"]
   }
 
+  # The feed card's stream line on AWS (issue 22): the stream shifts' handover object, read only.
+  statement {
+    sid       = "StreamStatusRead"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.lake.arn}/${local.lake_prefix}_state/stream/shift.json"]
+  }
+
   statement {
     sid       = "LakeCandlesList"
     actions   = ["s3:ListBucket"]
@@ -175,6 +182,14 @@ data "aws_iam_policy_document" "ingestion" {
     resources = ["${aws_s3_bucket.lake.arn}/${local.lake_prefix}_state/writer.lock"]
   }
 
+  # The end-of-day job deletes the stream shifts' staged tick pieces once they read back from the
+  # day's Parquet (TickCompactor); nothing else under staging/ exists.
+  statement {
+    sid       = "StagedTicksDelete"
+    actions   = ["s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.lake.arn}/${local.lake_prefix}staging/ticks/*"]
+  }
+
   # Listing is what makes a missing object answer 404 instead of 403, limited to the lake prefix.
   statement {
     sid       = "LakeList"
@@ -213,7 +228,7 @@ data "aws_iam_policy_document" "scheduler" {
   statement {
     sid       = "InvokeIngestion"
     actions   = ["lambda:InvokeFunction"]
-    resources = [aws_lambda_function.ingestion.arn]
+    resources = concat([aws_lambda_function.ingestion.arn], aws_lambda_function.stream[*].arn)
   }
 }
 

@@ -134,6 +134,11 @@ resource "aws_lambda_function" "ingestion" {
   timeout          = 300
   layers           = [local.lwa_layer]
 
+  # The end-of-day job compacts the stream shifts' staged ticks through /tmp (live_stream only).
+  ephemeral_storage {
+    size = var.live_stream ? var.stream_tmp_mb : 512
+  }
+
   environment {
     variables = merge(local.common_env, {
       Events__Enabled           = "true"

@@ -163,3 +163,38 @@ variable "destroy_lake_data" {
   type        = bool
   default     = false
 }
+
+variable "live_stream" {
+  description = "Stream the watchlist live from FYERS' data socket in Lambda shifts (docs/deploy-aws.md, \"Live data\"): ticks and live 1-minute bars in the lake. Off by default; see the cost table before turning it on."
+  type        = bool
+  default     = false
+}
+
+variable "stream_schedule" {
+  description = "When a stream shift starts (India time). Each holds the socket until the next one is live, at most its timeout; the app skips holidays and the hours outside the session."
+  type        = string
+  default     = "cron(0/10 9-15 ? * MON-FRI *)"
+}
+
+variable "stream_memory_mb" {
+  description = "Memory of the stream function (CPU comes with it). 512 MB streams 1,000 symbols; GB-seconds per month are counted in docs/deploy-aws.md."
+  type        = number
+  default     = 512
+}
+
+variable "stream_silence_alarm_minutes" {
+  description = "The live-stream alarm fires after this many minutes without a tick while a shift streams in a session (quiet on holidays, Saturdays and before a login)."
+  type        = number
+  default     = 5
+}
+
+variable "stream_tmp_mb" {
+  description = "Ephemeral storage (/tmp) of the ingestion function when live_stream is on: the end-of-day job compacts the day's staged ticks through it (about 120 bytes a tick while staged: 4096 MB holds a day of about 1,000 busy symbols)."
+  type        = number
+  default     = 4096
+
+  validation {
+    condition     = var.stream_tmp_mb >= 512 && var.stream_tmp_mb <= 10240
+    error_message = "stream_tmp_mb must be between 512 and 10240 (Lambda's ephemeral storage limits)."
+  }
+}

@@ -116,7 +116,8 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
             values.Add(("HandoverGapSeconds", Math.Round(gap)));
         }
 
-        return Emit(now, values.Select(v => (v.Name, v.Name.EndsWith("Seconds", StringComparison.Ordinal) ? "Seconds" : "Count")), w =>
+        // Only the gap is a metric unless detailed: a shift that fails to stream is a Lambda error already.
+        return Emit(now, values.Where(v => detailed || v.Name == "HandoverGapSeconds").Select(v => (v.Name, v.Name.EndsWith("Seconds", StringComparison.Ordinal) ? "Seconds" : "Count")), w =>
         {
             w.WriteString("Job", "stream-shift");
             w.WriteString("Outcome", report.Outcome);

@@ -66,6 +66,12 @@ internal sealed class CloudWatchAlarm
         var alarms = new List<CloudWatchAlarm>();
         foreach (var (name, body) in model.All("resource", "aws_cloudwatch_metric_alarm"))
         {
+            // An alarm counted on a variable (live_stream's) exists only when that variable is on.
+            if (body["count"] is { } count && Convert.ToDouble(model.Value(count), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                continue;
+            }
+
             if (body["for_each"] is { } forEach)
             {
                 var items = model.Value(forEach) as IReadOnlyDictionary<string, object?> ?? throw new InvalidOperationException($"{name}: for_each is not a map");
