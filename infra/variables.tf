@@ -171,9 +171,9 @@ variable "live_stream" {
 }
 
 variable "stream_schedule" {
-  description = "When a stream shift starts (India time). Each holds the socket until the next one is live, at most its timeout; the app skips holidays and the hours outside the session."
+  description = "When a stream shift starts (India time): 09:14 (a minute before the open), every 10 minutes to 15:24, and three that find the session over. Each holds the socket until the next one is live, at most its timeout; the app skips holidays and the hours outside the session."
   type        = string
-  default     = "cron(0/10 9-15 ? * MON-FRI *)"
+  default     = "cron(4/10 9-15 ? * MON-FRI *)"
 }
 
 variable "stream_memory_mb" {

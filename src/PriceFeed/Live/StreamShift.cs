@@ -33,6 +33,12 @@ public sealed class StreamShiftOptions
 
     /// <summary>How long before the open the day's first shift connects.</summary>
     public TimeSpan EarlyBy { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The longest a shift waits for the open (billed while it waits): a shift started earlier does
+    /// nothing and the next one, at most this long before the open with a 10-minute schedule, streams.
+    /// </summary>
+    public TimeSpan MaxWaitForOpen { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
@@ -155,9 +161,9 @@ internal sealed partial class StreamShift(
                 return Report("skipped", $"Today's session closed at {Fyers.Data.MarketTime.ToIst(session.Close):HH:mm} IST.");
             }
 
-            if (session.Open - Options.EarlyBy >= endAt - Minute)
+            if (session.Open - Options.EarlyBy >= endAt - Minute || session.Open - Options.EarlyBy - now > Options.MaxWaitForOpen)
             {
-                return Report("skipped", $"The session opens at {Fyers.Data.MarketTime.ToIst(session.Open):HH:mm} IST, after this shift; a later one streams it.");
+                return Report("skipped", $"The session opens at {Fyers.Data.MarketTime.ToIst(session.Open):HH:mm} IST; a later shift streams it.");
             }
 
             // A missing or dead token is the token alarm's business: a shift that cannot stream says

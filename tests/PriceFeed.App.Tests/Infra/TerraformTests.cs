@@ -395,7 +395,7 @@ public sealed partial class TerraformTests
         Assert.Equal("${aws_lambda_function.stream[0].arn}", target["arn"]!.ToString());
         Assert.Equal(0, target["retry_policy"]![0]!["maximum_retry_attempts"]!.GetValue<int>());
         Assert.Equal(0, Resource("aws_lambda_function_event_invoke_config", "stream")["maximum_retry_attempts"]!.GetValue<int>());
-        Assert.Equal("cron(0/10 9-15 ? * MON-FRI *)", Blocks("variable")["stream_schedule"]![0]!["default"]!.ToString());
+        Assert.Equal("cron(4/10 9-15 ? * MON-FRI *)", Blocks("variable")["stream_schedule"]![0]!["default"]!.ToString());
         Assert.Contains("aws_lambda_function.stream[*].arn", Statements(PolicyDocument("scheduler")).Single()["resources"]!.ToString(), StringComparison.Ordinal);
 
         var silent = Resource("aws_cloudwatch_metric_alarm", "stream_silent");

@@ -71,6 +71,17 @@ public sealed class AwsPermissionTests(AwsStackRun run) : IClassFixture<AwsStack
         Assert.Contains(run.Calls("token-generator"), c => c.Action == "ssm:PutParameter" && c.Resource.EndsWith("/fyers/access_token", StringComparison.Ordinal));
         Assert.Contains(run.Calls("token-generator"), c => c.Action == "s3:GetObject" && c.Resource.Contains("/candles/", StringComparison.Ordinal));
         Assert.Contains(run.Calls("lake-maintenance"), c => c.Action == "s3:DeleteObject" && c.Resource.Contains("/candles/", StringComparison.Ordinal));
+
+        // The stream shift (issue 22): ticks staged, the handover object claimed and rewritten, its
+        // record stored; the end-of-day job compacts the staged ticks and deletes them; the page reads
+        // the handover object for its stream line.
+        Assert.Contains(ingestion, c => c.Action == "s3:PutObject" && c.Resource.Contains("/staging/ticks/date=2026-11-27/", StringComparison.Ordinal));
+        Assert.Contains(ingestion, c => c.Action == "s3:PutObject" && c.Resource.EndsWith("/_state/stream/shift.json", StringComparison.Ordinal));
+        Assert.Contains(ingestion, c => c.Action == "s3:PutObject" && c.Resource.Contains("/_state/stream/shifts/date=2026-11-27/", StringComparison.Ordinal));
+        Assert.Contains(ingestion, c => c.Action == "s3:DeleteObject" && c.Resource.Contains("/staging/ticks/date=2026-11-27/", StringComparison.Ordinal));
+        Assert.Contains(ingestion, c => c.Action == "s3:PutObject" && c.Resource.Contains("/ticks/date=2026-11-27/part-000.parquet", StringComparison.Ordinal));
+        Assert.Contains(run.Calls("token-generator"), c => c.Action == "s3:GetObject" && c.Resource.EndsWith("/_state/stream/shift.json", StringComparison.Ordinal));
+        Assert.Contains("\"outcome\":\"ended\"", run.Answers.Single(a => a.Step == "stream: stream-shift").Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -170,13 +181,15 @@ public sealed class AwsPermissionTests(AwsStackRun run) : IClassFixture<AwsStack
             return (s3.Count(r => r.Method is "PUT" or "POST" or "DELETE"), s3.Count(r => r.Method is "GET" or "HEAD"));
         }
 
-        var counts = run.ByStep.Where(s => s.Key.StartsWith("ingestion:", StringComparison.Ordinal)).ToDictionary(s => s.Key, s => Count(s.Value));
+        var counts = run.ByStep.Where(s => s.Key.StartsWith("ingestion:", StringComparison.Ordinal) || s.Key.StartsWith("stream:", StringComparison.Ordinal)).ToDictionary(s => s.Key, s => Count(s.Value));
         var report = string.Join("; ", counts.Select(c => $"{c.Key}: {c.Value.Puts} writes, {c.Value.Reads} reads"));
 
         // The table: a tick writes 5 (lease, hash record, day file, cursors; the release) and reads 6; eod 7 and 8.
         Assert.True(counts["ingestion: intraday"].Puts <= 6 && counts["ingestion: intraday"].Reads <= 12, report);
         Assert.True(counts["ingestion: intraday (again)"].Puts <= 6, report);
-        Assert.True(counts["ingestion: eod"].Puts <= 10, report);
+        // With a streamed day: the staged pieces' compaction adds the lease, the ticks file and its hash record, and a delete per piece.
+        var pieces = run.ByStep["stream: stream-shift"].Count(r => r.Method == "PUT" && r.Url.AbsolutePath.Contains("/staging/ticks/", StringComparison.Ordinal));
+        Assert.True(counts["ingestion: eod"].Puts <= 7 + 4 + pieces, report);
         Assert.True(counts["ingestion: token-check"].Puts <= 2, report);
         File.WriteAllText(Path.Combine(Path.GetTempPath(), "pricefeed-s3-counts.txt"), report);
     }

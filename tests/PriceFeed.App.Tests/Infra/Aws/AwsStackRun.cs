@@ -115,6 +115,7 @@ public sealed class AwsStackRun : IAsyncLifetime
                 ["Fyers__AuthBaseUri"] = new Uri(fyers.Settings.Origin, "sandbox/fyers/api/v3/").AbsoluteUri,
                 ["Fyers__DataBaseUri"] = new Uri(fyers.Settings.Origin, "sandbox/fyers/data/").AbsoluteUri,
                 ["Fyers__SymbolMasterBaseUri"] = new Uri(fyers.Settings.Origin, "sandbox/fyers/sym_details/").AbsoluteUri,
+                ["Fyers__DataSocketUri"] = new UriBuilder(new Uri(fyers.Settings.Origin, "sandbox/fyers/hsm/v1-5/prod")) { Scheme = "ws" }.Uri.AbsoluteUri,
             };
             return env;
         }
@@ -139,12 +140,25 @@ public sealed class AwsStackRun : IAsyncLifetime
                 }
             }
 
+            // A live stream shift (issue 22) as the stream function runs it, under the same role: 40 s
+            // until its invocation's deadline (on the function's own clock), ticks uploaded every 10 s.
+            var shiftEnv = new Dictionary<string, string>(ingestionEnv) { ["Live__Shift__UploadEvery"] = "00:00:10" };
+            var functionClock = Morning.AddMinutes(2) - TimeProvider.System.GetUtcNow();
+            await using (var stream = await LambdaProcess.StartAsync(task, $"{project}-stream", Morning.AddMinutes(2), shiftEnv))
+            {
+                var deadline = (TimeProvider.System.GetUtcNow() + functionClock + TimeSpan.FromSeconds(40)).ToUnixTimeMilliseconds();
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(stream.Origin, "events")) { Content = new StringContent("{\"job\":\"stream-shift\"}", Encoding.UTF8, "application/json") };
+                request.Headers.Add("x-amzn-lambda-context", $"{{\"deadline\":{deadline}}}");
+                await Step("stream: stream-shift", stream.Http.SendAsync(request));
+            }
+
             await Step("page: watchlist", browser.SendAsync(HttpMethod.Get, "api/watchlist"));
             await Step("page: add to watchlist", browser.SendAsync(HttpMethod.Post, "api/watchlist", new { query = "NSE:TCS-EQ" }));
             await Step("page: coverage", browser.SendAsync(HttpMethod.Get, "api/data/coverage"));
             await Step("page: candles", browser.SendAsync(HttpMethod.Get, "api/data/candles?symbol=NSE:SBIN-EQ&date=2026-11-27"));
             await Step("page: check with FYERS", browser.SendAsync(HttpMethod.Post, "api/token/check", new { }));
             await Step("page: status after the runs", browser.SendAsync(HttpMethod.Get, "api/status"));
+
         }
 
         // After the close: the end-of-day job.
