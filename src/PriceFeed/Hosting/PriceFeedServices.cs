@@ -25,8 +25,11 @@ internal static class PriceFeedServices
         services.AddSingleton<Live.LiveFeed>();
         services.AddSingleton<Live.TickCompactor>();
         services.AddSingleton<Live.LiveReconciler>();
+        services.AddSingleton<Ingestion.IStreamedDayCheck>(sp => sp.GetRequiredService<Live.LiveReconciler>());
         services.AddOptions<Live.StreamShiftOptions>().Bind(configuration.GetSection(Live.StreamShiftOptions.SectionName));
         services.AddSingleton<Live.StreamShift>();
+        services.AddSingleton<Ingestion.IEventJob, Live.StreamShiftEvent>();
+        services.AddSingleton<Ingestion.IEndOfDayStep>(sp => sp.GetRequiredService<Live.TickCompactor>());
         return services;
     }
 }

@@ -107,11 +107,10 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
     /// live-bar gap at its handover (left out when there was no handover to measure: the day's first
     /// shift, a closed market, a missing login) and whether it failed to stream at all.
     /// </summary>
-    public string WriteShift(Live.ShiftReport report, DateTimeOffset now)
+    public string WriteShift(string outcome, bool failed, double? handoverGapSeconds, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(report);
-        var values = new List<(string Name, double Value)> { ("ShiftFailed", report.IsFailure ? 1 : 0) };
-        if (report.HandoverGapSeconds is { } gap)
+        var values = new List<(string Name, double Value)> { ("ShiftFailed", failed ? 1 : 0) };
+        if (handoverGapSeconds is { } gap)
         {
             values.Add(("HandoverGapSeconds", Math.Round(gap)));
         }
@@ -120,7 +119,7 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time, bool detail
         return Emit(now, values.Where(v => detailed || v.Name == "HandoverGapSeconds").Select(v => (v.Name, v.Name.EndsWith("Seconds", StringComparison.Ordinal) ? "Seconds" : "Count")), w =>
         {
             w.WriteString("Job", "stream-shift");
-            w.WriteString("Outcome", report.Outcome);
+            w.WriteString("Outcome", outcome);
             foreach (var (name, value) in values)
             {
                 w.WriteNumber(name, value);

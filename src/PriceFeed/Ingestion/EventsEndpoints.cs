@@ -6,6 +6,19 @@ namespace PriceFeed.Ingestion;
 /// <summary>The request EventBridge Scheduler sends through the Lambda Web Adapter: {"job":"intraday"}.</summary>
 public sealed record EventRequest([property: JsonPropertyName("job")] string? Job);
 
+/// <summary>
+/// A job <c>/events</c> runs beside the ingestion jobs, registered by the folder that owns it (the live
+/// stream's shift, issue 22), so this folder needs to know nothing of it.
+/// </summary>
+public interface IEventJob
+{
+    /// <summary>The job's name in the event: {"job":"stream-shift"}.</summary>
+    string Name { get; }
+
+    /// <summary>Runs it until <paramref name="deadline"/> (the invocation's, on the system clock; null without one).</summary>
+    Task<IResult> RunAsync(DateTimeOffset? deadline, CancellationToken aborted);
+}
+
 /// <summary>The part of the adapter's x-amzn-lambda-context header we use: the deadline, ms since the epoch.</summary>
 public sealed record LambdaContext([property: JsonPropertyName("deadline")] long Deadline);
 
@@ -17,7 +30,8 @@ public sealed record LambdaContext([property: JsonPropertyName("deadline")] long
 internal static class EventsEndpoints
 {
     public static void MapEvents(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/events", RunAsync).WithName("RunJob").WithSummary("Runs one ingestion job (intraday, eod, quotes, token-check).");
+        routes.MapPost("/events", RunAsync).WithName("RunJob").WithSummary("Runs one ingestion job (intraday, eod, quotes, token-check), or another registered job (stream-shift).")
+            .Produces<RunReport>().Produces<RunReport>(500).ProducesProblem(400);
 
     /// <summary>Time kept back from the deadline to write the report and the metrics line.</summary>
     public static readonly TimeSpan DeadlineMargin = TimeSpan.FromSeconds(5);
@@ -59,35 +73,17 @@ internal static class EventsEndpoints
         return lambda is { Deadline: > 0 } ? DateTimeOffset.FromUnixTimeMilliseconds(lambda.Deadline) : null;
     }
 
-    /// <summary>The job name of a live-stream shift (issue 22): not an ingestion run, it holds the socket for the invocation.</summary>
-    public const string StreamShiftJob = "stream-shift";
-
-    /// <summary>
-    /// A stream shift until the invocation's deadline (read as the other jobs read it; without one, the
-    /// shift's own length), answered 500 only when it should have streamed and never did.
-    /// </summary>
-    private static async Task<JsonHttpResult<Live.ShiftReport>> RunShiftAsync(HttpContext context)
+    public static async Task<IResult> RunAsync(EventRequest request, IngestionRunner runner, IEnumerable<IEventJob> others, HttpContext context)
     {
-        var services = context.RequestServices;
-        var shift = services.GetRequiredService<Live.StreamShift>();
-        var market = services.GetRequiredService<Live.LiveClock>().Time;
-        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Live.StreamShiftOptions>>().Value;
-        var left = LambdaDeadline(context) is { } deadline ? deadline - TimeProvider.System.GetUtcNow() : options.LengthWithoutDeadline;
-        var report = await shift.RunAsync(market.GetUtcNow() + left, context.RequestAborted);
-        return TypedResults.Json(report, Live.ShiftJsonContext.Default.ShiftReport, statusCode: report.IsFailure ? 500 : 200);
-    }
-
-    public static async Task<Results<Ok<RunReport>, JsonHttpResult<RunReport>, JsonHttpResult<Live.ShiftReport>, ProblemHttpResult>> RunAsync(EventRequest request, IngestionRunner runner, HttpContext context)
-    {
-        if (request.Job == StreamShiftJob)
+        if (others.FirstOrDefault(j => j.Name == request.Job) is { } other)
         {
-            return await RunShiftAsync(context);
+            return await other.RunAsync(LambdaDeadline(context), context.RequestAborted);
         }
 
         // The job arrives as a string (an unknown one is a 400 naming the jobs, not a JSON error).
         if (!RunNames.TryParseScheduled(request.Job, out var job))
         {
-            return TypedResults.Problem($"Unknown job '{request.Job}'. Send {{\"job\":\"intraday\"}} with one of: {string.Join(", ", RunNames.ScheduledNames.Append(StreamShiftJob))}.", statusCode: 400);
+            return TypedResults.Problem($"Unknown job '{request.Job}'. Send {{\"job\":\"intraday\"}} with one of: {string.Join(", ", RunNames.ScheduledNames.Concat(others.Select(j => j.Name)))}.", statusCode: 400);
         }
 
         using var deadline = InvocationDeadline(context);

@@ -9,6 +9,12 @@ namespace PriceFeed.Ingestion;
 /// run the holiday list is refreshed; a run cut at a deadline or by something unexpected still ends
 /// as a failed run with its report and metrics line.
 /// </summary>
+/// <summary>Work the scheduled end-of-day run does after the day's bars, registered by the folder that owns it (the stream shifts' staged ticks, issue 22); what it did in a sentence, or null.</summary>
+public interface IEndOfDayStep
+{
+    Task<string?> RunAsync(CancellationToken cancellationToken);
+}
+
 internal sealed partial class IngestionRunner(
     CandleJob candles,
     QuotesJob quotes,
@@ -20,7 +26,7 @@ internal sealed partial class IngestionRunner(
     IOptions<IngestionOptions> options,
     TimeProvider time,
     ILogger<IngestionRunner> logger,
-    Live.TickCompactor ticks,
+    IEnumerable<IEndOfDayStep> endOfDay,
     RunOrigin? origin = null)
 {
     public async Task<RunReport> RunAsync(Job job, CancellationToken cancellationToken)
@@ -77,22 +83,29 @@ internal sealed partial class IngestionRunner(
     }
 
     /// <summary>
-    /// After the scheduled end-of-day run: the ticks the stream shifts staged in the lake (issue 22)
-    /// into the days' Parquet. A failure keeps the pieces and fails the run (the alarm says so), and
-    /// the next end-of-day run tries again.
+    /// After the scheduled end-of-day run, the steps other folders registered (the stream shifts'
+    /// staged ticks into the days' Parquet, issue 22). A failed step fails the run (the alarm says
+    /// so) and keeps what it works on; the next end-of-day run tries again.
     /// </summary>
     private async Task<RunReport> CompactStagedAsync(RunReport report, CancellationToken cancellationToken)
     {
-        try
+        foreach (var step in endOfDay)
         {
-            var done = await ticks.CompactStagedFinishedAsync(cancellationToken);
-            return done.Count == 0 ? report : report with { Message = $"{report.Message} Ticks compacted: {string.Join(", ", done.Select(d => $"{d.Date:yyyy-MM-dd} ({d.Ticks:N0})"))}." };
+            try
+            {
+                if (await step.RunAsync(cancellationToken) is { } said)
+                {
+                    report = report with { Message = $"{report.Message} {said}" };
+                }
+            }
+            catch (Exception e) when (e is IOException or Lake.LakeBusyException or Amazon.Runtime.AmazonServiceException)
+            {
+                Log.CompactionFailed(logger, e.Message);
+                report = report with { Status = RunStatus.Failed, Message = $"{report.Message} {e.Message}; what it worked on is kept and the next end-of-day run tries again." };
+            }
         }
-        catch (Exception e) when (e is IOException or Lake.LakeBusyException or Amazon.Runtime.AmazonServiceException)
-        {
-            Log.CompactionFailed(logger, e.Message);
-            return report with { Status = RunStatus.Failed, Message = $"{report.Message} The staged ticks could not be compacted: {e.Message}; they are kept and the next end-of-day run tries again." };
-        }
+
+        return report;
     }
 
     public async Task<RunReport> RunIntradayAsync(CancellationToken cancellationToken)
@@ -165,7 +178,7 @@ internal sealed partial class IngestionRunner(
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Error, Message = "The stream shifts' staged ticks could not be compacted: {Reason}")]
+        [LoggerMessage(Level = LogLevel.Error, Message = "A step of the end-of-day run failed: {Reason}")]
         public static partial void CompactionFailed(ILogger logger, string reason);
 
         [LoggerMessage(24, LogLevel.Error, "Job {Job} failed unexpectedly")]

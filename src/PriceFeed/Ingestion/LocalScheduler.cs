@@ -8,7 +8,13 @@ namespace PriceFeed.Ingestion;
 /// quotes if configured), and the end-of-day job once after the close. On AWS, EventBridge
 /// Scheduler calls /events instead and this service is not registered.
 /// </summary>
-internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalendar calendar, IOptions<IngestionOptions> options, TimeProvider time, ILogger<LocalScheduler> logger, PriceFeed.Tokens.TokenStoredSignal? loggedIn = null, Live.LiveReconciler? reconciler = null) : BackgroundService
+/// <summary>The laptop's check of a streamed day after its end-of-day run (the live stream's reconcile, issue 21), registered by the folder that owns it; its verdict in a phrase, or null when the day was not streamed.</summary>
+public interface IStreamedDayCheck
+{
+    Task<string?> AfterEndOfDayAsync(DateOnly date, CancellationToken cancellationToken);
+}
+
+internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalendar calendar, IOptions<IngestionOptions> options, TimeProvider time, ILogger<LocalScheduler> logger, PriceFeed.Tokens.TokenStoredSignal? loggedIn = null, IStreamedDayCheck? reconciler = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,9 +43,9 @@ internal sealed partial class LocalScheduler(IngestionRunner runner, MarketCalen
                         endOfDayDone = last.Date;
 
                         // The day's REST bars are in: if the stream ran, its live bars are reconciled with them.
-                        if (reconciler is not null && await reconciler.ReconcileIfStreamedAsync(last.Date, stoppingToken) is { } reconciled)
+                        if (reconciler is not null && await reconciler.AfterEndOfDayAsync(last.Date, stoppingToken) is { } verdict)
                         {
-                            Log.Reconciled(logger, last.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), reconciled.Agrees ? "every live bar agrees with REST" : "some live bars differ from REST ('pricefeed reconcile' shows which)");
+                            Log.Reconciled(logger, last.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), verdict);
                         }
                     }
                 }

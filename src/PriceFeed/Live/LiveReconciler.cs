@@ -52,8 +52,13 @@ public sealed record ReconcileReport(DateOnly Date, string Source, int Drops, Ti
 /// <c>reports/reconcile/date=yyyy-MM-dd/reconcile.json</c>; <c>serve</c> makes it after each
 /// end-of-day run, <c>pricefeed reconcile</c> on demand.
 /// </summary>
-internal sealed class LiveReconciler(CandleLake lake, IDataSink sink, LiveFeed feed)
+internal sealed class LiveReconciler(CandleLake lake, IDataSink sink, LiveFeed feed) : Ingestion.IStreamedDayCheck
 {
+    async Task<string?> Ingestion.IStreamedDayCheck.AfterEndOfDayAsync(DateOnly date, CancellationToken cancellationToken) =>
+        await ReconcileIfStreamedAsync(date, cancellationToken) is { } report
+            ? report.Agrees ? "every live bar agrees with REST" : "some live bars differ from REST ('pricefeed reconcile' shows which)"
+            : null;
+
     /// <summary>One tick of an NSE equity price: the tolerance for a sampled high or low.</summary>
     public const decimal Tick = 0.05m;
 

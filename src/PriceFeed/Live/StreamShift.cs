@@ -41,6 +41,26 @@ public sealed class StreamShiftOptions
     public TimeSpan MaxWaitForOpen { get; set; } = TimeSpan.FromMinutes(5);
 }
 
+/// <summary>The stream shift as a job of <c>/events</c>: {"job":"stream-shift"} from EventBridge Scheduler.</summary>
+internal sealed class StreamShiftEvent(StreamShift shift, LiveClock clock, Microsoft.Extensions.Options.IOptions<StreamShiftOptions> options) : Ingestion.IEventJob
+{
+    public const string JobName = "stream-shift";
+
+    public string Name => JobName;
+
+    /// <summary>
+    /// Until the invocation's deadline (or, without one, the shift's own length), answered 500 only
+    /// when the shift should have streamed and never did (a Lambda error the stream_failed alarm sees).
+    /// The deadline is wall-clock time; the shift counts on the market's clock, the same one on Lambda.
+    /// </summary>
+    public async Task<IResult> RunAsync(DateTimeOffset? deadline, CancellationToken aborted)
+    {
+        var left = deadline is { } at ? at - TimeProvider.System.GetUtcNow() : options.Value.LengthWithoutDeadline;
+        var report = await shift.RunAsync(clock.Time.GetUtcNow() + left, aborted);
+        return TypedResults.Json(report, ShiftJsonContext.Default.ShiftReport, statusCode: report.IsFailure ? 500 : 200);
+    }
+}
+
 /// <summary>
 /// One stream shift on AWS (issue 22): a Lambda invocation holds FYERS' data socket for the watchlist
 /// for at most its 15 minutes, so EventBridge Scheduler starts a shift every 10 minutes of a session
@@ -95,6 +115,19 @@ internal sealed partial class StreamShift(
 
     private TimeProvider Market => clock.Time;
 
+    /// <summary>The stream the shifts run, for the page on AWS (<see cref="ShiftBaton.StatusAsync"/>); a lake that cannot be read costs the line only.</summary>
+    public async Task<StreamSnapshot?> SharedStatusAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ShiftBaton.StatusAsync(sink, cancellationToken);
+        }
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Where a day's staged tick uploads are: <c>staging/ticks/date=…/{shift}-{n}.jsonl</c>.</summary>
     public static string StagingOf(DateOnly date) => $"{StagingRoot}date={date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/";
 
@@ -111,7 +144,7 @@ internal sealed partial class StreamShift(
         var id = $"{startedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
         var run = new Run(this, id, startedAt, deadline - Options.EndMargin);
         var report = await run.ExecuteAsync(abort);
-        metrics.WriteShift(report, Market.GetUtcNow());
+        metrics.WriteShift(report.Outcome, report.IsFailure, report.HandoverGapSeconds, Market.GetUtcNow());
         Log.Ended(logger, id, report.Outcome, report.Detail);
         return report;
     }

@@ -19,8 +19,22 @@ public sealed record TickCompaction(DateOnly Date, int Ticks, int Duplicates, lo
 /// one read back are files on local disk, streamed a row group at a time and hashed as they are
 /// read (about 7.4 bytes a tick on disk: 1.7 GB for 5,000 symbols at two updates a second all day).
 /// </summary>
-internal sealed partial class TickCompactor(IDataSink sink, LakeWriter writer, Home.DataFolder home, MarketCalendar calendar, LiveClock clock, ILogger<TickCompactor> logger)
+internal sealed partial class TickCompactor(IDataSink sink, LakeWriter writer, Home.DataFolder home, MarketCalendar calendar, LiveClock clock, ILogger<TickCompactor> logger) : Ingestion.IEndOfDayStep
 {
+    /// <summary>The end-of-day job's step on AWS: finished days of staged ticks into Parquet.</summary>
+    async Task<string?> Ingestion.IEndOfDayStep.RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var done = await CompactStagedFinishedAsync(cancellationToken);
+            return done.Count == 0 ? null : $"Ticks compacted: {string.Join(", ", done.Select(d => $"{d.Date:yyyy-MM-dd} ({d.Ticks:N0})"))}.";
+        }
+        catch (Exception e) when (e is IOException or LakeBusyException or Amazon.Runtime.AmazonServiceException)
+        {
+            throw new IOException($"The staged ticks could not be compacted: {e.Message}", e);
+        }
+    }
+
     public string LogFolder => home.Combine("live", "ticks");
 
     /// <summary>The IST dates that have a tick log waiting, oldest first.</summary>

@@ -36,7 +36,7 @@ internal static class StatusEndpoints
         HolidaySource holidays,
         LakeCoverage coverage,
         Live.LiveFeed live,
-        PriceFeed.Lake.IDataSink lake)
+        Live.StreamShift shifts)
     {
         var snapshot = await vault.ReadAsync(context.RequestAborted);
         var token = TokenStatus.From(snapshot, time.GetUtcNow(), calendar);
@@ -79,27 +79,13 @@ internal static class StatusEndpoints
             results.Read(context),
             latest,
             holidays.Coverage(),
-            FeedHealth.Assess(latest, token, time.GetUtcNow(), session, await StreamAsync(live, lake, time.GetUtcNow(), context.RequestAborted))));
+            FeedHealth.Assess(latest, token, time.GetUtcNow(), session, await StreamAsync(live, shifts, time.GetUtcNow(), context.RequestAborted))));
     }
 
     /// <summary>
     /// The stream this process runs (a laptop's serve), else the one the stream shifts run on AWS
-    /// (issue 22), from their handover object in the lake; a lake that cannot be read costs the line only.
+    /// (issue 22), from their handover object in the lake.
     /// </summary>
-    private static async Task<Live.StreamSnapshot?> StreamAsync(Live.LiveFeed live, PriceFeed.Lake.IDataSink lake, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (live.Status.State != "stopped")
-        {
-            return live.Status.Snapshot(now);
-        }
-
-        try
-        {
-            return await Live.ShiftBaton.StatusAsync(lake, cancellationToken);
-        }
-        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or IOException)
-        {
-            return null;
-        }
-    }
+    private static async Task<Live.StreamSnapshot?> StreamAsync(Live.LiveFeed live, Live.StreamShift shifts, DateTimeOffset now, CancellationToken cancellationToken) =>
+        live.Status.State != "stopped" ? live.Status.Snapshot(now) : await shifts.SharedStatusAsync(cancellationToken);
 }

@@ -391,7 +391,7 @@ public sealed partial class TerraformTests
         var schedule = Resource("aws_scheduler_schedule", "stream");
         Assert.Equal("Asia/Kolkata", schedule["schedule_expression_timezone"]!.ToString());
         var target = schedule["target"]![0]!;
-        Assert.Equal($"${{jsonencode({{ job = \"{EventsEndpoints.StreamShiftJob}\" }})}}", target["input"]!.ToString());
+        Assert.Equal($"${{jsonencode({{ job = \"{PriceFeed.Live.StreamShiftEvent.JobName}\" }})}}", target["input"]!.ToString());
         Assert.Equal("${aws_lambda_function.stream[0].arn}", target["arn"]!.ToString());
         Assert.Equal(0, target["retry_policy"]![0]!["maximum_retry_attempts"]!.GetValue<int>());
         Assert.Equal(0, Resource("aws_lambda_function_event_invoke_config", "stream")["maximum_retry_attempts"]!.GetValue<int>());
