@@ -29,7 +29,8 @@ internal static class VerifyCommand
                 }
 
                 var runner = host.Services.GetRequiredService<IngestionRunner>();
-                foreach (var day in await host.Services.GetRequiredService<Live.TickCompactor>().CompactFinishedAsync(cancellationToken))
+                var compactor = host.Services.GetRequiredService<Live.TickCompactor>();
+                foreach (var day in (await compactor.CompactFinishedAsync(cancellationToken)).Concat(await compactor.CompactStagedFinishedAsync(cancellationToken)))
                 {
                     await output.WriteLineAsync($"  ticks of {day.Date:yyyy-MM-dd} compacted into {day.Key}: {day.Ticks:N0} ticks.");
                 }
@@ -68,6 +69,11 @@ internal static class VerifyCommand
         foreach (var day in found.TickLogsNotCompacted.Take(MaxListed))
         {
             await output.WriteLineAsync($"  ticks of {day:yyyy-MM-dd} are only in the local tick log (safe on disk, not in the lake yet): 'pricefeed verify --repair' compacts them.");
+        }
+
+        foreach (var day in found.StagedTicksNotCompacted.Take(MaxListed))
+        {
+            await output.WriteLineAsync($"  ticks of {day:yyyy-MM-dd} are only staged by the stream shifts (safe in the lake, the end-of-day job has not compacted them): 'pricefeed verify --repair' compacts them.");
         }
 
         if (found.Unhashed.Count > 0)

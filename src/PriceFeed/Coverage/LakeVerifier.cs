@@ -156,6 +156,7 @@ internal sealed class LakeVerifier(IDataSink sink, CandleLake lake, GapLedger ga
             TickDays = tickDays,
             Ticks = tickCount,
             TickLogsNotCompacted = ticks.FinishedPendingDays(),
+            StagedTicksNotCompacted = await ticks.FinishedStagedDaysAsync(cancellationToken),
         };
     }
 
@@ -385,6 +386,13 @@ internal sealed record LakeCheck(int SymbolDays, IReadOnlyList<string> Unreadabl
     /// the market is shut; 'verify --repair' does it now). Not a gap: the ticks are on disk.
     /// </summary>
     public IReadOnlyList<DateOnly> TickLogsNotCompacted { get; init; } = [];
+
+    /// <summary>
+    /// Finished days whose ticks the stream shifts staged in the lake (AWS, issue 22) and the
+    /// end-of-day job has not compacted yet (it failed, or has not run): safe in the lake, not in
+    /// the day's Parquet. 'verify --repair' compacts them.
+    /// </summary>
+    public IReadOnlyList<DateOnly> StagedTicksNotCompacted { get; init; } = [];
 
     /// <summary>Whole means every expected bar is there: a given-up day is not whole, only explained.</summary>
     public bool IsWhole => Unreadable.Count == 0 && Duplicates == 0 && Gaps.Count == 0 && CursorsAhead.Count == 0 && LedgersDoneOverGaps.Count == 0 && GivenUp.Count == 0;

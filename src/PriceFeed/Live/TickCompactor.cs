@@ -89,18 +89,21 @@ internal sealed partial class TickCompactor(IDataSink sink, LakeWriter writer, H
     public async Task<IReadOnlyList<DateOnly>> StagedDaysAsync(CancellationToken cancellationToken) =>
         [.. (await sink.ListAsync(StreamShift.StagingRoot, cancellationToken)).Select(LakeKeys.DateOf).OfType<DateOnly>().Distinct().Order()];
 
-    /// <summary>Compacts every day of staged ticks whose session is over (the end-of-day job on AWS).</summary>
-    public async Task<IReadOnlyList<TickCompaction>> CompactStagedFinishedAsync(CancellationToken cancellationToken)
+    /// <summary>The staged days whose session is over: every shift of them has uploaded its last piece.</summary>
+    public async Task<IReadOnlyList<DateOnly>> FinishedStagedDaysAsync(CancellationToken cancellationToken)
     {
         var now = clock.Time.GetUtcNow();
         var today = Fyers.Data.MarketTime.IstDate(now);
+        return [.. (await StagedDaysAsync(cancellationToken)).Where(date => date < today || calendar.SessionOn(date) is not { } session || now >= session.Close + LiveScheduler.AfterClose)];
+    }
+
+    /// <summary>Compacts every day of staged ticks whose session is over (the end-of-day job on AWS, and <c>verify --repair</c>).</summary>
+    public async Task<IReadOnlyList<TickCompaction>> CompactStagedFinishedAsync(CancellationToken cancellationToken)
+    {
         var done = new List<TickCompaction>();
-        foreach (var date in await StagedDaysAsync(cancellationToken))
+        foreach (var date in await FinishedStagedDaysAsync(cancellationToken))
         {
-            if (date < today || (calendar.SessionOn(date) is { } session && now >= session.Close + LiveScheduler.AfterClose) || calendar.SessionOn(date) is null)
-            {
-                done.Add(await CompactStagedAsync(date, cancellationToken));
-            }
+            done.Add(await CompactStagedAsync(date, cancellationToken));
         }
 
         return done;

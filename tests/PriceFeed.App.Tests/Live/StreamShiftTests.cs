@@ -80,7 +80,15 @@ public sealed class StreamShiftTests(MotoLake moto) : IClassFixture<MotoLake>
         // The same ticks as the one connection, none twice (the edges of the nine minutes left out:
         // the two started and stopped a moment apart).
         var sink = aws.App.Services.GetRequiredService<IDataSink>();
-        var compaction = await FakeClockPump.RunAsync(aws.App.Services.GetRequiredService<TickCompactor>().CompactStagedAsync(Friday, Ct), aws.ManualClock, aws.App.Services.GetRequiredService<PriceFeed.Fyers.Http.FyersRateLimiter>());
+        var compactor = aws.App.Services.GetRequiredService<TickCompactor>();
+        Assert.Empty(await compactor.FinishedStagedDaysAsync(Ct)); // the day is not over yet
+
+        // After the close, verify names the staged day until the end-of-day job compacts it.
+        aws.ManualClock.SetUtcNow(new DateTimeOffset(2026, 11, 27, 16, 10, 0, Ist));
+        var verifier = aws.App.Services.GetRequiredService<PriceFeed.Coverage.LakeVerifier>();
+        Assert.Equal([Friday], (await verifier.CheckAsync(Ct)).StagedTicksNotCompacted);
+        var compaction = Assert.Single(await FakeClockPump.RunAsync(compactor.CompactStagedFinishedAsync(Ct), aws.ManualClock, aws.App.Services.GetRequiredService<PriceFeed.Fyers.Http.FyersRateLimiter>()));
+        Assert.Empty((await verifier.CheckAsync(Ct)).StagedTicksNotCompacted);
         // Both connections kept: the overlap's ticks came twice and are stored once. (With the older
         // closed, a newer shift's snapshots may repeat the last ticks the older one logged.)
         Assert.True(mode != SecondConnection.Allow || compaction.Duplicates > 0, "the overlap's ticks were seen twice and stored once");
@@ -206,7 +214,17 @@ public sealed class StreamShiftTests(MotoLake moto) : IClassFixture<MotoLake>
             await market.StepAsync(shifts);
         }
 
-        var report = (await market.FinishAsync([next]))[0];
+        ShiftReport report;
+        try
+        {
+            report = (await market.FinishAsync([next]))[0];
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail(string.Join("\n", aws.Logs.Lines.TakeLast(30)));
+            throw;
+        }
+
         var takeover = Minute(start + TimeSpan.FromSeconds(180)) + TimeSpan.FromMinutes(1);
         var lastBar = Minute(start + TimeSpan.FromSeconds(100)); // 11:01's bar was written at 11:02:02
         Assert.Equal(("ended", null, takeover), (report.Outcome, report.Predecessor, report.Takeover));
@@ -365,7 +383,7 @@ public sealed class StreamShiftTests(MotoLake moto) : IClassFixture<MotoLake>
 
         /// <summary>
         /// One second on, then waits for that second's two ticks on the one connection and on every
-        /// shift that was live and still is; while no shift is live (a newer one logging in after
+        /// shift that was live and still is (and is not stopping); while no shift is live (a newer one logging in after
         /// FYERS closed the older), time stands until one is.
         /// </summary>
         public async Task StepAsync(LiveFeed continuous, StreamShift shifts)
@@ -376,7 +394,7 @@ public sealed class StreamShiftTests(MotoLake moto) : IClassFixture<MotoLake>
             await WaitForAsync(
                 () => continuous.Status.Ticks >= seen + 2
                     && shifts.Running.Keys.Any(f => f.Status.State == "live")
-                    && before.All(b => b.Key.Status.State != "live" || b.Key.Status.Ticks >= b.Value + 2),
+                    && before.All(b => b.Key.Status.State != "live" || !shifts.Running.ContainsKey(b.Key) || b.Key.Status.Ticks >= b.Value + 2),
                 $"the ticks of {Now:HH:mm:ss}");
         }
 
@@ -385,23 +403,29 @@ public sealed class StreamShiftTests(MotoLake moto) : IClassFixture<MotoLake>
         {
             var before = shifts.Running.Keys.Where(f => f.Status.State == "live").ToDictionary(f => f, f => f.Status.Ticks);
             Advance(TimeSpan.FromSeconds(1));
-            await WaitForAsync(() => before.All(b => b.Key.Status.State != "live" || b.Key.Status.Ticks >= b.Value + 2), $"the ticks of {Now:HH:mm:ss}");
+            // A shift that is stopping (its end came with this second) is not waited for.
+            await WaitForAsync(() => before.All(b => b.Key.Status.State != "live" || !shifts.Running.ContainsKey(b.Key) || b.Key.Status.Ticks >= b.Value + 2), $"the ticks of {Now:HH:mm:ss}");
             if (before.Count == 0)
             {
                 await Task.Delay(5, Ct);
             }
         }
 
-        /// <summary>Moves the clocks on until every shift has ended (at most two minutes), and returns their reports.</summary>
+        /// <summary>Moves the clocks on until every shift has ended (at most three minutes of their time, a minute of real time), and returns their reports.</summary>
         public async Task<IReadOnlyList<ShiftReport>> FinishAsync(IReadOnlyList<Task<ShiftReport>> runs)
         {
-            for (var i = 0; i < 1200 && !runs.All(r => r.IsCompleted); i++)
+            var (until, waited) = (Now + TimeSpan.FromMinutes(3), System.Diagnostics.Stopwatch.StartNew());
+            while (!runs.All(r => r.IsCompleted) && waited.Elapsed < TimeSpan.FromMinutes(1))
             {
-                Advance(TimeSpan.FromMilliseconds(100));
+                if (Now < until)
+                {
+                    Advance(TimeSpan.FromMilliseconds(100));
+                }
+
                 await Task.Delay(10, Ct);
             }
 
-            return await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            return await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(1), Ct);
         }
     }
 
