@@ -38,7 +38,7 @@ resource "aws_lambda_function" "stream" {
       Events__Enabled           = "true"
       AWS_LWA_PASS_THROUGH_PATH = "/events"
       # A shift that never got the socket up answers 500: a Lambda error, which stream_failed watches.
-      AWS_LWA_ERROR_STATUS_CODES = "500-599"
+      AWS_LWA_ERROR_STATUS_CODES    = "500-599"
       Lake__Sink                    = "s3"
       Lake__Bucket                  = aws_s3_bucket.lake.bucket
       Lake__Prefix                  = local.lake_prefix

@@ -11,11 +11,12 @@ return args.FirstOrDefault() switch
     "storage" => await StorageBenchmark.RunAsync(args[1..]),
     "startup" => await StartupBenchmark.RunAsync(args[1..]),
     "live" => await LiveBenchmark.RunAsync(args[1..]),
+    "compact-staged" => await StagedCompactionBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PriceFeed.Benchmarks parse|parse-fresh|decode|e2e|backfill|storage|startup|live [options]");
+    Console.Error.WriteLine("usage: PriceFeed.Benchmarks parse|parse-fresh|decode|e2e|backfill|storage|startup|live|compact-staged [options]");
     return 2;
 }
