@@ -7,6 +7,7 @@ using PriceFeed.Testing;
 namespace PriceFeed.App.Tests.Live;
 
 /// <summary>Issue 21 on a laptop: the watchlist streamed from the sandbox's socket into the tick log and live bars in the lake.</summary>
+[Collection(nameof(LiveAlone))]
 public sealed class LiveFeedTests
 {
     private static readonly DateTimeOffset FridayEleven = new(2026, 11, 27, 11, 0, 30, TimeSpan.FromMinutes(330));
