@@ -33,6 +33,11 @@ resource "aws_lambda_function" "stream" {
   timeout = 900
   layers  = [local.lwa_layer]
 
+  # A shift after the close compacts the day's staged ticks through /tmp (in its 15 minutes).
+  ephemeral_storage {
+    size = var.stream_tmp_mb
+  }
+
   environment {
     variables = merge(local.common_env, {
       Events__Enabled           = "true"

@@ -189,7 +189,7 @@ variable "stream_silence_alarm_minutes" {
 }
 
 variable "stream_tmp_mb" {
-  description = "Ephemeral storage (/tmp) of the ingestion function when live_stream is on: the end-of-day job compacts the day's staged ticks through it (about 120 bytes a tick while staged: 4096 MB holds a day of about 1,000 busy symbols)."
+  description = "Ephemeral storage (/tmp) of the stream function, and of the ingestion function when live_stream is on: the shifts after the close (and the end-of-day job as the fallback) compact the day's staged ticks through it (about 120 bytes a tick while staged: 4096 MB holds a day of about 1,000 busy symbols)."
   type        = number
   default     = 4096
 

@@ -69,7 +69,7 @@ public sealed record ShiftBaton(
 }
 
 /// <summary>What one stream shift did, stored when it ends at <see cref="KeyOf"/> (and answered to <c>/events</c>).</summary>
-/// <param name="Outcome">handed-over, ended (the close or its deadline), superseded (another shift claimed first), skipped (market closed), login-needed, not-connected.</param>
+/// <param name="Outcome">handed-over, ended (the close or its deadline), superseded (another shift claimed first), skipped (market closed), compacted (market closed, and it compacted finished days of staged ticks), login-needed, not-connected.</param>
 /// <param name="HandoverGapSeconds">Seconds of live bars between the shift before and this one that neither wrote (REST refills them); null when unknown or not a handover.</param>
 public sealed record ShiftReport(
     string Shift,

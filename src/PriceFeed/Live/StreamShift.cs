@@ -88,6 +88,7 @@ internal sealed partial class StreamShift(
     TokenVault vault,
     LiveClock clock,
     Ingestion.IngestionRunner refill,
+    TickCompactor compactor,
     Ingestion.EmfMetrics metrics,
     Microsoft.Extensions.Options.IOptions<StreamShiftOptions> options,
     ILogger<StreamShift> logger)
@@ -110,6 +111,8 @@ internal sealed partial class StreamShift(
     private TokenVault Vault => vault;
 
     private Ingestion.IngestionRunner Refill => refill;
+
+    private TickCompactor Compactor => compactor;
 
     private ILogger Logger => logger;
 
@@ -185,13 +188,13 @@ internal sealed partial class StreamShift(
             session = owner.Calendar.SessionOn(today);
             if (session is null)
             {
-                return Report("skipped", $"No NSE session on {today:ddd d MMM yyyy}.");
+                return await CompactOrSkipAsync($"No NSE session on {today:ddd d MMM yyyy}.", abort);
             }
 
             var endAt = Min(deadline, session.Close + LiveScheduler.AfterClose);
             if (now >= session.Close + LiveScheduler.AfterClose)
             {
-                return Report("skipped", $"Today's session closed at {Fyers.Data.MarketTime.ToIst(session.Close):HH:mm} IST.");
+                return await CompactOrSkipAsync($"Today's session closed at {Fyers.Data.MarketTime.ToIst(session.Close):HH:mm} IST.", abort);
             }
 
             if (session.Open - Options.EarlyBy >= endAt - Minute || session.Open - Options.EarlyBy - now > Options.MaxWaitForOpen)
@@ -224,6 +227,35 @@ internal sealed partial class StreamShift(
 
             return await StreamAsync(endAt, abort);
         }
+
+        /// <summary>
+        /// With no session to stream, the shift compacts the finished days the shifts staged, in its
+        /// 15 minutes and its memory (the end-of-day job, in its 5, is the fallback): with the default
+        /// schedule the three shifts after the close try in turn. Cut at the deadline, the pieces stay.
+        /// </summary>
+        private async Task<ShiftReport> CompactOrSkipAsync(string why, CancellationToken abort)
+        {
+            using var limit = new CancellationTokenSource(Max(TimeSpan.Zero, deadline - Market.GetUtcNow()), Market);
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(abort, limit.Token);
+            try
+            {
+                var done = await owner.Compactor.CompactStagedFinishedAsync(both.Token);
+                return done.Count == 0
+                    ? Report("skipped", why)
+                    : Report("compacted", $"{why} Staged ticks compacted: {string.Join(", ", done.Select(d => $"{d.Date:yyyy-MM-dd} ({d.Ticks:N0} ticks)"))}.");
+            }
+            catch (OperationCanceledException) when (limit.IsCancellationRequested && !abort.IsCancellationRequested)
+            {
+                return Report("skipped", $"{why} The staged ticks' compaction reached the shift's deadline; the pieces stay for the next shift or the end-of-day job.");
+            }
+            catch (Exception e) when (e is IOException or LakeBusyException or Amazon.Runtime.AmazonServiceException)
+            {
+                Log.LakeCallFailed(owner.Logger, id, e.Message);
+                return Report("skipped", $"{why} The staged ticks could not be compacted ({e.Message}); the pieces stay for the next shift or the end-of-day job.");
+            }
+        }
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
         /// <summary>Takes the baton over the version read; false when a newer shift claimed it first.</summary>
         private async Task<bool> ClaimAsync(CancellationToken abort)

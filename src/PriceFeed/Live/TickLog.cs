@@ -124,12 +124,56 @@ public sealed class TickLog(string folder, string source = "fyers-live", LiveLat
             yield break;
         }
 
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, new FileStreamOptions { Access = FileAccess.Read, Share = FileShare.ReadWrite, BufferSize = 1 << 16 });
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        // Lines are found and parsed as UTF-8 bytes (Utf8JsonReader), a buffer at a time: a day of
+        // thousands of symbols is tens of millions of lines, and a string and a JsonDocument per line
+        // made reading the log the slowest step of the end-of-day compaction.
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, useAsync: true);
+        var buffer = new byte[1 << 20];
+        var filled = 0;
+        while (true)
         {
-            if (Parse(line) is { } tick)
+            var read = await file.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+            filled += read;
+            var start = 0;
+            var ticks = new List<LiveTick>();
+            while (true)
+            {
+                var newline = Array.IndexOf(buffer, (byte)'\n', start, filled - start);
+                if (newline < 0)
+                {
+                    break;
+                }
+
+                if (Parse(buffer.AsSpan(start, newline - start)) is { } tick)
+                {
+                    ticks.Add(tick);
+                }
+
+                start = newline + 1;
+            }
+
+            foreach (var tick in ticks)
             {
                 yield return tick;
+            }
+
+            if (read == 0)
+            {
+                // The end: what is left without a newline is a line a crash cut short, or the last line whole.
+                if (filled > start && Parse(buffer.AsSpan(start, filled - start)) is { } last)
+                {
+                    yield return last;
+                }
+
+                yield break;
+            }
+
+            // Keep the unfinished line; grow the buffer if one line fills it.
+            Buffer.BlockCopy(buffer, start, buffer, 0, filled - start);
+            filled -= start;
+            if (filled == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
             }
         }
     }
@@ -141,31 +185,89 @@ public sealed class TickLog(string folder, string source = "fyers-live", LiveLat
         return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
     }
 
-    private static LiveTick? Parse(string line)
+    /// <summary>One line as a tick, or null when it is not a whole tick this log wrote (cut short by a crash, or foreign).</summary>
+    private static LiveTick? Parse(ReadOnlySpan<byte> line)
     {
         if (line.Length == 0)
         {
             return null;
         }
 
+        string? symbol = null;
+        string? source = null;
+        long? at = null;
+        long? volume = null;
+        long? received = null;
+        long? oi = null;
+        decimal? price = null;
+        decimal? bid = null;
+        decimal? ask = null;
         try
         {
-            using var json = JsonDocument.Parse(line);
-            var root = json.RootElement;
-            return new LiveTick(
-                root.GetProperty("s").GetString()!,
-                DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("t").GetInt64()),
-                root.GetProperty("p").GetDecimal(),
-                root.TryGetProperty("v", out var v) ? v.GetInt64() : null,
-                root.TryGetProperty("r", out var r) ? DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64()) : null,
-                root.TryGetProperty("b", out var b) ? b.GetDecimal() : null,
-                root.TryGetProperty("a", out var a) ? a.GetDecimal() : null,
-                root.TryGetProperty("oi", out var oi) ? oi.GetInt64() : null)
+            var reader = new Utf8JsonReader(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                Source = root.TryGetProperty("src", out var src) ? src.GetString() : null,
-            };
+                return null;
+            }
+
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    return symbol is null || at is null || price is null
+                        ? null
+                        : new LiveTick(symbol, DateTimeOffset.FromUnixTimeMilliseconds(at.Value), price.Value, volume, received is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null, bid, ask, oi) { Source = source };
+                }
+
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    return null;
+                }
+
+                var name = reader.ValueSpan;
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                switch (name)
+                {
+                    case [(byte)'s']:
+                        symbol = reader.GetString();
+                        break;
+                    case [(byte)'t']:
+                        at = reader.GetInt64();
+                        break;
+                    case [(byte)'p']:
+                        price = reader.GetDecimal();
+                        break;
+                    case [(byte)'v']:
+                        volume = reader.GetInt64();
+                        break;
+                    case [(byte)'b']:
+                        bid = reader.GetDecimal();
+                        break;
+                    case [(byte)'a']:
+                        ask = reader.GetDecimal();
+                        break;
+                    case [(byte)'r']:
+                        received = reader.GetInt64();
+                        break;
+                    case [(byte)'o', (byte)'i']:
+                        oi = reader.GetInt64();
+                        break;
+                    case [(byte)'s', (byte)'r', (byte)'c']:
+                        source = reader.GetString();
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            return null; // no closing brace: a line cut short
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             // Not a tick this log wrote: skipped, the others still count.
             return null;

@@ -387,6 +387,7 @@ public sealed partial class TerraformTests
         Assert.Contains("AWS_LWA_ERROR_STATUS_CODES", environment, StringComparison.Ordinal);
         Assert.Contains("Lake__Sink", environment, StringComparison.Ordinal);
         Assert.Equal("${var.live_stream ? var.stream_tmp_mb : 512}", Resource("aws_lambda_function", "ingestion")["ephemeral_storage"]![0]!["size"]!.ToString());
+        Assert.Equal("${var.stream_tmp_mb}", function["ephemeral_storage"]![0]!["size"]!.ToString());
 
         var schedule = Resource("aws_scheduler_schedule", "stream");
         Assert.Equal("Asia/Kolkata", schedule["schedule_expression_timezone"]!.ToString());
